@@ -1,0 +1,180 @@
+"""Conversations and follow-up resolution.
+
+An elliptical follow-up borrows the topic of the previous turns:
+
+    "NHN 투자액은?" -> "기간은?"          resolved: "NHN 투자액 기간은?"
+    "데이터센터는 어디에 들어서?" (첨단3지구) -> "거기 짓는 데이터센터 연면적은?"
+                                         resolved: "첨단3지구 짓는 데이터센터 연면적은?"
+    "자동차 분야 과제는?" -> "에너지 분야는?"  resolved: "에너지 분야 과제는?"
+
+A question naming its own entity ("티맥스소프트는 언제 설립됐어?") starts a
+new topic and is left as it is.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from .korean import morphemes
+from .types import Answer
+
+# Words that point back: the previous answer replaces them.
+_POINTERS = ("거기", "그곳", "그 곳", "그때", "그 때", "그 회사", "그 기업", "그 사람", "그 학교", "그 기관",
+             "그 단지", "그 센터", "그 대학원")
+_MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼요", "그 밖에", "and", "what about")
+_ENTITY_TAGS = {"NNP", "SL", "SH"}
+_TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
+MAX_TURNS = 20
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A question made self-contained, with the previous turn for type hints."""
+
+    text: str
+    original: str
+    previous: str | None = None       # the previous resolved question, when this is a follow-up
+
+    @property
+    def is_followup(self) -> bool:
+        return self.previous is not None
+
+
+@dataclass
+class Turn:
+    question: str
+    resolved: str
+    answer: str | None
+
+
+@dataclass
+class Conversation:
+    """The turns of one chat. Not shared between users; cheap to create."""
+
+    turns: list[Turn] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, answer: Answer, resolved: Resolved | None = None) -> None:
+        with self._lock:
+            text = resolved.text if resolved else answer.resolved_question
+            self.turns.append(Turn(answer.question, text, answer.text))
+            del self.turns[:-MAX_TURNS]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.turns.clear()
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+    @classmethod
+    def from_history(cls, history: list[dict]) -> "Conversation":
+        """Rebuild from `[{"question": str, "answer": str|None}, ...]` (the REST API's history).
+
+        Earlier questions are re-resolved in order so follow-ups chain.
+        """
+        conv = cls()
+        for item in history[-MAX_TURNS:]:
+            q = str(item.get("question") or "").strip()
+            if not q:
+                continue
+            res = resolve_followup(q, conv)
+            conv.turns.append(Turn(q, res.text, item.get("answer")))
+        return conv
+
+
+def resolve_followup(question: str, conversation: Conversation | None) -> Resolved:
+    """Make `question` self-contained using the conversation's last turn."""
+    last = conversation.last if conversation else None
+    if last is None or not is_elliptical(question):
+        return Resolved(question, question)
+    text = _strip_markers(question)
+    text, used_answer = _replace_pointers(text, last.answer)
+    carried = _carried_terms(last.resolved, text)
+    resolved = " ".join(carried + [text]) if carried else text
+    return Resolved(resolved, question, previous=last.resolved)
+
+
+def is_elliptical(question: str) -> bool:
+    """Short questions without their own entity, or ones that point back.
+
+    >>> is_elliptical("기간은?"), is_elliptical("NHN 투자액은?"), is_elliptical("그럼 겸무교수는?")
+    (True, False, True)
+    """
+    q = question.strip()
+    if _has_marker(q) or any(p in q for p in _POINTERS):
+        return True
+    morphs = morphemes(q)
+    if any(m.tag in _ENTITY_TAGS for m in morphs):
+        return False
+    terms = [m for m in morphs if m.tag in _TERM_TAGS]
+    return len(terms) <= 2
+
+
+def _has_marker(q: str) -> bool:
+    low = q.lower()
+    return any(low.startswith(m + " ") or low.startswith(m + ",") for m in _MARKERS)
+
+
+def _strip_markers(q: str) -> str:
+    for m in _MARKERS:
+        if q.lower().startswith(m + " ") or q.lower().startswith(m + ","):
+            return q[len(m) + 1:].strip(" ,")
+    return q
+
+
+def _replace_pointers(text: str, previous_answer: str | None) -> tuple[str, bool]:
+    if not previous_answer:
+        return text, False
+    for p in _POINTERS:
+        if p in text:
+            return text.replace(p, previous_answer, 1), True
+    return text, False
+
+
+def _carried_terms(previous: str, current: str) -> list[str]:
+    """Content words of `previous` that `current` lacks, minus those `current` replaces.
+
+    - a modifier of a shared noun gives way to the new modifier:
+      ("자동차 분야 과제는?", "에너지 분야는?") -> ["과제"]
+    - otherwise everything is carried (the reader reads the answer type from
+      the last cue word, so "NHN 투자액 기간은?" still asks for a period):
+      ("SoS Lab은 누가 창업했어?", "직원 수는?") -> ["SoS Lab", "창업"]
+    - a new Latin-script name replaces the old ones ("Kakao" after "NHN").
+    """
+    prev = _terms(previous)
+    cur = _terms(current)
+    cur_forms = [t for t, _ in cur]
+    replaced: set[int] = set()
+    for i, (form, _) in enumerate(prev):
+        if form in cur_forms and i > 0 and cur_forms.index(form) > 0:
+            replaced.add(i - 1)
+    if any(tag == "SL" for _, tag in cur):
+        replaced |= {i for i, (_, tag) in enumerate(prev) if tag == "SL"}
+    out: list[str] = []
+    for i, (form, _) in enumerate(prev):
+        if i not in replaced and form not in cur_forms and form not in out:
+            out.append(form)
+    return out
+
+
+def _terms(text: str) -> list[tuple[str, str]]:
+    """Surface content words (noun runs kept whole) with the tag of their head."""
+    morphs = morphemes(text)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(morphs):
+        m = morphs[i]
+        if m.tag not in _TERM_TAGS:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(morphs) and morphs[j].tag in _TERM_TAGS | {"XSN", "NNB"} and morphs[j].start == morphs[j - 1].end:
+            j += 1
+        tags = {x.tag for x in morphs[i:j]}
+        head = "SL" if "SL" in tags else morphs[j - 1].tag
+        out.append((text[m.start:morphs[j - 1].end], head))
+        i = j
+    return [(f, t) for f, t in out if not re.fullmatch(r"[?!.]+", f)]

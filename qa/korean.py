@@ -1,0 +1,145 @@
+"""Korean text tooling on one lazily created Kiwi analyzer.
+
+Kiwi takes about a second to load, so it is created on first use, never at
+import time. Calls are serialized with a lock because the web server shares
+one analyzer between request threads.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_LOCK = threading.RLock()
+_KIWI = None
+
+# Morpheme tags that carry content for search; particles (J*), endings (E*),
+# suffixes (XS*) and punctuation are dropped so "NHN이" and "NHN은" match "NHN".
+CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SN", "SL", "SH", "XR", "VV", "VA", "MAG", "NP"})
+# Tags that may follow a number inside one quantity: 2100/SN 억/NR 원/NNB, 4/SN 만/NR 6200/SN ㎡/SW
+_QUANTITY_TAGS = frozenset({"SN", "NR", "NNB", "SW"})
+
+
+@dataclass(frozen=True)
+class Morpheme:
+    """One morpheme with its character span in the analysed text."""
+
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+def kiwi():
+    """The process-wide Kiwi analyzer, created on first call."""
+    global _KIWI
+    if _KIWI is None:
+        with _LOCK:
+            if _KIWI is None:
+                from kiwipiepy import Kiwi
+                _KIWI = Kiwi()
+    return _KIWI
+
+
+def normalize_text(text: str) -> str:
+    """NFC, unify line breaks, squeeze spaces, drop blank lines.
+
+    >>> normalize_text("a  b\\r\\n\\n\\n c ")
+    'a b\\nc'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = re.sub(r"[\u200b\ufeff]", "", text)
+    lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries of `text`, never crossing a line break.
+
+    >>> sentence_spans("첫 문장이다. 둘째 문장이다.\\n셋째")
+    [(0, 7), (8, 16), (17, 19)]
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            with _LOCK:
+                sents = kiwi().split_into_sents(line)
+            for s in sents:
+                start, end = _strip_span(line, s.start, s.end)
+                if end > start:
+                    spans.append((offset + start, offset + end))
+        offset += len(line) + 1
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def morphemes(text: str) -> list[Morpheme]:
+    """Kiwi morphemes with character offsets into `text`.
+
+    >>> [(m.form, m.tag) for m in morphemes("NHN이")]
+    [('NHN', 'SL'), ('이', 'JKS')]
+    """
+    return list(_morphemes_cached(text))
+
+
+@lru_cache(maxsize=4096)
+def _morphemes_cached(text: str) -> tuple[Morpheme, ...]:
+    with _LOCK:
+        tokens = kiwi().tokenize(text)
+    return tuple(Morpheme(t.form, t.tag, t.start, t.start + t.len) for t in tokens)
+
+
+def content_tokens(text: str) -> list[str]:
+    """Search terms: content morphemes plus whole quantities.
+
+    Numbers keep their units as one term (and its prefixes), so "2100억원"
+    is findable both as written and as "2100억".
+
+    >>> content_tokens("NHN이 2100억원을 투자한다")
+    ['nhn', '2100', '억', '원', '투자', '2100억', '2100억원']
+    """
+    morphs = morphemes(text)
+    out: list[str] = []
+    for m in morphs:
+        if m.tag in CONTENT_TAGS or (m.tag == "NNB" and _after_number(morphs, m)):
+            out.append(m.form.lower())
+    out.extend(_quantity_terms(text, morphs))
+    return out
+
+
+def _after_number(morphs: list[Morpheme], m: Morpheme) -> bool:
+    i = morphs.index(m)
+    return i > 0 and morphs[i - 1].tag in ("SN", "NR") and morphs[i - 1].end == m.start
+
+
+def _quantity_terms(text: str, morphs: list[Morpheme]) -> list[str]:
+    """Contiguous number+unit runs and their prefixes: 2100억원 -> 2100억, 2100억원."""
+    terms: list[str] = []
+    i = 0
+    while i < len(morphs):
+        if morphs[i].tag != "SN":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(morphs) and morphs[j].tag in _QUANTITY_TAGS and morphs[j].start == morphs[j - 1].end:
+            j += 1
+        for end in range(i + 2, j + 1):
+            terms.append(text[morphs[i].start:morphs[end - 1].end].lower())
+        i = j
+    return terms
+
+
+def question_terms(text: str) -> set[str]:
+    """Content terms of a question, as a set (for overlap scoring)."""
+    return set(content_tokens(text))

@@ -1,0 +1,62 @@
+"""The pipeline: retrieve passages, resolve follow-ups, read out an answer.
+
+    from qa import load_pipeline
+    p = load_pipeline()                     # builds the bundled index on first use
+    p.ask("NHN 투자액은?").text              -> '2100억원'
+    p.retrieve("NHN 투자액은?", k=3)         -> [Hit, Hit, Hit]
+"""
+from __future__ import annotations
+
+from .conversation import Conversation, resolve_followup
+from .errors import InputError
+from .index_manager import open_index
+from .reader import Reader, RuleReader
+from .retrieval import HybridRetriever, check_query
+from .settings import Settings
+from .types import Answer, Hit
+
+MAX_K = 50
+
+
+class Pipeline:
+    """Retriever + reader + follow-up resolution over one loaded index.
+
+    Read-only after construction: one instance serves many threads; each
+    caller passes its own `Conversation`.
+    """
+
+    def __init__(self, retriever: HybridRetriever, reader: Reader, settings: Settings):
+        self.retriever = retriever
+        self.reader = reader
+        self.settings = settings
+
+    @property
+    def store(self):
+        return self.retriever.store
+
+    def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
+        """Top-k passages for `query` (hybrid dense + BM25)."""
+        k = self.settings.k if k is None else k
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise InputError(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
+        return self.retriever.retrieve(query, k)
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """Answer `question`; with a conversation, follow-ups are resolved and the turn is recorded."""
+        question = check_query(question)
+        resolved = resolve_followup(question, conversation) if conversation else question
+        hits = self.retriever.retrieve(resolved.text, self.settings.k)
+        answer = self.reader.read(question, resolved, hits, self.store.documents)
+        if conversation is not None:
+            conversation.add(answer, resolved)
+        return answer
+
+
+def load_pipeline(settings: Settings | None = None, reader: Reader | None = None) -> Pipeline:
+    """Open (or build) the index named by `settings` and wire the default reader."""
+    settings = settings or Settings.from_env()
+    store, embedder = open_index(settings)
+    retriever = HybridRetriever(store, embedder, dense_weight=settings.dense_weight,
+                                lexical_weight=settings.lexical_weight, candidates=settings.candidates,
+                                rrf_k=settings.rrf_k)
+    return Pipeline(retriever, reader or RuleReader(abstain_threshold=settings.abstain_threshold), settings)

@@ -1,0 +1,2 @@
+class RuleReader:
+    def __init__(self, abstain_threshold=0.35): pass

@@ -1,0 +1,235 @@
+"""IndexStore: FAISS vectors + chunk records + BM25 + manifest in one directory.
+
+    index/<name>/
+      manifest.json    format version, embedder, chunking, corpus hash, counts
+      documents.jsonl  cleaned documents (offsets point into these texts)
+      chunks.jsonl     chunk records with sentence spans
+      dense.faiss      inner-product index over normalized vectors
+      bm25/            bm25s index over content morphemes
+
+Builds are atomic: everything is written to a temporary sibling directory
+that replaces the old one by rename only when complete, so an interrupted
+build leaves the previous index loadable.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import chunk_documents, dedupe
+from .embedding.base import Embedder
+from .errors import IndexStoreError
+from .lexical import LexicalIndex, top_k
+from .types import Chunk, Document, Span
+
+FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+
+
+def corpus_hash(docs: list[Document]) -> str:
+    """sha256 over ids, titles and texts of the input documents (before dedupe)."""
+    h = hashlib.sha256()
+    for d in docs:
+        for part in (d.id, d.title, d.text):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    max_chars: int = 500
+    overlap: int = 1
+    faiss_kind: str = "flat"
+    progress: bool = False
+
+
+class IndexStore:
+    """A loaded, read-only index. Safe to share between threads."""
+
+    def __init__(self, path: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk],
+                 dense, lexical: LexicalIndex):
+        self.path = path
+        self.manifest = manifest
+        self.documents = documents
+        self.chunks = chunks
+        self._dense = dense
+        self.lexical = lexical
+
+    # ---- queries -------------------------------------------------------
+    def dense_search(self, query_vec: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k (row, cosine) from FAISS, deterministic on ties."""
+        k = min(k, len(self.chunks))
+        if k <= 0:
+            return []
+        scores, rows = self._dense.search(np.ascontiguousarray(query_vec.reshape(1, -1), dtype=np.float32), k)
+        full = np.full(len(self.chunks), -np.inf, dtype=np.float32)
+        valid = rows[0] >= 0
+        full[rows[0][valid]] = scores[0][valid]
+        return top_k(full, k, min_score=-np.inf)
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        return self.lexical.search(query, k)
+
+    # ---- checks --------------------------------------------------------
+    def check_embedder(self, embedder: Embedder) -> None:
+        """Refuse an embedder other than the one that built the index."""
+        built = self.manifest["embedder"]
+        name = self.manifest["name"]
+        if embedder.name != built["name"] or int(embedder.dim) != int(built["dim"]):
+            raise IndexStoreError(
+                f"index {name!r} was built with {built['name']} (dim {built['dim']}) but the query embedder is "
+                f"{embedder.name} (dim {embedder.dim}): rebuild with `qa index build --name {name} "
+                f"--embedder {embedder.name}` or query with --embedder {built['name']}")
+        if embedder.fingerprint != built["fingerprint"]:
+            raise IndexStoreError(
+                f"index {name!r} was built with model {built['fingerprint']} but the loaded model is "
+                f"{embedder.fingerprint}: rebuild it with `qa index build --name {name}`")
+
+    def is_stale(self, docs: list[Document]) -> bool:
+        """True when `docs` (the current source corpus) differ from what was indexed."""
+        return corpus_hash(docs) != self.manifest["corpus_hash"]
+
+    # ---- build / load --------------------------------------------------
+    @classmethod
+    def build(cls, path: Path, docs: list[Document], embedder: Embedder, options: BuildOptions = BuildOptions(),
+              sources: list[str] | None = None) -> "IndexStore":
+        """Clean, chunk, embed and write `docs` to `path` atomically; return the loaded store."""
+        import faiss
+        if not docs:
+            raise IndexStoreError("nothing to index: no documents were loaded")
+        t0 = time.perf_counter()
+        clean, report = dedupe(docs)
+        chunks = chunk_documents(clean, options.max_chars, options.overlap)
+        if not chunks:
+            raise IndexStoreError("nothing to index: the documents hold no sentences")
+        vectors = embedder.embed_passages([c.text for c in chunks], progress=options.progress)
+        dense = _make_faiss(vectors, options.faiss_kind)
+        lexical = LexicalIndex.build([c.text for c in chunks], progress=options.progress)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "name": path.name,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
+                         "model": getattr(embedder, "model_id", None)},
+            "chunking": {"max_chars": options.max_chars, "overlap": options.overlap},
+            "faiss": options.faiss_kind,
+            "corpus_hash": corpus_hash(docs),
+            "sources": sources or sorted({d.source for d in docs}),
+            "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
+                       "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped},
+            "build_seconds": None,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+        try:
+            _write_jsonl(tmp / "documents.jsonl", (_doc_record(d) for d in clean))
+            _write_jsonl(tmp / "chunks.jsonl", (_chunk_record(c) for c in chunks))
+            faiss.write_index(dense, str(tmp / "dense.faiss"))
+            (tmp / "bm25").mkdir()
+            lexical.save(tmp / "bm25")
+            manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+            # The manifest goes last: a directory without one is never loadable.
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            _swap_in(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        log.info("built index %s: %d documents, %d chunks, %d duplicate sentences dropped, %.1fs",
+                 path, len(clean), len(chunks), report.dropped, manifest["build_seconds"])
+        return cls.load(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "IndexStore":
+        """Load and validate an index directory; errors say how to rebuild."""
+        import faiss
+        path = Path(path)
+        rebuild = f"rebuild it with `qa index build --name {path.name}`"
+        if not (path / "manifest.json").exists():
+            raise IndexStoreError(f"no index at {path}: build one with `qa index build --name {path.name}`")
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise IndexStoreError(f"index {path.name!r} has a corrupt manifest.json: {rebuild}") from None
+        if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+            found = manifest.get("format_version") if isinstance(manifest, dict) else None
+            raise IndexStoreError(f"index {path.name!r} has format version {found}, this program reads "
+                                  f"{FORMAT_VERSION}: {rebuild}")
+        try:
+            docs = {d.id: d for d in map(_doc_from, _read_jsonl(path / "documents.jsonl"))}
+            chunks = [_chunk_from(r) for r in _read_jsonl(path / "chunks.jsonl")]
+            dense = faiss.read_index(str(path / "dense.faiss"))
+            lexical = LexicalIndex.load(path / "bm25")
+        except Exception as e:  # any unreadable part means the same thing to the user
+            raise IndexStoreError(f"index {path.name!r} is corrupt ({type(e).__name__}): {rebuild}") from None
+        if dense.ntotal != len(chunks) or dense.d != manifest["embedder"]["dim"] or \
+                len(chunks) != manifest["counts"]["chunks"]:
+            raise IndexStoreError(f"index {path.name!r} is inconsistent (vectors, chunks and manifest disagree): "
+                                  f"{rebuild}")
+        return cls(path, manifest, docs, chunks, dense, lexical)
+
+
+def _make_faiss(vectors: np.ndarray, kind: str):
+    import faiss
+    dim = vectors.shape[1]
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    """Replace `path` with `tmp` by renames; the old index survives until the new one is in place."""
+    old = None
+    if path.exists():
+        old = path.with_name(f".{path.name}.old-{int(time.time() * 1000)}")
+        path.rename(old)
+    try:
+        tmp.rename(path)
+    except BaseException:
+        if old is not None:
+            old.rename(path)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_jsonl(path: Path, records) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _doc_record(d: Document) -> dict:
+    return {"id": d.id, "title": d.title, "text": d.text, "source": d.source, "metadata": d.metadata}
+
+
+def _doc_from(r: dict) -> Document:
+    return Document(r["id"], r["title"], r["text"], r.get("source", ""), r.get("metadata") or {})
+
+
+def _chunk_record(c: Chunk) -> dict:
+    rec = asdict(c)
+    rec["sentences"] = [[s.start, s.end] for s in c.sentences]
+    return rec
+
+
+def _chunk_from(r: dict) -> Chunk:
+    return Chunk(r["id"], r["doc_id"], r["title"], r["text"], r["start"], r["end"],
+                 tuple(Span(s, e) for s, e in r["sentences"]))
