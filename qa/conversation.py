@@ -26,6 +26,7 @@ _MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼�
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 _TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
+_CUE_WORDS = frozenset({"수", "얼마", "몇", "기간", "이름", "규모", "언제", "어디", "누구", "무엇", "뭐", "개", "명"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Resolved:
     text: str
     original: str
     previous: str | None = None       # the previous resolved question, when this is a follow-up
+    topic: str | None = None          # the self-contained question the follow-up builds on
 
     @property
     def is_followup(self) -> bool:
@@ -46,6 +48,7 @@ class Turn:
     question: str
     resolved: str
     answer: str | None
+    topic: str = ""        # the self-contained question this turn's topic comes from
 
 
 @dataclass
@@ -58,7 +61,8 @@ class Conversation:
     def add(self, answer: Answer, resolved: Resolved | None = None) -> None:
         with self._lock:
             text = resolved.text if resolved else answer.resolved_question
-            self.turns.append(Turn(answer.question, text, answer.text))
+            topic = resolved.topic if resolved and resolved.topic else text
+            self.turns.append(Turn(answer.question, text, answer.text, topic))
             del self.turns[:-MAX_TURNS]
 
     def reset(self) -> None:
@@ -81,7 +85,7 @@ class Conversation:
             if not q:
                 continue
             res = resolve_followup(q, conv)
-            conv.turns.append(Turn(q, res.text, item.get("answer")))
+            conv.turns.append(Turn(q, res.text, item.get("answer"), res.topic or res.text))
         return conv
 
 
@@ -91,10 +95,13 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
     text = _strip_markers(question)
-    text, used_answer = _replace_pointers(text, last.answer)
-    carried = _carried_terms(last.resolved, text)
+    text, _ = _replace_pointers(text, last.answer)
+    # Carry the topic (the last self-contained question), not every earlier
+    # follow-up's words, so a 4-turn dialogue does not drift.
+    topic = last.topic or last.resolved
+    carried = _carried_terms(topic, text)
     resolved = " ".join(carried + [text]) if carried else text
-    return Resolved(resolved, question, previous=last.resolved)
+    return Resolved(resolved, question, previous=last.resolved, topic=topic)
 
 
 def is_elliptical(question: str) -> bool:
@@ -155,6 +162,8 @@ def _carried_terms(previous: str, current: str) -> list[str]:
         replaced |= {i for i, (_, tag) in enumerate(prev) if tag == "SL"}
     out: list[str] = []
     for i, (form, _) in enumerate(prev):
+        if form in _CUE_WORDS:
+            continue   # "수", "얼마": the old question's type words would mislead
         if i not in replaced and form not in cur_forms and form not in out:
             out.append(form)
     return out

@@ -1,2 +1,240 @@
+"""A rule-based extractive reader: the best short span of the best sentence.
+
+    question -> expected answer type (question.py)
+    top passages -> sentences -> candidate spans (candidates.py)
+    score = type match + sentence coverage of the question + closeness to
+            the question's words - overlap with the question + boundaries
+    confidence from coverage and type match; abstain below the threshold.
+
+No model is needed; a neural reader can replace it behind `Reader`.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from dataclasses import dataclass
+
+from ..conversation import Resolved
+from ..korean import morphemes
+from ..types import Answer, Citation, Document, Hit
+from .candidates import Candidate, spans
+from .glossary import english_groups, korean_terms
+from .question import QuestionInfo, analyze
+from .scoring import boundary_score, type_score
+
+MAX_PASSAGES = 4
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    confidence: float
+    cand: Candidate
+    hit: Hit
+    sent_start: int      # offset of the sentence in the document
+    sent_text: str
+
+
 class RuleReader:
-    def __init__(self, abstain_threshold=0.35): pass
+    """`Reader` built from Kiwi morphemes and hand-tuned weights (tuned on KorQuAD dev-a + own dev set)."""
+
+    def __init__(self, abstain_threshold: float = 0.35, max_passages: int = MAX_PASSAGES):
+        if not 0.0 <= abstain_threshold <= 1.0:
+            raise ValueError("abstain_threshold must be within [0, 1]")
+        self.abstain_threshold = abstain_threshold
+        self.max_passages = max_passages
+
+    def read(self, question: str, resolved: Resolved, hits: list[Hit],
+             documents: dict[str, Document] | None = None) -> Answer:
+        info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
+        self._documents = documents
+        terms = _weighted_terms(info)
+        best = self._best(info, terms, hits[:self.max_passages])
+        if best is None or best.confidence < self.abstain_threshold:
+            conf = best.confidence if best else 0.0
+            return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))
+        c, hit = best.cand, best.hit
+        start = best.sent_start + c.start
+        doc_id = hit.chunk.doc_id
+        if documents and doc_id in documents:   # offsets must point at the answer text
+            assert documents[doc_id].text[start:start + len(c.text)] == c.text
+        sentence = Citation(doc_id, hit.chunk.title, best.sent_text, best.sent_start,
+                            best.sent_start + len(best.sent_text))
+        return Answer(question, resolved.text, c.text, best.confidence, False, doc_id, hit.chunk.title,
+                      start, start + len(c.text), sentence, tuple(hits))
+
+    def _best(self, info: QuestionInfo, terms: dict[str, float], hits: list[Hit]) -> _Scored | None:
+        best: _Scored | None = None
+        seen_sentences: set[tuple[str, int]] = set()
+        missing = len(missing_terms(info, hits, self._documents))
+        for hit in hits:
+            chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
+            for span in hit.chunk.sentences:
+                key = (hit.chunk.doc_id, hit.chunk.start + span.start)
+                if key in seen_sentences:
+                    continue
+                seen_sentences.add(key)
+                text = hit.chunk.text[span.start:span.end]
+                for scored in self._score_sentence(info, terms, hit, text, key[1], chunk_cov, missing):
+                    if best is None or scored.score > best.score:
+                        best = scored
+        return best
+
+    def _score_sentence(self, info, terms, hit, text, sent_start, chunk_cov, missing):
+        morphs = morphemes(text)
+        positions = _term_positions(terms, morphs)
+        sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
+        rank_prior = 1.0 / (1.0 + 0.5 * (hit.rank - 1))
+        for cand in spans(text):
+            novelty = _overlap(cand, terms)
+            if novelty >= 0.999:
+                continue   # the question's own words are not its answer
+            t = type_score(info, cand)
+            prox = _proximity(cand, positions, terms)
+            bound = boundary_score(text, cand, morphs)
+            score = (2.0 * t + 1.6 * sent_cov + 0.5 * chunk_cov + 0.9 * prox + 0.4 * bound
+                     - 0.9 * novelty + 0.25 * rank_prior)
+            conf = _confidence(sent_cov, chunk_cov, t, prox, missing)
+            yield _Scored(score, conf, cand, hit, sent_start, text)
+
+
+def _weighted_terms(info: QuestionInfo) -> dict[str, float]:
+    """Question terms with weights: names count double, bare numbers less."""
+    terms = set(info.terms)
+    if info.english:
+        terms = korean_terms(info.text)
+    out = {}
+    for t in terms:
+        if len(t) == 1 and not t.isdigit() and t not in ("수",):
+            w = 0.5
+        elif t in info.entities:
+            w = 2.0
+        else:
+            w = 1.0
+        out[t] = w
+    return out
+
+
+def _tokens_of(text: str) -> set[str]:
+    from ..korean import content_tokens
+    return set(content_tokens(text))
+
+
+def _matches(term: str, tokens: set[str]) -> float:
+    """1 for an exact token, 0.6 when one is a prefix of the other (투자액 ~ 투자)."""
+    if term in tokens:
+        return 1.0
+    if len(term) >= 2 and any(len(t) >= 2 and (term.startswith(t) or t.startswith(term)) for t in tokens):
+        return 0.6
+    return 0.0
+
+
+def _coverage(terms: dict[str, float], tokens: set[str]) -> float:
+    total = sum(terms.values())
+    if total == 0:
+        return 0.0
+    return sum(w * _matches(t, tokens) for t, w in terms.items()) / total
+
+
+def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
+    """Question term -> char positions of the sentence morphemes matching it."""
+    out: dict[str, list[int]] = {}
+    for m in morphs:
+        form = m.form.lower()
+        for t in terms:
+            if _matches(t, {form}) > 0 and len(form) >= (1 if t == form else 2):
+                out.setdefault(t, []).append((m.start + m.end) // 2)
+    return out
+
+
+def _proximity(cand: Candidate, positions: dict[str, list[int]], terms: dict[str, float]) -> float:
+    """Closeness of the candidate to each matched question term's nearest occurrence, in [0, 1]."""
+    if not positions:
+        return 0.0
+    total = sum(terms[t] for t in positions)
+    acc = 0.0
+    for t, pos_list in positions.items():
+        # Korean puts the topic before the answer ("헬스케어의 경우 ... 6개"):
+        # a term standing after the candidate counts as twice as far.
+        d = min(0 if cand.start <= p < cand.end else (cand.start - p if p < cand.start else 2 * (p - cand.end))
+                for p in pos_list)
+        acc += terms[t] * math.exp(-d / 12.0)
+    return acc / total
+
+
+def _overlap(cand: Candidate, terms: dict[str, float]) -> float:
+    """Share of the candidate's words that the question already contains."""
+    words = [m.form.lower() for m in morphemes(cand.text) if m.tag[0] in "NSX" and m.tag not in ("SF", "SP", "SSO",
+                                                                                             "SSC")]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w in terms) / len(words)
+
+
+# Words every question may use without the document saying them.
+_GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", "무엇", "누구", "어디", "언제", "얼마", "정도",
+                      "어떤", "무슨", "몇", "얼마나", "기간", "규모", "분야", "종류", "방식", "이유", "목적",
+                      "개", "명", "년", "해", "무엇인가", "뭐", "건", "지금", "현재", "가장", "대해", "관련",
+                      "총", "모두", "전체", "각각", "대상", "숫자", "금액", "액수", "날짜", "시기", "장소",
+                      "며칠", "것들", "곳들", "누구누구", "예시", "형태", "비교", "구성", "행사", "학교", "회사",
+                      "기업들", "제품", "인원", "연간", "동안", "우리말", "한글", "어디야", "사람들", "단체",
+                      "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황"})
+
+
+def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None) -> list[str]:
+    """Question nouns that the documents of the passages never mention (대표이사, 등록금, 날씨).
+
+    A compound counts as present when each of its parts occurs (AI데이터센터 ->
+    ai, 데이터, 센터) or it occurs verbatim; a part also matches a token that
+    starts with it or that it starts with (투자액 ~ 투자, 통신 ~ 통신부). An
+    English word counts as present when any of its Korean glosses occurs.
+    """
+    texts = _source_texts(hits, documents)
+    tokens: set[str] = set()
+    for t in texts:
+        tokens |= _doc_tokens(t)
+    flat = "".join(texts).replace(" ", "").lower()
+    groups = english_groups(info.text) if info.english else {w: {w} for w in info.nouns}
+    out = []
+    for word, alternatives in sorted(groups.items()):
+        if word in _GENERIC or len(word) < 2 or word.isdigit():
+            continue
+        if not any(_present(alt, tokens, flat) for alt in alternatives):
+            out.append(word)
+    return out
+
+
+def _source_texts(hits: list[Hit], documents: dict[str, Document] | None) -> list[str]:
+    """Whole documents behind the hits when known (the question is about the document)."""
+    texts, seen = [], set()
+    for h in hits:
+        doc = (documents or {}).get(h.chunk.doc_id)
+        key = h.chunk.doc_id if doc else (h.chunk.doc_id, h.chunk.start)
+        if key not in seen:
+            seen.add(key)
+            texts.append(doc.text if doc else h.chunk.text)
+    return texts
+
+
+@lru_cache(maxsize=256)
+def _doc_tokens(text: str) -> frozenset[str]:
+    return frozenset(_tokens_of(text))
+
+
+def _present(word: str, tokens: set[str], flat: str) -> bool:
+    if (len(word) >= 3 and word in flat) or (len(word) >= 4 and word[:-1] in flat):   # verbatim, or + particle
+        return True
+    parts = [p for p in _tokens_of(word) if len(p) >= 2 or p.isascii()] or [word]
+    return all(p in tokens or any(len(x) >= 2 and (p.startswith(x) and len(p) <= len(x) + 1 or x.startswith(p))
+                                  for x in tokens) for p in parts)
+
+
+def _confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missing: int) -> float:
+    """Support for the answer in [0, 1]: the sentence must cover the question and the span fit its type.
+
+    Each question noun absent from every passage cuts the confidence: the
+    question is probably about something the document does not say.
+    """
+    raw = 0.5 * sent_cov + 0.15 * chunk_cov + 0.25 * t + 0.1 * prox
+    raw *= 0.5 ** missing
+    return max(0.0, min(1.0, raw))

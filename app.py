@@ -1,0 +1,41 @@
+"""Start the chat page and REST API: `python app.py [--host H] [--port P] [--index NAME]`.
+
+    http://127.0.0.1:7860/           chat page (Korean)
+    http://127.0.0.1:7860/docs       REST API docs (/api/ask, /api/retrieve, /api/health)
+
+Only wiring lives here; see qa/server.py, qa/api.py and qa/ui.py.
+"""
+import argparse
+import logging
+import os
+
+# Before gradio is imported anywhere: no usage pings from a server that may be offline.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Korean document-QA chat server (Gradio UI + REST API)")
+    p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="bind address (env QA_HOST)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (env QA_PORT)")
+    p.add_argument("--index", default=None, help="index name (env QA_INDEX_NAME, default 'default')")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import uvicorn
+
+    from qa import Settings, load_pipeline
+    from qa.server import create_app
+
+    settings = Settings.from_env().with_(index_name=args.index)
+    logging.getLogger("app").info("loading index %r (built on first start)", settings.index_name)
+    pipeline = load_pipeline(settings)
+    app = create_app(pipeline, settings)
+    logging.getLogger("app").info("serving on http://%s:%d/ (API docs at /docs)", args.host, args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

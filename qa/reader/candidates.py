@@ -1,0 +1,191 @@
+"""Candidate answer spans inside one sentence, built from morpheme runs.
+
+    spans("NHN이 향후 10년간 2100억원을 투자한다")
+      -> [Candidate('NHN', kind='name'), Candidate('10년', kind='period'),
+          Candidate('2100억원', kind='money'), ...]
+
+Kinds: money, count, date, period, quantity (numbers with units); name,
+phrase (noun runs and their word-aligned sub-runs); list (coordinated
+nouns); quote (text in quotes).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..korean import Morpheme, morphemes
+
+_NOUNISH = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XPN", "XR", "NNB"}
+_NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
+_COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회")
+_TITLES = ("대통령", "장관", "대표", "교수", "총장", "원장", "시장", "위원장", "회장", "사장", "이사장", "박사")
+MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span `[start, end)` of the sentence text and its kind."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    counter: str | None = None
+
+
+def spans(sentence: str) -> list[Candidate]:
+    """All candidates of a sentence, de-duplicated by span."""
+    morphs = morphemes(sentence)
+    found: dict[tuple[int, int], Candidate] = {}
+    for cand in (*_numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
+                 *_quotes(sentence)):
+        found.setdefault((cand.start, cand.end), cand)
+    return list(found.values())
+
+
+def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """2100억원, 50명, 4만6200㎡, 2020~2024년, 88.5페타플롭스(PFLOPS), 1200여개, 10년(간)."""
+    out: list[Candidate] = []
+    i = 0
+    while i < len(morphs):
+        if morphs[i].tag != "SN":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and _continues_number(morphs[j], morphs[j - 1]):
+            j += 1
+        start, end = morphs[i].start, morphs[j - 1].end
+        end = _with_parenthetical(text, end)
+        surface = text[start:end]
+        out.append(Candidate(start, end, surface, _number_kind(surface, morphs[i:j], morphs[j:j + 1]),
+                             _counter_of(surface)))
+        # "작년 3월", "향후 10년": a time word right before the number belongs to it.
+        if i > 0 and morphs[i - 1].form in ("작년", "올해", "내년", "지난해") and morphs[i - 1].end + 1 == start:
+            out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], "date"))
+        i = j
+    return out
+
+
+def _continues_number(m: Morpheme, prev: Morpheme) -> bool:
+    if m.form == "만" and prev.tag != "SN":
+        return False   # "5년만에": 만 means "after", not 10,000
+    if m.tag in _NUM_PARTS or m.form in ("여",):
+        return m.form not in ("(", ")")
+    # units written as nouns or Latin letters: 페타플롭스, PFLOPS, 배, 개동
+    return (m.tag in ("NNG", "SL") and len(m.form) <= 5) and m.form not in ("이상", "이하", "규모", "만에", "간")
+
+
+def _with_parenthetical(text: str, end: int) -> int:
+    m = re.match(r"\([A-Za-z0-9 ./%]{1,15}\)", text[end:])
+    return end + m.end() if m else end
+
+
+def _counter_of(surface: str) -> str | None:
+    for c in sorted(_COUNTERS, key=len, reverse=True):
+        if re.search(r"\d(여)?" + c + r"(동)?$", surface) or surface.endswith(c):
+            return c
+    return None
+
+
+def _number_kind(surface: str, parts: list[Morpheme], following: list[Morpheme]) -> str:
+    if surface.endswith("원"):
+        return "money"
+    if re.search(r"\d~\d", surface):
+        return "period"
+    if re.search(r"\d{4}-\d{2}-\d{2}", surface) or re.search(r"(^|[^\d])\d{4}년$", surface) or \
+            surface.endswith(("월", "일")) or re.search(r"\d{4}~\d{4}년", surface):
+        return "date"
+    if surface.endswith(("년", "개월", "주")):
+        return "period" if following and following[0].form in ("간", "동안") or not re.search(r"\d{4}", surface) \
+            else "date"
+    if _counter_of(surface):
+        return "count"
+    return "quantity"
+
+
+def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """Runs of nouns across spaces ("특수목적차량 자율주행") and their word-aligned sub-runs."""
+    out: list[Candidate] = []
+    for run in _runs(morphs):
+        words = _words(text, run)
+        for a in range(len(words)):
+            for b in range(a + 1, min(len(words), a + MAX_WORDS) + 1):
+                s, e = words[a][0], words[b - 1][1]
+                surface = text[s:e]
+                person = a == 0 and b == 1 and _is_name_before_title(text, run, surface)
+                out.append(Candidate(s, e, surface, "person" if person else _phrase_kind(text, e, run)))
+    return out
+
+
+def _runs(morphs: list[Morpheme]) -> list[list[Morpheme]]:
+    """Maximal sequences of noun-like morphemes joined by nothing or one space."""
+    runs: list[list[Morpheme]] = []
+    cur: list[Morpheme] = []
+    for m in morphs:
+        joinable = m.tag in _NOUNISH or (m.tag == "XSN" and m.form not in ("간",)) or \
+            (m.tag == "SW" and m.form in "+&")
+        if joinable and cur and m.start - cur[-1].end <= 1:
+            cur.append(m)
+        elif joinable:
+            if cur:
+                runs.append(cur)
+            cur = [m]
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _words(text: str, run: list[Morpheme]) -> list[tuple[int, int]]:
+    """Split a run at spaces into (start, end) word spans."""
+    words: list[tuple[int, int]] = []
+    for m in run:
+        if words and m.start == words[-1][1]:
+            words[-1] = (words[-1][0], m.end)
+        else:
+            words.append((m.start, m.end))
+    return words
+
+
+def _is_name_before_title(text: str, run: list[Morpheme], word: str) -> bool:
+    """"최기영" in "최기영 과학기술정보통신부 장관": a short Hangul word opening a run that ends in a title."""
+    run_text = text[run[0].start:run[-1].end]
+    return bool(re.fullmatch(r"[가-힣]{2,4}", word)) and run_text.endswith(_TITLES) and run_text != word
+
+
+_TIME_WORDS = ("작년", "올해", "내년", "지난해", "이날", "당시", "오늘", "어제", "최근", "매년")
+
+
+def _phrase_kind(text: str, end: int, run: list[Morpheme]) -> str:
+    if text[run[0].start:end].strip() in _TIME_WORDS:
+        return "date"
+    following = text[end:end + 4].lstrip()
+    if following.startswith(_TITLES):
+        return "person"
+    if any(m.tag in ("NNP", "SL") for m in run):
+        return "name"
+    return "phrase"
+
+
+def _lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """Coordinated nouns: "헬스케어, 자동차, 에너지", "자동차·에너지·헬스케어"."""
+    out: list[Candidate] = []
+    for m in re.finditer(r"[\w+]+(?:(?:, |·)[\w+]+){2,}", text):
+        s, e = m.start(), m.end()
+        # trim a trailing particle glued to the last item ("에너지와" -> "에너지")
+        last = [x for x in morphs if s <= x.start < e]
+        while last and last[-1].tag.startswith(("J", "E", "X", "V")):
+            e = last.pop().start
+        out.append(Candidate(s, e, text[s:e], "list"))
+    return out
+
+
+def _quotes(text: str) -> list[Candidate]:
+    out = []
+    for m in re.finditer(r"'([^']{2,30})'|‘([^’]{2,30})’", text):
+        g = 1 if m.group(1) else 2
+        out.append(Candidate(m.start(g), m.end(g), m.group(g), "quote"))
+    return out

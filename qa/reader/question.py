@@ -1,0 +1,187 @@
+"""Question analysis: what kind of answer is asked for, and about what.
+
+    analyze("NHN 투자액은?")          -> QuestionInfo(answer_type='money', ...)
+    analyze("매년 몇 명을 뽑아?")      -> QuestionInfo(answer_type='count', counter='명', ...)
+    analyze("How many students?")     -> QuestionInfo(answer_type='count', counter='명', ...)
+
+The type comes from the question word (얼마, 몇 + counter, 언제, 누구, 어디,
+무엇 ...) or, for keyword questions, from the last cue noun (투자액 -> money,
+기간 -> period). A follow-up without any cue inherits its previous turn's type.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..korean import Morpheme, content_tokens, morphemes
+
+TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
+         "item", "description", "unknown")
+
+# Cue nouns, checked as suffixes of the question's nouns; the last match wins.
+_CUES: list[tuple[str, str]] = [
+    ("투자액", "money"), ("금액", "money"), ("액수", "money"), ("예산", "money"), ("사업비", "money"),
+    ("비용", "money"), ("투자유치", "money"), ("지원금", "money"), ("매출", "money"), ("돈", "money"),
+    ("기간", "period"), ("동안", "period"),
+    ("연도", "date"), ("년도", "date"), ("시기", "date"), ("날짜", "date"), ("일정", "date"), ("설립일", "date"),
+    ("시점", "date"), ("때", "date"),
+    ("장소", "place"), ("위치", "place"), ("지역", "place"), ("부지", "place"), ("도시", "place"),
+    ("이름", "item"), ("인물", "person"), ("장관", "person"), ("대통령", "person"), ("대표", "person"),
+    ("창업자", "person"), ("사람", "person"),
+    ("회사", "organization"), ("기업", "organization"), ("기관", "organization"), ("업체", "organization"),
+    ("사업자", "organization"), ("운영사", "organization"), ("학교", "organization"), ("연구소", "organization"),
+    ("성능", "quantity"), ("연면적", "quantity"), ("면적", "quantity"), ("용량", "quantity"),
+    ("속도", "quantity"), ("규모", "quantity"),
+    ("분야", "list"), ("과제", "item"), ("종류", "list"), ("목록", "list"), ("산업", "list"),
+    ("수", "count"), ("인원", "count"), ("명수", "count"), ("개수", "count"),
+]
+# Nouns that fix the counter of a count question ("직원 수" -> 명).
+_COUNTERS = {"명": ("학생", "교원", "교수", "직원", "인원", "사람", "인재", "고용", "명", "인력", "교수진"),
+             "개": ("기업", "연구소", "대학", "과제", "일자리", "개", "분야", "기관", "회사"),
+             "동": ("동", "건물"), "편": ("영화", "편"), "배": ("배",), "곳": ("곳",)}
+_WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person", "누가": "person", "어디": "place",
+       "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item"}
+
+_EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space)\b)", "money"),
+       (r"\bhow many\b", "count"), (r"\bhow long\b|\bperiod\b|\bover how many years\b|\bfor how many years\b",
+                                     "period"),
+       (r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
+       (r"\bwhere\b", "place"), (r"\bwhich (company|organization|firm|institute|university)\b", "organization"),
+       (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b",
+        "quantity"),
+       (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"), (r"\bwhat\b|\bwhich\b", "description")]
+_EN_COUNTERS = {"명": r"student|faculty|professor|people|person|employee|staff|researcher",
+                "개": r"compan|firm|institut|universit|job|project|task|organization",
+                "동": r"building", "편": r"movie|film"}
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """The analysed question: expected answer type, counter, and search terms."""
+
+    text: str
+    answer_type: str
+    counter: str | None
+    terms: frozenset[str]          # content terms (lower-case morphemes and quantities)
+    nouns: frozenset[str]          # noun words as written, attached nouns joined (투자액)
+    entities: frozenset[str]       # names (Latin-script words, proper nouns) the answer must be about
+    english: bool = False
+    has_cue: bool = True           # False when the type is a guess (follow-ups may inherit)
+
+
+def analyze(question: str, previous: str | None = None, type_from: str | None = None) -> QuestionInfo:
+    """Analyse `question`; `previous` (a resolved earlier turn) lends its type if none is found.
+
+    `type_from` is the text the type is read from (a follow-up as the user
+    typed it, since carried-over words would add stale cues).
+    """
+    english = _is_english(question)
+    type_text = type_from or question
+    qtype, counter = (_english_type(type_text) if english else _korean_type(morphemes(type_text)))
+    has_cue = qtype != "unknown"
+    if not has_cue and previous:
+        prev = analyze(previous)
+        qtype, counter = prev.answer_type, prev.counter
+    morphs = morphemes(question)
+    entities = frozenset(m.form.lower() for m in morphs if m.tag in ("SL", "NNP") and len(m.form) >= 2)
+    nouns = frozenset(w.lower() for w in _noun_words(morphs)) - _STOP
+    return QuestionInfo(question, qtype, counter, frozenset(content_tokens(question)) - _STOP, nouns, entities,
+                        english, has_cue)
+
+
+_STOP = frozenset({"몇", "무엇", "뭐", "누구", "어디", "언제", "얼마", "어떻", "하", "되", "있", "what", "how",
+                   "much", "many", "the", "is", "are", "was", "will", "does", "did", "of", "in", "to", "a",
+                   "an", "for", "and", "which", "who", "when", "where", "do", "it", "its", "be"})
+
+
+def _is_english(q: str) -> bool:
+    letters = [c for c in q if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
+
+
+def _english_type(q: str) -> tuple[str, str | None]:
+    low = q.lower()
+    for pattern, qtype in _EN:
+        if re.search(pattern, low):
+            counter = None
+            if qtype == "count":
+                counter = next((c for c, p in _EN_COUNTERS.items() if re.search(p, low)), None)
+            return qtype, counter
+    return "unknown", None
+
+
+def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
+    """Question word first (몇 + counter, 얼마, 언제 ...), then the last cue noun."""
+    forms = [m.form for m in morphs]
+    for i, m in enumerate(morphs):
+        if m.form == "몇" and i + 1 < len(morphs):
+            return _how_many(morphs, i)
+        if m.form == "얼마":
+            return ("quantity" if _near(forms, i, ("면적", "성능", "빠르", "크", "넓")) else "money"), None
+    for i, m in enumerate(morphs):
+        if m.form in _WH:
+            qtype = _WH[m.form]
+            if qtype in ("item", "description"):
+                cue = _last_cue(morphs)
+                qtype = cue[0] if cue[0] != "unknown" else qtype
+            if qtype == "person" and _near(forms, i, ("창업", "기업", "회사")):
+                qtype = "person"
+            return qtype, None
+    return _last_cue(morphs)
+
+
+def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
+    unit = morphs[i + 1].form
+    after = "".join(m.form for m in morphs[i + 2:i + 4])
+    if unit == "년":
+        later = "".join(m.form for m in morphs[i + 2:i + 6])
+        return ("period" if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1] else "date"), None
+    if unit in ("월", "일"):
+        return "date", None
+    if unit == "배":
+        return "quantity", "배"
+    return "count", unit
+
+
+def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
+    nouns = _noun_words(morphs)
+    found: tuple[str, str | None] = ("unknown", None)
+    for k, word in enumerate(nouns):
+        if word in ("해", "날"):   # "선정된 해는?": exact words only (이해, 피해 are no cues)
+            found = ("date", None)
+            continue
+        for cue, qtype in _CUES:
+            if word.endswith(cue) and (cue != "수" or len(word) == 1 or word.endswith(("명수", "개수"))):
+                counter = _counter_for(nouns[:k + 1]) if qtype == "count" else None
+                found = (qtype, counter)
+                break
+    return found
+
+
+def _noun_words(morphs: list[Morpheme]) -> list[str]:
+    """Nouns, with attached noun morphemes joined ("투자"+"액" -> "투자액")."""
+    words: list[str] = []
+    prev_end = -2
+    for m in morphs:
+        if m.tag.startswith("NN") or m.tag in ("XSN", "SL", "NP"):
+            if m.start == prev_end and words and m.tag != "SL":
+                words[-1] += m.form
+            else:
+                words.append(m.form)
+            prev_end = m.end
+        else:
+            prev_end = -2
+    return words
+
+
+def _counter_for(words: list[str]) -> str | None:
+    for w in reversed(words):
+        for counter, nouns in _COUNTERS.items():
+            if any(w.endswith(n) for n in nouns):
+                return counter
+    return None
+
+
+def _near(forms: list[str], i: int, words: tuple[str, ...], window: int = 4) -> bool:
+    lo, hi = max(0, i - window), i + window + 1
+    return any(f.startswith(words) for f in forms[lo:hi])

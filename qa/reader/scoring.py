@@ -1,0 +1,55 @@
+"""Pure scoring features of a candidate span: type fit and natural boundaries."""
+from __future__ import annotations
+
+import re
+
+from .candidates import Candidate
+from .question import QuestionInfo
+
+_NUMERIC = {"money", "count", "date", "period", "quantity"}
+_PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
+
+
+def type_score(info: QuestionInfo, cand: Candidate) -> float:
+    """How well the candidate's kind fits the expected answer type, in [0, 1]."""
+    want, kind = info.answer_type, cand.kind
+    if want in _NUMERIC:
+        if kind == want:
+            if want == "count" and info.counter and cand.counter and info.counter != cand.counter:
+                return 0.35
+            return 1.0
+        if kind in _NUMERIC:
+            if want == "quantity" and kind == "count":
+                return 0.6
+            return 0.45 if want == "quantity" or {want, kind} == {"date", "period"} else 0.15
+        return 0.0
+    if kind in _NUMERIC:
+        return 0.1 if want in ("person", "organization", "place", "list") else 0.3
+    if want == "person":
+        return {"person": 1.0, "name": 0.45, "phrase": 0.3}.get(kind, 0.1)
+    if want == "organization":
+        return {"name": 0.9, "person": 0.3, "phrase": 0.35, "quote": 0.3}.get(kind, 0.1)
+    if want == "place":
+        return 0.95 if cand.text.endswith(_PLACE_SUFFIX) else {"name": 0.55, "phrase": 0.3}.get(kind, 0.1)
+    if want == "list":
+        return {"list": 1.0, "phrase": 0.35, "name": 0.3}.get(kind, 0.1)
+    if want == "item":
+        return {"phrase": 0.6, "name": 0.6, "quote": 0.75, "list": 0.45}.get(kind, 0.2)
+    return {"phrase": 0.5, "name": 0.5, "quote": 0.6, "list": 0.4, "person": 0.5}.get(kind, 0.3)
+
+
+def boundary_score(text: str, cand: Candidate, morphs) -> float:
+    """1 when the span ends where a phrase naturally ends (a particle, 등, comma, end)."""
+    after = text[cand.end:cand.end + 3]
+    score = 0.0
+    nxt = next((m for m in morphs if m.start >= cand.end), None)
+    if nxt is None or nxt.tag.startswith("J") or nxt.tag in ("VCP", "SF", "SP", "SSC") or \
+            re.match(r"\s*(등|이상|규모|만에)", after):
+        score += 0.7
+    prev = None
+    for m in morphs:
+        if m.end <= cand.start:
+            prev = m
+    if prev is None or prev.tag.startswith(("J", "E")) or prev.tag in ("SP", "SSO", "SF", "MM", "ETM"):
+        score += 0.3
+    return score
