@@ -24,6 +24,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("faiss.loader", "bm25s", "httpx"):   # CPU-feature probing, per-build debug lines
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     import uvicorn
 
     from qa import Settings, load_pipeline

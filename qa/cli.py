@@ -294,7 +294,13 @@ def _settings(args) -> Settings:
 
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(level)          # libraries (bm25s) set DEBUG on their own loggers
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)   # -v: our INFO, not faiss's
     logging.getLogger("qa").setLevel(level)
 
 

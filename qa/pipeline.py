@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from .conversation import Conversation, resolve_followup
+from .conversation import Conversation, Resolved, resolve_followup
 from .errors import InputError
 from .index_manager import open_index
 from .reader import Reader, RuleReader
@@ -44,7 +44,7 @@ class Pipeline:
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer `question`; with a conversation, follow-ups are resolved and the turn is recorded."""
         question = check_query(question)
-        resolved = resolve_followup(question, conversation) if conversation else question
+        resolved = resolve_followup(question, conversation) if conversation else Resolved(question, question)
         hits = self.retriever.retrieve(resolved.text, self.settings.k)
         answer = self.reader.read(question, resolved, hits, self.store.documents)
         if conversation is not None:

@@ -5,10 +5,16 @@
 """
 from __future__ import annotations
 
+import logging
+import time
+
 from fastapi import FastAPI
 
 from .api import create_api
+from .conversation import Conversation
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def embedder_name(pipeline) -> str:
@@ -16,12 +22,27 @@ def embedder_name(pipeline) -> str:
     return str(pipeline.store.manifest["embedder"]["name"])
 
 
-def create_app(pipeline, settings: Settings, *, ui: bool = True) -> FastAPI:
+def warm_up(pipeline) -> float:
+    """Answer one throwaway question so the first user does not wait; -> seconds taken.
+
+    The Korean analyzer loads lazily on first use (~4 s on 2 cores); doing it
+    here means /api/health answers only once questions are fast.
+    """
+    t0 = time.perf_counter()
+    pipeline.ask("준비 확인용 질문입니다", Conversation())
+    seconds = time.perf_counter() - t0
+    log.info("pipeline warmed up in %.1fs", seconds)
+    return seconds
+
+
+def create_app(pipeline, settings: Settings, *, ui: bool = True, warm: bool = True) -> FastAPI:
     """The API for `pipeline`; with `ui`, the Gradio chat page at "/" as well.
 
     The API routes are registered before the mount, so /api/* and /docs win
     over Gradio's catch-all. Gradio is imported only when the UI is wanted.
     """
+    if warm:
+        warm_up(pipeline)
     app = create_api(pipeline, index_name=settings.index_name, embedder=embedder_name(pipeline))
     if ui:
         from .ui import mount_ui   # gradio takes seconds to import: only when serving the page

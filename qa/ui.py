@@ -120,12 +120,12 @@ def format_answer_html(answer: Answer) -> str:
     """One chat reply as a single line of HTML.
 
     Answered:  <div class="qa-answer">[검색한 질문] <strong>답</strong> 신뢰도 · 근거 문장(<mark>) · 출처 <details>
-    Abstained: <div class="qa-abstain">문서에서 찾을 수 없습니다 · 신뢰도 · 가장 가까운 문단 (open <details>)
+    Abstained: <div class="qa-abstain">문서에서 찾을 수 없습니다 · 신뢰도 · 가장 가까운 문단 <details>
     """
     conf = f'<span class="qa-conf">{confidence_label(answer.confidence)}</span>'
     if answer.abstained or not answer.text:
-        closest = format_sources(answer.passages, f"가장 가까운 문단 {min(len(answer.passages), MAX_SOURCES)}개",
-                                 open_=True)
+        # Collapsed: three whole passages would push the chat far down.
+        closest = format_sources(answer.passages, f"가장 가까운 문단 {min(len(answer.passages), MAX_SOURCES)}개 보기")
         return (f'<div class="qa-abstain">{resolved_note(answer)}'
                 f'<div class="qa-main"><strong>{esc(NOT_FOUND)}</strong>{conf}</div>{closest}</div>')
     evidence = ""
@@ -193,7 +193,7 @@ def build_ui(pipeline) -> "gr.Blocks":  # noqa: F821 (gradio is imported lazily)
     store = getattr(pipeline, "store", None)
     counts = f" (문서 {len(store.documents)}개 · 문단 {len(store.chunks)}개)" if store is not None else ""
     with gr.Blocks(title=TITLE, fill_height=True) as demo:
-        gr.Markdown(f"# {TITLE}\n{DESCRIPTION}{counts}")
+        gr.Markdown(f"# {TITLE}\n{DESCRIPTION}{counts} · [REST API 문서](/docs)")
         conversation = gr.State(None)     # one per browser session; chat_turn fills it
         # No fixed height: the chat grows with the answers (up to max_height, then scrolls).
         chatbot = gr.Chatbot(show_label=False, height=None, min_height=420, max_height=1400,
@@ -223,4 +223,4 @@ def mount_ui(app, pipeline, path: str = "/"):
     """Mount the chat page on a FastAPI `app` with its CSS and theme (Gradio 6 takes them at mount/launch)."""
     import gradio as gr
     return gr.mount_gradio_app(app, build_ui(pipeline), path=path, css=UI_CSS, theme=ui_theme(),
-                               run_history=False, footer_links=["api"], show_error=False)
+                               run_history=False, footer_links=[], show_error=False, enable_monitoring=False)

