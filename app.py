@@ -29,12 +29,16 @@ def main(argv=None) -> None:
     import uvicorn
 
     from qa import Settings, load_pipeline
+    from qa.errors import QAError
     from qa.server import create_app
 
-    settings = Settings.from_env().with_(index_name=args.index)
-    logging.getLogger("app").info("loading index %r (built on first start)", settings.index_name)
-    pipeline = load_pipeline(settings)
-    app = create_app(pipeline, settings)
+    try:  # a fixable problem (bad QA_* value, stale or missing index) is one line, not a traceback
+        settings = Settings.from_env().with_(index_name=args.index)
+        logging.getLogger("app").info("loading index %r (built on first start)", settings.index_name)
+        pipeline = load_pipeline(settings)
+        app = create_app(pipeline, settings)
+    except QAError as e:
+        raise SystemExit(f"error: {e}") from None
     logging.getLogger("app").info("serving on http://%s:%d/ (API docs at /docs)", args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
 

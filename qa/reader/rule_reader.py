@@ -1,10 +1,10 @@
-"""A rule-based extractive reader: the best short span of the best sentence.
+"""An extractive reader: the best short span of the best sentence.
 
-    question -> expected answer type (question.py)
+    question -> expected answer type, question-word slot (question.py, features.py)
     top passages -> sentences -> candidate spans (candidates.py)
-    score = type match + sentence coverage of the question + closeness to
-            the question's words - overlap with the question + boundaries
-    confidence from coverage and type match; abstain below the threshold.
+    score = linear ranker over features (type fit, sentence coverage,
+            closeness to the question's words, boundaries, particles ...)
+    confidence from coverage and type fit; abstain below the threshold.
 
 No model is needed; a neural reader can replace it behind `Reader`.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
 from ..korean import morphemes
@@ -20,7 +20,8 @@ from ..types import Answer, Citation, Document, Hit
 from .candidates import Candidate, spans
 from .glossary import english_groups, korean_terms
 from .question import QuestionInfo, analyze
-from .scoring import boundary_score, type_score
+from .features import SentenceContext, features, question_slot
+from .ranker import LinearRanker
 
 MAX_PASSAGES = 4
 
@@ -33,69 +34,81 @@ class _Scored:
     hit: Hit
     sent_start: int      # offset of the sentence in the document
     sent_text: str
+    features: dict
 
 
 class RuleReader:
-    """`Reader` built from Kiwi morphemes and hand-tuned weights (tuned on KorQuAD dev-a + own dev set)."""
+    """`Reader` over Kiwi morphemes: rule-built candidates ranked by a linear model.
 
-    def __init__(self, abstain_threshold: float = 0.35, max_passages: int = MAX_PASSAGES):
+    The ranker's weights come from logistic regression on KorQuAD dev-a
+    (eval/train_reader.py); the confidence that drives abstention is a
+    separate, hand-calibrated measure of how well the sentence supports the
+    question (tuned on our own dev questions).
+    """
+
+    def __init__(self, abstain_threshold: float = 0.35, max_passages: int = MAX_PASSAGES,
+                 ranker: LinearRanker | None = None):
         if not 0.0 <= abstain_threshold <= 1.0:
             raise ValueError("abstain_threshold must be within [0, 1]")
         self.abstain_threshold = abstain_threshold
         self.max_passages = max_passages
+        self.ranker = ranker or LinearRanker.load_default()
 
     def read(self, question: str, resolved: Resolved, hits: list[Hit],
              documents: dict[str, Document] | None = None) -> Answer:
-        info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
-        self._documents = documents
-        terms = _weighted_terms(info)
-        best = self._best(info, terms, hits[:self.max_passages])
+        scored = self.candidates(resolved, hits, documents)
+        best = max(scored, key=lambda s: s.score, default=None)
         if best is None or best.confidence < self.abstain_threshold:
             conf = best.confidence if best else 0.0
             return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))
         c, hit = best.cand, best.hit
         start = best.sent_start + c.start
         doc_id = hit.chunk.doc_id
-        if documents and doc_id in documents:   # offsets must point at the answer text
-            assert documents[doc_id].text[start:start + len(c.text)] == c.text
+        if documents and doc_id in documents and documents[doc_id].text[start:start + len(c.text)] != c.text:
+            raise AssertionError(f"answer offsets do not match document {doc_id!r}")   # a bug, never user error
         sentence = Citation(doc_id, hit.chunk.title, best.sent_text, best.sent_start,
                             best.sent_start + len(best.sent_text))
         return Answer(question, resolved.text, c.text, best.confidence, False, doc_id, hit.chunk.title,
                       start, start + len(c.text), sentence, tuple(hits))
 
-    def _best(self, info: QuestionInfo, terms: dict[str, float], hits: list[Hit]) -> _Scored | None:
-        best: _Scored | None = None
-        seen_sentences: set[tuple[str, int]] = set()
-        missing = len(missing_terms(info, hits, self._documents))
-        for hit in hits:
-            chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
-            for span in hit.chunk.sentences:
-                key = (hit.chunk.doc_id, hit.chunk.start + span.start)
-                if key in seen_sentences:
-                    continue
-                seen_sentences.add(key)
-                text = hit.chunk.text[span.start:span.end]
-                for scored in self._score_sentence(info, terms, hit, text, key[1], chunk_cov, missing):
-                    if best is None or scored.score > best.score:
-                        best = scored
-        return best
+    def candidates(self, resolved: Resolved, hits: list[Hit],
+                   documents: dict[str, Document] | None = None) -> list[_Scored]:
+        """Every candidate span of the top passages with its features, score and confidence."""
+        info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
+        terms = _weighted_terms(info)
+        hits = hits[:self.max_passages]
+        missing = len(missing_terms(info, hits, documents))
+        slot = question_slot(resolved.original if not resolved.is_followup else resolved.text)
+        contexts = list(_sentence_contexts(terms, hits))
+        best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
+        out: list[_Scored] = []
+        for hit, sent_start, ctx in contexts:
+            ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
+            for cand in spans(ctx.text):
+                novelty = _overlap(cand, terms)
+                if novelty >= 0.999:
+                    continue   # the question's own words are not its answer
+                feats = features(info, terms, ctx, cand, slot, novelty)
+                conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing)
+                out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
+        return out
 
-    def _score_sentence(self, info, terms, hit, text, sent_start, chunk_cov, missing):
-        morphs = morphemes(text)
-        positions = _term_positions(terms, morphs)
-        sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
-        rank_prior = 1.0 / (1.0 + 0.5 * (hit.rank - 1))
-        for cand in spans(text):
-            novelty = _overlap(cand, terms)
-            if novelty >= 0.999:
-                continue   # the question's own words are not its answer
-            t = type_score(info, cand)
-            prox = _proximity(cand, positions, terms)
-            bound = boundary_score(text, cand, morphs)
-            score = (2.0 * t + 3.0 * sent_cov + 0.5 * chunk_cov + 0.9 * prox + 0.4 * bound
-                     - 0.9 * novelty + 0.25 * rank_prior)
-            conf = _confidence(sent_cov, chunk_cov, t, prox, missing)
-            yield _Scored(score, conf, cand, hit, sent_start, text)
+
+def _sentence_contexts(terms: dict[str, float], hits: list[Hit]):
+    """(hit, sentence offset in the document, SentenceContext) for each distinct sentence."""
+    seen: set[tuple[str, int]] = set()
+    for hit in hits:
+        chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
+        for span in hit.chunk.sentences:
+            key = (hit.chunk.doc_id, hit.chunk.start + span.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = hit.chunk.text[span.start:span.end]
+            morphs = tuple(morphemes(text))
+            sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
+            yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
+                                               0.0, hit.rank)
 
 
 def _weighted_terms(info: QuestionInfo) -> dict[str, float]:
@@ -145,21 +158,6 @@ def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
             if _matches(t, {form}) > 0 and len(form) >= (1 if t == form else 2):
                 out.setdefault(t, []).append((m.start + m.end) // 2)
     return out
-
-
-def _proximity(cand: Candidate, positions: dict[str, list[int]], terms: dict[str, float]) -> float:
-    """Closeness of the candidate to each matched question term's nearest occurrence, in [0, 1]."""
-    if not positions:
-        return 0.0
-    total = sum(terms[t] for t in positions)
-    acc = 0.0
-    for t, pos_list in positions.items():
-        # Korean puts the topic before the answer ("헬스케어의 경우 ... 6개"):
-        # a term standing after the candidate counts as twice as far.
-        d = min(0 if cand.start <= p < cand.end else (cand.start - p if p < cand.start else 2 * (p - cand.end))
-                for p in pos_list)
-        acc += terms[t] * math.exp(-d / 12.0)
-    return acc / total
 
 
 def _overlap(cand: Candidate, terms: dict[str, float]) -> float:

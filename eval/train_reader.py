@@ -1,0 +1,152 @@
+"""Train the reader's linear ranker on KorQuAD dev-a (never dev-b).
+
+    python eval/train_reader.py [--korquad PATH] [--out qa/reader/ranker.json]
+
+For every dev-a question, the reader's candidate spans in the gold paragraph
+are labelled 1 when they exactly match a gold answer (KorQuAD-normalized).
+A logistic regression over the candidates' features gives the weights.
+Articles are split 80/20 for a held-out check; the final model is refit on
+all of dev-a. Prints held-out EM/F1 of the argmax candidate.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.chunking import chunk_document  # noqa: E402
+from qa.conversation import Resolved  # noqa: E402
+from qa.evaluation.metrics import exact_match, f1  # noqa: E402
+from qa.korean import normalize_text  # noqa: E402
+from qa.reader.ranker import LinearRanker  # noqa: E402
+from qa.reader.rule_reader import RuleReader  # noqa: E402
+from qa.types import Document, Hit  # noqa: E402
+
+DEFAULT_KORQUAD = ROOT.parent / "shared" / "data" / "korquad" / "KorQuAD_v1.0_dev.json"
+
+
+def dev_a_questions(path: Path):
+    """(article index, question, gold answers, Hit over the gold paragraph) for dev-a."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    for ai in range(0, len(data), 2):      # dev-a: even positions only
+        art = data[ai]
+        for pi, para in enumerate(art["paragraphs"]):
+            doc = Document(f"{ai}:{pi}", art["title"], normalize_text(para["context"]))
+            hit = Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])
+            for qa in para["qas"]:
+                yield ai, qa["question"], [a["text"] for a in qa["answers"]], hit
+
+
+def collect(path: Path, limit: int | None):
+    reader = RuleReader(abstain_threshold=0.0)
+    groups = []
+    for n, (ai, q, golds, hit) in enumerate(dev_a_questions(path)):
+        if limit and n >= limit:
+            break
+        cands = reader.candidates(Resolved(q, q), [hit])
+        if cands:
+            groups.append((ai, golds, cands))
+    return groups
+
+
+# Constant over one gold paragraph, so not learnable here; they come from HAND.
+UNTRAINED = {"rank_prior", "chunk_cov"}
+# The hand-set scorer the learned weights are blended with (it knows about
+# retrieval ranks and passages, which single-paragraph training cannot).
+HAND = {"type": 2.0, "sent_cov": 3.0, "chunk_cov": 0.5, "prox": 0.9, "boundary": 0.4, "novelty": -0.9,
+        "rank_prior": 0.25}
+
+
+def blend(trained: LinearRanker, beta: float) -> LinearRanker:
+    """trained + beta * HAND, as one linear model."""
+    w = dict(trained.weights)
+    for k, v in HAND.items():
+        w[k] = round(w.get(k, 0.0) + beta * v, 5)
+    return LinearRanker(w, trained.bias, dict(trained.meta))
+
+
+def matrix(groups, names=None):
+    if names is None:
+        names = sorted({k for _, _, cs in groups for c in cs for k in c.features} - UNTRAINED)
+    index = {k: i for i, k in enumerate(names)}
+    rows, labels, owner = [], [], []
+    for g, (_, golds, cands) in enumerate(groups):
+        for c in cands:
+            x = np.zeros(len(names), dtype=np.float32)
+            for k, v in c.features.items():
+                if k in index:
+                    x[index[k]] = v
+            rows.append(x)
+            labels.append(1 if exact_match(c.cand.text, golds) else 0)
+            owner.append(g)
+    return names, np.vstack(rows), np.array(labels), np.array(owner)
+
+
+def argmax_scores(groups, ranker: LinearRanker):
+    em = f = 0.0
+    for _, golds, cands in groups:
+        best = max(cands, key=lambda c: ranker.score(c.features))
+        em += exact_match(best.cand.text, golds)
+        f += f1(best.cand.text, golds)
+    return em / len(groups), f / len(groups)
+
+
+def fit(names, X, y, C: float) -> LinearRanker:
+    from sklearn.linear_model import LogisticRegression
+    model = LogisticRegression(C=C, max_iter=3000, class_weight={0: 1.0, 1: 5.0})
+    model.fit(X, y)
+    weights = {n: round(float(w), 5) for n, w in zip(names, model.coef_[0]) if abs(w) > 1e-6}
+    return LinearRanker(weights, float(model.intercept_[0]))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--korquad", type=Path, default=Path(os.environ.get("QA_KORQUAD", DEFAULT_KORQUAD)))
+    ap.add_argument("--out", type=Path, default=ROOT / "qa" / "reader" / "ranker.json")
+    ap.add_argument("--limit", type=int, help="only the first N dev-a questions (quick runs)")
+    ap.add_argument("--C", type=float, nargs="+", default=[0.1, 0.3, 1.0])
+    ap.add_argument("--beta", type=float, default=1.0,  # 1.0: best held-out dev-a F1 of 0, .5, 1, 2, 4
+                    help="weight of the hand-set scorer blended in (chosen on our own dev questions)")
+    ap.add_argument("--save-trained", type=Path, help="also write the unblended weights here")
+    args = ap.parse_args()
+    groups = collect(args.korquad, args.limit)
+    articles = sorted({a for a, _, _ in groups})
+    held = set(articles[::5])                  # every 5th dev-a article held out
+    train = [g for g in groups if g[0] not in held]
+    test = [g for g in groups if g[0] in held]
+    names, X, y, _ = matrix(train)
+    print(f"dev-a: {len(groups)} questions ({len(train)} train / {len(test)} held out), "
+          f"{len(y)} candidates, {int(y.sum())} positive")
+    hand = LinearRanker(HAND)
+    print(f"hand weights: held-out EM {argmax_scores(test, hand)[0]:.3f} F1 {argmax_scores(test, hand)[1]:.3f}")
+    best_c, best_f1 = None, -1.0
+    for C in args.C:
+        em, f = argmax_scores(test, fit(names, X, y, C))
+        print(f"C={C}: held-out EM {em:.3f} F1 {f:.3f}")
+        if f > best_f1:
+            best_c, best_f1 = C, f
+    names, X, y, _ = matrix(groups)
+    trained = fit(names, X, y, best_c)
+    trained.meta = {"trained_on": "KorQuAD 1.0 dev-a (even articles)", "questions": len(groups),
+                    "C": best_c, "held_out_f1": round(best_f1, 4), "hand_blend": args.beta}
+    if args.save_trained:
+        args.save_trained.write_text(json.dumps(trained.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    ranker = blend(trained, args.beta)
+    em, f = argmax_scores(test, ranker)
+    print(f"blended with beta={args.beta}: held-out EM {em:.3f} F1 {f:.3f} (fit on all of dev-a, so optimistic)")
+    tmp = args.out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(ranker.to_json(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, args.out)
+    print(f"wrote {args.out} (C={best_c})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

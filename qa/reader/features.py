@@ -1,0 +1,144 @@
+"""Features of a candidate span for the learned linear ranker (pure functions).
+
+    features(question_info, terms, sentence_context, candidate)
+      -> {"sent_cov": 0.8, "prox": 0.6, "type": 1.0, "k=money|w=money": 1.0, ...}
+
+Every feature is a number in a small range; the weights live in
+`ranker.json` (trained by eval/train_reader.py on KorQuAD dev-a).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..korean import Morpheme, morphemes
+from .candidates import Candidate
+from .question import QuestionInfo
+from .scoring import boundary_score, type_score
+
+_WH_FORMS = {"어디", "무엇", "누구", "언제", "얼마", "뭐", "무슨", "어떤", "어느", "몇", "어떠하", "어떻", "며칠",
+             "누가", "어떠한"}
+
+
+@dataclass(frozen=True)
+class QuestionSlot:
+    """What surrounds the question word: its particle and the noun it modifies.
+
+    "선체는 어떠한 나무로 만들었는가?" -> particle "로", head "나무"
+    """
+
+    particle: str | None
+    head: str | None
+
+
+def question_slot(question: str) -> QuestionSlot:
+    morphs = morphemes(question)
+    for i, m in enumerate(morphs):
+        if m.form in _WH_FORMS or (m.tag in ("NP", "MM") and m.form.startswith(("어", "무", "누"))):
+            head = None
+            j = i + 1
+            if m.tag in ("MM", "VA") or m.form in ("어떠하", "어떻", "몇", "무슨", "어떤", "어느"):
+                while j < len(morphs) and morphs[j].tag in ("ETM",):
+                    j += 1
+                if j < len(morphs) and morphs[j].tag.startswith("NN"):
+                    head = morphs[j].form
+                    j += 1
+            particle = morphs[j].form if j < len(morphs) and morphs[j].tag.startswith("J") else None
+            return QuestionSlot(particle, head)
+    return QuestionSlot(None, None)
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """One sentence as the ranker sees it."""
+
+    text: str
+    morphs: tuple[Morpheme, ...]
+    positions: dict          # question term -> char positions in the sentence
+    sent_cov: float          # weighted share of question terms in the sentence
+    chunk_cov: float         # the same over the whole passage
+    cov_gap: float           # best sentence coverage minus this one's
+    rank: int                # retrieval rank of the passage
+
+
+def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, cand: Candidate,
+             slot: QuestionSlot, novelty: float) -> dict[str, float]:
+    """Feature dict of one candidate."""
+    left, right = _side_distances(cand, ctx.positions)
+    nxt = _next_morph(ctx.morphs, cand.end)
+    prv = _prev_morph(ctx.morphs, cand.start)
+    words = cand.text.count(" ") + 1
+    f = {
+        "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
+        "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
+        "rank_prior": 1.0 / ctx.rank,
+        "type": type_score(info, cand), "novelty": novelty, "novel_zero": 1.0 if novelty == 0 else 0.0,
+        "prox": _proximity(cand, ctx.positions, terms),
+        "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
+        "boundary": boundary_score(ctx.text, cand, ctx.morphs),
+        "log_chars": math.log1p(len(cand.text)), "words": min(words, 6) / 6.0,
+        "has_digit": 1.0 if any(ch.isdigit() for ch in cand.text) else 0.0,
+        "particle_match": 1.0 if slot.particle and nxt is not None and nxt.form == slot.particle else 0.0,
+        "head_match": 1.0 if slot.head and cand.text.endswith(slot.head) and cand.text != slot.head else 0.0,
+        "head_only": 1.0 if slot.head and cand.text == slot.head else 0.0,
+        "in_quote": 1.0 if cand.kind == "quote" else 0.0,
+        f"k={cand.kind}|w={info.answer_type}": 1.0,
+        f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
+    }
+    return f
+
+
+def _side_distances(cand: Candidate, positions: dict) -> tuple[float, float]:
+    """Distance to the nearest matched question word on the left and on the right (chars)."""
+    left = right = 200.0
+    for pos_list in positions.values():
+        for p in pos_list:
+            if p < cand.start:
+                left = min(left, cand.start - p)
+            elif p >= cand.end:
+                right = min(right, p - cand.end)
+    return left, right
+
+
+def _proximity(cand: Candidate, positions: dict, terms: dict[str, float]) -> float:
+    """Closeness to each matched term's nearest occurrence; terms after the candidate count double."""
+    if not positions:
+        return 0.0
+    total = sum(terms[t] for t in positions)
+    acc = 0.0
+    for t, pos_list in positions.items():
+        d = min(0 if cand.start <= p < cand.end else (cand.start - p if p < cand.start else 2 * (p - cand.end))
+                for p in pos_list)
+        acc += terms[t] * math.exp(-d / 12.0)
+    return acc / total
+
+
+def _next_morph(morphs, end: int) -> Morpheme | None:
+    return next((m for m in morphs if m.start >= end), None)
+
+
+def _prev_morph(morphs, start: int) -> Morpheme | None:
+    prev = None
+    for m in morphs:
+        if m.end <= start:
+            prev = m
+    return prev
+
+
+def _tag_class(m: Morpheme | None) -> str:
+    if m is None:
+        return "END"
+    tag = m.tag
+    if tag in ("JKS", "JKO", "JKB", "JKG", "JX", "JC", "VCP", "JKQ"):
+        return tag
+    if tag.startswith("J"):
+        return "J"
+    if tag.startswith("E"):
+        return "E"
+    if tag in ("SP", "SF", "SSO", "SSC", "SS"):
+        return tag
+    if tag.startswith("NN"):
+        return "NN" if m.form != "등" else "DEUNG"
+    if tag.startswith("V") or tag.startswith("XS"):
+        return "V"
+    return "O"
