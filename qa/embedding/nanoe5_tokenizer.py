@@ -9,7 +9,7 @@
 4. run a unigram Viterbi over the whole string; a character that no piece
    covers becomes one `<unk>` (id 3) per character.
 
-The rebuilt pipeline reproduces that exactly:
+The rebuilt pipeline reproduces that (known exceptions: `build_tokenizer`):
 
     normalizer     Replace(insert U+0001 after mapped chars)  -- see below
                    Precompiled(charsmap built from the table) + Replace(" {2,}", " ")

@@ -30,13 +30,13 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "Rates are in [0, 1]; thresholds too (e.g. --min-em 0.85).")
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="JSONL evaluation sets (default: the repo's eval/announcement.jsonl)")
-    p.add_argument("--index", help="index name to evaluate (default: QA_INDEX_NAME or 'default')")
+    p.add_argument("--index", metavar="NAME", help="index name to evaluate (default: QA_INDEX_NAME or 'default')")
     p.add_argument("--json", metavar="PATH", help="also write the full report (with failures) as JSON")
-    p.add_argument("--min-em", type=float, help="fail (exit 1) when EM is below this")
-    p.add_argument("--min-f1", type=float, help="fail when F1 is below this")
-    p.add_argument("--min-recall3", type=float, help="fail when recall@3 is below this")
-    p.add_argument("--min-abstain", type=float, help="fail when abstain recall is below this")
-    p.add_argument("--max-false-abstain", type=float, help="fail when the false abstain rate is above this")
+    p.add_argument("--min-em", type=float, metavar="X", help="fail (exit 1) when EM is below this")
+    p.add_argument("--min-f1", type=float, metavar="X", help="fail when F1 is below this")
+    p.add_argument("--min-recall3", type=float, metavar="X", help="fail when recall@3 is below this")
+    p.add_argument("--min-abstain", type=float, metavar="X", help="fail when abstain recall is below this")
+    p.add_argument("--max-false-abstain", type=float, metavar="X", help="fail when the false abstain rate is above this")
     k = p.add_argument_group("KorQuAD 1.0")
     k.add_argument("--korquad", nargs="?", const="", metavar="PATH",
                    help="evaluate on KorQuAD_v1.0_dev.json (default: ../shared/data/korquad/)")
@@ -44,7 +44,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="dev-a = even articles (tune here), dev-b = odd (held back); default dev-a")
     k.add_argument("--mode", choices=("reader", "open"), default="reader",
                    help="reader: gold paragraph only; open: retrieve over the split's paragraphs")
-    k.add_argument("--limit", type=int, help="only the first N questions of the split, in file order")
+    k.add_argument("--limit", type=int, metavar="N", help="only the first N questions of the split, in file order")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(func=run)
     return p

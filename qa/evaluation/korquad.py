@@ -102,7 +102,9 @@ def evaluate_reader(qs: list[KQ], reader=None, settings: Settings | None = None,
     from ..korean import normalize_text
     if reader is None:
         from ..reader import RuleReader
-        reader = RuleReader(abstain_threshold=(settings or Settings()).abstain_threshold)
+        # KorQuAD 1.0 has no unanswerable questions and the gold paragraph is
+        # given: abstaining can only lose, so the reader always answers here.
+        reader = RuleReader(abstain_threshold=0.0)
     passages: dict[str, tuple[Document, Hit]] = {}  # questions share paragraphs: split sentences once
     rows, t0 = [], time.perf_counter()
     for q in tqdm(qs, desc="korquad reader", unit="q", disable=not progress):
@@ -132,7 +134,8 @@ def open_pipeline(split: str, docs: list[Document], settings: Settings, progress
     key = hashlib.sha256(json.dumps([corpus_hash(docs), settings.embedder, settings.model,
                                      settings.chunk_max_chars, settings.chunk_overlap,
                                      settings.faiss_kind]).encode()).hexdigest()[:12]
-    settings = settings.with_(index_root=cache_root(), index_name=f"{split}-{key}")
+    # No KorQuAD question is unanswerable: never abstain (see evaluate_reader).
+    settings = settings.with_(index_root=cache_root(), index_name=f"{split}-{key}", abstain_threshold=0.0)
     if not (settings.index_path / "manifest.json").exists():
         build_index(settings, docs, progress=progress)
     return load_pipeline(settings)

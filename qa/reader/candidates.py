@@ -161,13 +161,17 @@ _TIME_WORDS = ("작년", "올해", "내년", "지난해", "이날", "당시", "�
 
 def _phrase_kind(text: str, end: int, run: list[Morpheme]) -> str:
     if text[run[0].start:end].strip() in _TIME_WORDS:
-        return "date"
+        return "time"
     following = text[end:end + 4].lstrip()
     if following.startswith(_TITLES):
         return "person"
-    if any(m.tag in ("NNP", "SL") for m in run):
+    if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in _GENERIC_LATIN) for m in run):
         return "name"
     return "phrase"
+
+
+# Latin-script words that are vocabulary, not names.
+_GENERIC_LATIN = {"AI", "IT", "X", "R", "D", "ICT", "SW", "HW", "IOT", "VR", "AR", "BD", "R&D", "PC", "TV", "CEO"}
 
 
 def _lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:

@@ -67,7 +67,8 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
     left, right = _side_distances(cand, ctx.positions)
     nxt = _next_morph(ctx.morphs, cand.end)
     prv = _prev_morph(ctx.morphs, cand.start)
-    words = cand.text.count(" ") + 1
+    # A list's length says nothing about phrase length: count it as one word.
+    words = 1 if cand.kind == "list" else cand.text.count(" ") + 1
     f = {
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
@@ -139,6 +140,8 @@ def _tag_class(m: Morpheme | None) -> str:
         return tag
     if tag.startswith("NN"):
         return "NN" if m.form != "등" else "DEUNG"
+    if tag == "XSN":
+        return "XSN"   # 간, 여, 들: glued suffixes, not verbs
     if tag.startswith("V") or tag.startswith("XS"):
         return "V"
     return "O"

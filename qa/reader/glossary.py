@@ -64,8 +64,8 @@ def korean_terms(question: str) -> set[str]:
 def english_groups(question: str) -> dict[str, set[str]]:
     """Each glossary or name word of an English question -> the Korean forms that would show it.
 
-    >>> english_groups("How much will NHN invest?")
-    {'invest': {'투자'}, 'nhn': {'nhn'}}
+    >>> sorted(english_groups("How much will NHN invest?").items())
+    [('invest', {'투자'}), ('nhn', {'nhn'})]
     """
     out: dict[str, set[str]] = {}
     for word in re.findall(r"[A-Za-z][A-Za-z+\-]*", question):

@@ -124,8 +124,11 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
             if qtype in ("item", "description"):
                 cue = _last_cue(morphs)
                 qtype = cue[0] if cue[0] != "unknown" else qtype
-            if qtype == "person" and _near(forms, i, ("창업", "기업", "회사")):
-                qtype = "person"
+            if qtype in ("place", "person"):
+                # "민간사업자는 어디야?", "어느 회사가 ...": the cue noun names an organization
+                cue = _last_cue(morphs)
+                if cue[0] == "organization":
+                    qtype = "organization"
             return qtype, None
     return _last_cue(morphs)
 
@@ -150,6 +153,8 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if word in ("해", "날"):   # "선정된 해는?": exact words only (이해, 피해 are no cues)
             found = ("date", None)
             continue
+        if word == "이름" and found[0] != "unknown":
+            continue   # "장관 이름" asks for a person, "기업 이름" for an organization
         for cue, qtype in _CUES:
             if word.endswith(cue) and (cue != "수" or len(word) == 1 or word.endswith(("명수", "개수"))):
                 counter = _counter_for(nouns[:k + 1]) if qtype == "count" else None
