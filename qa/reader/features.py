@@ -73,7 +73,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
         "rank_prior": 1.0 / ctx.rank,
-        "type": type_score(info, cand), "novelty": novelty, "novel_zero": 1.0 if novelty == 0 else 0.0,
+        "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty, "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
         "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
         "boundary": boundary_score(ctx.text, cand, ctx.morphs),
@@ -87,6 +87,18 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
     return f
+
+
+_TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list"}
+
+
+def _type_clash(info: QuestionInfo, cand: Candidate) -> float:
+    """1 when the question clearly asks for one type and the span is another (기간은? -> not 2100억원).
+
+    Not learned from KorQuAD (its single-paragraph training rarely shows the
+    clash); weighted by hand in ranker.json.
+    """
+    return 1.0 if info.has_cue and info.answer_type in _TYPED and type_score(info, cand) < 0.2 else 0.0
 
 
 def _side_distances(cand: Candidate, positions: dict) -> tuple[float, float]:
