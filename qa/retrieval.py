@@ -22,6 +22,11 @@ def check_query(query: str) -> str:
     return query.strip()
 
 
+def _is_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
+
+
 class HybridRetriever:
     """Dense + lexical retrieval over one `IndexStore`, fused by weighted RRF.
 
@@ -39,15 +44,40 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
 
+    def weights_for(self, query: str) -> dict[str, float]:
+        """Fusion weights for this query.
+
+        A query in Latin script over a Korean corpus shares few words with it
+        even after glossary expansion, so the dense (multilingual) ranking
+        leads: the weights are swapped.
+        """
+        if _is_latin(query) and self.weights["lexical"] > self.weights["dense"] > 0:
+            return {"dense": self.weights["lexical"], "lexical": self.weights["dense"]}
+        return self.weights
+
+    @staticmethod
+    def lexical_query(query: str) -> str:
+        """The BM25 query: a Latin-script query gains the Korean glosses of its words.
+
+        >>> HybridRetriever.lexical_query("Who is the minister?")
+        'Who is the minister? 장관'
+        """
+        if not _is_latin(query):
+            return query
+        from .reader.glossary import korean_terms
+        glosses = sorted(t for t in korean_terms(query) if not t.isascii())
+        return " ".join([query, *glosses])
+
     def retrieve(self, query: str, k: int = 5) -> list[Hit]:
         if not isinstance(k, int) or k <= 0:
             raise InputError(f"k must be a positive integer, got {k!r}")
         query = check_query(query)
         depth = max(k, self.candidates)
+        weights = self.weights_for(query)
         dense = self.store.dense_search(self.embedder.embed_queries([query])[0], depth) \
-            if self.weights["dense"] > 0 else []
-        lexical = self.store.lexical_search(query, depth) if self.weights["lexical"] > 0 else []
-        fused = rrf({"dense": [r for r, _ in dense], "lexical": [r for r, _ in lexical]}, self.weights, self.rrf_k)
+            if weights["dense"] > 0 else []
+        lexical = self.store.lexical_search(self.lexical_query(query), depth) if weights["lexical"] > 0 else []
+        fused = rrf({"dense": [r for r, _ in dense], "lexical": [r for r, _ in lexical]}, weights, self.rrf_k)
         d_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
         l_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lexical)}
         hits = []
