@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .korean import sentence_spans
+from .korean import content_tokens, sentence_spans
 from .types import Chunk, Document, Span
 
 NEAR_DUP_JACCARD = 0.9   # char-trigram overlap above which two sentences are "the same"
@@ -24,6 +24,7 @@ class DedupeReport:
     sentences: int
     dropped: int
     dropped_paragraphs: int
+    restated: int = 0      # short sentences whose every fact a longer sentence states (headlines)
 
 
 def dedupe_key(sentence: str) -> str:
@@ -81,9 +82,9 @@ def dedupe(docs: list[Document]) -> tuple[list[Document], DedupeReport]:
     once. A document whose every sentence is a duplicate is dropped.
     """
     seen = _Seen()
-    out, total, dropped, dropped_par = [], 0, 0, 0
+    out, total, dropped, dropped_par, restated = [], 0, 0, 0, 0
     for doc in docs:
-        paragraphs = []
+        kept_paragraphs = []
         for para in doc.text.split("\n"):
             spans = sentence_spans(para)
             kept = []
@@ -95,13 +96,48 @@ def dedupe(docs: list[Document]) -> tuple[list[Document], DedupeReport]:
                     seen.add(key)
                     kept.append(para[s:e])
             total += len(spans)
-            if kept:
-                paragraphs.append(" ".join(kept))
-            elif spans:
+            kept_paragraphs.append(kept)
+            if spans and not kept:
                 dropped_par += 1
+        kept_paragraphs, n_restated = drop_restated(kept_paragraphs)
+        restated += n_restated
+        paragraphs = [" ".join(k) for k in kept_paragraphs if k]
         if paragraphs:
             out.append(replace(doc, text="\n".join(paragraphs)))
-    return out, DedupeReport(sentences=total, dropped=dropped, dropped_paragraphs=dropped_par)
+    return out, DedupeReport(total, dropped, dropped_par, restated)
+
+
+RESTATED_COVERAGE = 0.85   # share of a sentence's words another sentence must hold
+
+
+def drop_restated(paragraphs: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Drop sentences whose facts a longer sentence of the same document states.
+
+    News headlines restate the body ("NHN 2100억 투자 데이터센터, 국내최고슈퍼컴
+    3배성능" vs "NHN이 2100억원을 투자해 ... 3배 이상 빠른"): indexing both puts
+    the same fact in two passages, and the terse one wins BM25. A sentence goes
+    when another, longer one holds all of its numbers and 85% of its words.
+    """
+    sentences = [s for p in paragraphs for s in p]
+    terms = [_fact_terms(s) for s in sentences]
+    drop: set[str] = set()
+    for i, s in enumerate(sentences):
+        if terms[i] and any(len(t) > len(s) and t not in drop and _restates(terms[i], terms[j])
+                            for j, t in enumerate(sentences) if j != i):
+            drop.add(s)
+    return [[s for s in p if s not in drop] for p in paragraphs], len(drop)
+
+
+def _fact_terms(sentence: str) -> frozenset[str]:
+    return frozenset(t for t in content_tokens(sentence) if len(t) >= 2 or t.isdigit())
+
+
+def _restates(short: frozenset[str], long: frozenset[str]) -> bool:
+    if any(any(c.isdigit() for c in t) and t not in long for t in short):
+        return False
+    held = sum(1 for t in short if t in long or any(len(u) >= 2 and len(t) >= 2 and (u.startswith(t) or t.startswith(u))
+                                                 for u in long))
+    return held / len(short) >= RESTATED_COVERAGE
 
 
 def chunk_document(doc: Document, max_chars: int = 500, overlap: int = 1, first_id: int = 0) -> list[Chunk]:

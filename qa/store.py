@@ -125,7 +125,8 @@ class IndexStore:
             "corpus_hash": corpus_hash(docs),
             "sources": sources or sorted({d.source for d in docs}),
             "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
-                       "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped},
+                       "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped,
+                       "restated_sentences_dropped": report.restated},
             "build_seconds": None,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
