@@ -34,6 +34,10 @@ def variants():
     for dw in (0.5, 0.4, 0.3, 0.2):
         yield f"score fusion {dw:.1f} dense / {1 - dw:.1f} bm25", (
             lambda d, l, dw=dw: [r for r, _ in score_fusion({"d": d, "l": l}, {"d": dw, "l": 1 - dw})])
+    for dw in (0.5, 0.4, 0.3, 0.2):
+        yield f"score fusion, BM25 floor 0, {dw:.1f} dense / {1 - dw:.1f} bm25", (
+            lambda d, l, dw=dw: [r for r, _ in score_fusion({"d": d, "l": l}, {"d": dw, "l": 1 - dw},
+                                                            floors={"l": 0.0})])
 
 
 def main() -> int:

@@ -30,12 +30,15 @@ def rrf(rankings: dict[str, list[int]], weights: dict[str, float] | None = None,
     return sorted(scores.items(), key=lambda item: (-item[1], best[item[0]], item[0]))
 
 
-def score_fusion(results: dict[str, list[tuple[int, float]]], weights: dict[str, float] | None = None
-                 ) -> list[tuple[int, float]]:
-    """Weighted sum of min-max normalized scores; an id a retriever missed gets 0 from it.
+def score_fusion(results: dict[str, list[tuple[int, float]]], weights: dict[str, float] | None = None,
+                 floors: dict[str, float] | None = None) -> list[tuple[int, float]]:
+    """Weighted sum of normalized scores; an id a retriever missed gets 0 from it.
 
     Unlike RRF it keeps how far apart the scores are: two near-equal BM25
-    scores stay near-equal instead of becoming ranks 1 and 2.
+    scores stay near-equal instead of becoming ranks 1 and 2. Scores are
+    scaled to [0, 1] between the list's minimum and maximum, or between a
+    known floor and the maximum (BM25's floor is 0: a short candidate list
+    must not stretch small differences).
 
     >>> score_fusion({"a": [(1, 10.0), (2, 5.0)], "b": [(2, 0.9), (3, 0.5)]})
     [(1, 1.0), (2, 1.0), (3, 0.0)]
@@ -48,6 +51,8 @@ def score_fusion(results: dict[str, list[tuple[int, float]]], weights: dict[str,
             continue
         scores = [s for _, s in pairs]
         lo, hi = min(scores), max(scores)
+        if floors and name in floors:
+            lo = min(lo, floors[name])
         w = weights.get(name, 1.0)
         for rank, (doc, s) in enumerate(pairs, start=1):
             norm = (s - lo) / (hi - lo) if hi > lo else 1.0

@@ -58,5 +58,5 @@ def load_pipeline(settings: Settings | None = None, reader: Reader | None = None
     store, embedder = open_index(settings)
     retriever = HybridRetriever(store, embedder, dense_weight=settings.dense_weight,
                                 lexical_weight=settings.lexical_weight, candidates=settings.candidates,
-                                rrf_k=settings.rrf_k)
+                                rrf_k=settings.rrf_k, fusion=settings.fusion)
     return Pipeline(retriever, reader or RuleReader(abstain_threshold=settings.abstain_threshold), settings)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from .embedding.base import Embedder
 from .errors import InputError
-from .fusion import rrf
+from .fusion import rrf, score_fusion
 from .store import IndexStore
 from .types import Hit
 
 MAX_QUERY_CHARS = 2000
+FUSIONS = ("score", "rrf")
 
 
 def check_query(query: str) -> str:
@@ -28,14 +29,18 @@ def _is_latin(text: str) -> bool:
 
 
 class HybridRetriever:
-    """Dense + lexical retrieval over one `IndexStore`, fused by weighted RRF.
+    """Dense + lexical retrieval over one `IndexStore`, fused by normalized scores or RRF.
 
-    Weights 0.7 lexical / 0.3 dense: BM25 over morphemes is the stronger
-    ranker on Korean factoid questions, dense rescues paraphrases and English.
+    Defaults measured on KorQuAD dev-a open retrieval (eval/bench_fusion.py):
+    score fusion 0.3 dense / 0.7 BM25 gives R@1 91.6 / R@5 98.1, ahead of
+    BM25 alone (90.5 / 97.9) and of every RRF weighting (best 89.9 / 98.0):
+    RRF turns near-tied BM25 scores into distinct ranks and drops the dense
+    margin. BM25 over morphemes leads on Korean factoid questions; dense
+    rescues paraphrases and English.
     """
 
     def __init__(self, store: IndexStore, embedder: Embedder, *, dense_weight: float = 0.3,
-                 lexical_weight: float = 0.7, candidates: int = 50, rrf_k: int = 60):
+                 lexical_weight: float = 0.7, candidates: int = 50, rrf_k: int = 60, fusion: str = "score"):
         if dense_weight < 0 or lexical_weight < 0 or dense_weight + lexical_weight == 0:
             raise InputError("fusion weights must be >= 0 and not both zero")
         self.store = store
@@ -43,6 +48,9 @@ class HybridRetriever:
         self.weights = {"dense": dense_weight, "lexical": lexical_weight}
         self.candidates = candidates
         self.rrf_k = rrf_k
+        if fusion not in FUSIONS:
+            raise InputError(f"unknown fusion {fusion!r}: choose one of {', '.join(FUSIONS)}")
+        self.fusion = fusion
 
     def weights_for(self, query: str) -> dict[str, float]:
         """Fusion weights for this query.
@@ -77,7 +85,10 @@ class HybridRetriever:
         dense = self.store.dense_search(self.embedder.embed_queries([query])[0], depth) \
             if weights["dense"] > 0 else []
         lexical = self.store.lexical_search(self.lexical_query(query), depth) if weights["lexical"] > 0 else []
-        fused = rrf({"dense": [r for r, _ in dense], "lexical": [r for r, _ in lexical]}, weights, self.rrf_k)
+        if self.fusion == "rrf":
+            fused = rrf({"dense": [r for r, _ in dense], "lexical": [r for r, _ in lexical]}, weights, self.rrf_k)
+        else:
+            fused = score_fusion({"dense": dense, "lexical": lexical}, weights, floors={"lexical": 0.0})
         d_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
         l_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lexical)}
         hits = []

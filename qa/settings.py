@@ -43,6 +43,7 @@ class Settings:
     k: int = 5
     dense_weight: float = 0.3         # RRF weights (measured on KorQuAD dev-a)
     lexical_weight: float = 0.7
+    fusion: str = "score"             # "score" (normalized scores) or "rrf"
     rrf_k: int = 60
     candidates: int = 50              # per-retriever depth before fusion
     abstain_threshold: float = 0.35
