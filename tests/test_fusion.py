@@ -54,3 +54,24 @@ def test_edge_cases():
     assert rrf({"dense": [4]}) == [(4, pytest.approx(1 / 61))]
     with pytest.raises(ValueError):
         rrf({"dense": [1]}, k=-1)
+
+
+# ---- score fusion (the retriever's default) -------------------------------------
+
+def test_score_fusion_hand_computed():
+    from qa.fusion import score_fusion
+    # dense scaled min..max: 1 -> 1.0, 2 -> 0.5, 3 -> 0.0; lexical with floor 0: 3 -> 1.0, 1 -> 0.25
+    fused = score_fusion({"dense": [(1, 0.9), (2, 0.8), (3, 0.7)], "lexical": [(3, 8.0), (1, 2.0)]},
+                         {"dense": 0.3, "lexical": 0.7}, floors={"lexical": 0.0})
+    assert [d for d, _ in fused] == [3, 1, 2]
+    assert dict(fused) == pytest.approx({3: 0.7, 1: 0.3 + 0.7 * 0.25, 2: 0.3 * 0.5})
+
+
+def test_score_fusion_ties_and_single_scores():
+    from qa.fusion import score_fusion
+    # equal scores in one list all normalize to 1.0; ties break by best rank, then id
+    fused = score_fusion({"a": [(9, 2.0), (4, 2.0)], "b": [(4, 1.0)]}, {"a": 1.0, "b": 1.0})
+    assert fused == [(4, 2.0), (9, 1.0)]
+    fused = score_fusion({"a": [(9, 1.0)], "b": [(4, 1.0)]})
+    assert fused == [(4, 1.0), (9, 1.0)]
+    assert score_fusion({"a": [], "b": []}) == []

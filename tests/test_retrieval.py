@@ -35,7 +35,9 @@ def test_hits_are_typed_and_ranked(retriever, tiny_store):
         assert (h.lexical_rank is None) == (h.lexical_score is None)
 
 
-def test_per_retriever_ranks_match_each_retriever(retriever, tiny_store, fake_embedder):
+@pytest.mark.parametrize("fusion", ["score", "rrf"])
+def test_per_retriever_ranks_match_each_retriever(tiny_store, fake_embedder, fusion):
+    retriever = HybridRetriever(tiny_store, fake_embedder, fusion=fusion)
     query = "불꽃축제 관람객 몇 명"
     hits = retriever.retrieve(query, k=5)
     dense = tiny_store.dense_search(fake_embedder.embed_queries([query])[0], 50)
@@ -49,9 +51,14 @@ def test_per_retriever_ranks_match_each_retriever(retriever, tiny_store, fake_em
             assert h.dense_score == pytest.approx(dense[h.dense_rank - 1][1])
         if h.lexical_rank:
             assert h.lexical_score == pytest.approx(lexical[h.lexical_rank - 1][1])
-    expected = 0.3 / (60 + hits[0].dense_rank) + 0.7 / (60 + hits[0].lexical_rank)
-    assert hits[0].score == pytest.approx(expected)
+    if fusion == "rrf":
+        expected = 0.3 / (60 + hits[0].dense_rank) + 0.7 / (60 + hits[0].lexical_rank)
+        assert hits[0].score == pytest.approx(expected)
+    else:   # normalized scores: the top chunk of both retrievers gets the full 0.3 + 0.7
+        assert hits[0].dense_rank == hits[0].lexical_rank == 1
+        assert hits[0].score == pytest.approx(1.0)
     assert hits[0].chunk.doc_id == "festival"
+    assert "50만명" in hits[0].chunk.text
 
 
 def test_keyword_with_particles_finds_its_document(retriever):

