@@ -37,6 +37,7 @@ class Resolved:
     original: str
     previous: str | None = None       # the previous resolved question, when this is a follow-up
     topic: str | None = None          # the self-contained question the follow-up builds on
+    carried: tuple[str, ...] = ()     # words borrowed from the topic (they weigh less than the user's own)
 
     @property
     def is_followup(self) -> bool:
@@ -101,7 +102,7 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
     topic = last.topic or last.resolved
     carried = _carried_terms(topic, text)
     resolved = " ".join(carried + [text]) if carried else text
-    return Resolved(resolved, question, previous=last.resolved, topic=topic)
+    return Resolved(resolved, question, previous=last.resolved, topic=topic, carried=tuple(carried))
 
 
 def is_elliptical(question: str) -> bool:
@@ -111,13 +112,16 @@ def is_elliptical(question: str) -> bool:
     (True, False, True)
     """
     q = question.strip()
-    if _has_marker(q) or any(p in q for p in _POINTERS):
+    if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")):
         return True
-    morphs = morphemes(q)
-    if any(m.tag in _ENTITY_TAGS for m in morphs):
-        return False
+    morphs = morphemes(_strip_markers(q))
     terms = [m for m in morphs if m.tag in _TERM_TAGS]
-    return len(terms) <= 2
+    # "그럼 SoS Lab 고용규모는?" names its own topic. Kiwi also tags unknown
+    # words as NNP (겸무교수), so a Hangul name must come with more words.
+    if any(m.tag == "SL" for m in morphs) and len(terms) >= 2 or \
+            any(m.tag in _ENTITY_TAGS for m in morphs) and len(terms) >= 3:
+        return False
+    return _has_marker(q) or len(terms) <= 2
 
 
 def _has_marker(q: str) -> bool:

@@ -20,6 +20,7 @@ TYPES = ("money", "count", "date", "period", "person", "organization", "place", 
 
 # Cue nouns, checked as suffixes of the question's nouns; the last match wins.
 _CUES: list[tuple[str, str]] = [
+    ("고용규모", "count"), ("고용", "count"), ("인력", "count"),
     ("투자액", "money"), ("금액", "money"), ("액수", "money"), ("예산", "money"), ("사업비", "money"),
     ("비용", "money"), ("투자유치", "money"), ("지원금", "money"), ("매출", "money"), ("돈", "money"),
     ("기간", "period"), ("동안", "period"),
@@ -118,6 +119,10 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
             return _how_many(morphs, i)
         if m.form == "얼마":
             return ("quantity" if _near(forms, i, ("면적", "성능", "빠르", "크", "넓")) else "money"), None
+        if m.form == "얼마나":   # "얼마나 받았어" (money), "얼마나 걸려" (period), "얼마나 빨라" (quantity)
+            if _near(forms, i, ("투자", "돈", "받", "비용", "예산", "금액", "들")):
+                return "money", None
+            return ("period" if _near(forms, i, ("걸리", "걸", "기간", "동안")) else "quantity"), None
     for i, m in enumerate(morphs):
         if m.form in _WH:
             qtype = _WH[m.form]
@@ -155,6 +160,9 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
             continue
         if word == "이름" and found[0] != "unknown":
             continue   # "장관 이름" asks for a person, "기업 이름" for an organization
+        if word == "규모" and k > 0 and nouns[k - 1].endswith(("투자", "지원", "사업", "예산", "자금", "매출")):
+            found = ("money", None)   # "지원 규모" is an amount of money; "연면적 규모" a size
+            continue
         for cue, qtype in _CUES:
             if word.endswith(cue) and (cue != "수" or len(word) == 1 or word.endswith(("명수", "개수"))):
                 counter = _counter_for(nouns[:k + 1]) if qtype == "count" else None

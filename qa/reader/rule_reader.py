@@ -75,7 +75,7 @@ class RuleReader:
                    documents: dict[str, Document] | None = None) -> list[_Scored]:
         """Every candidate span of the top passages with its features, score and confidence."""
         info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
-        terms = _weighted_terms(info)
+        terms = _weighted_terms(info, resolved)
         hits = hits[:self.max_passages]
         missing = len(missing_terms(info, hits, documents))
         slot = question_slot(resolved.original if not resolved.is_followup else resolved.text)
@@ -111,8 +111,11 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit]):
                                                0.0, hit.rank)
 
 
-def _weighted_terms(info: QuestionInfo) -> dict[str, float]:
-    """Question terms with weights: names count double, bare numbers less."""
+CARRIED_WEIGHT = 0.4   # a word borrowed from an earlier turn counts less than the user's own words
+
+
+def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dict[str, float]:
+    """Question terms with weights: names count double, single syllables half, borrowed words less."""
     terms = set(info.terms)
     if info.english:
         terms = korean_terms(info.text)
@@ -125,6 +128,11 @@ def _weighted_terms(info: QuestionInfo) -> dict[str, float]:
         else:
             w = 1.0
         out[t] = w
+    if resolved is not None and resolved.carried:
+        own = _tokens_of(resolved.original)
+        for t in out:
+            if t not in own:
+                out[t] *= CARRIED_WEIGHT
     return out
 
 
