@@ -43,9 +43,15 @@ def cmd_index_build(args, settings: Settings) -> int:
     counts = store.manifest["counts"]
     print(f"built index {settings.index_name!r}: {counts['documents']} documents "
           f"({counts['input_documents']} read), {counts['chunks']} chunks, "
-          f"{counts['duplicate_sentences_dropped']} duplicate sentences dropped, "
+          f"{counts['duplicate_sentences_dropped']} duplicate sentences dropped"
+          f"{_restated(counts)}, "
           f"{time.perf_counter() - t0:.1f} s -> {store.path}")
     return 0
+
+
+def _restated(counts: dict) -> str:
+    n = counts.get("restated_sentences_dropped", 0)
+    return f" (+{n} restated headlines)" if n else ""
 
 
 def cmd_index_info(args, settings: Settings) -> int:
@@ -63,8 +69,8 @@ def cmd_index_info(args, settings: Settings) -> int:
         ("vectors", m.get("faiss")),
         ("documents", f"{counts['documents']} ({counts['input_documents']} read)"),
         ("chunks", counts["chunks"]),
-        ("sentences", f"{counts['sentences']} read, {counts['duplicate_sentences_dropped']} duplicates and "
-                      f"{counts.get('restated_sentences_dropped', 0)} restated headlines dropped"),
+        ("sentences", f"{counts['sentences']} read, {counts['duplicate_sentences_dropped']} duplicates dropped"
+                      f"{_restated(counts)}"),
         ("build", f"{m.get('build_seconds')} s"),
         ("sources", ", ".join(m.get("sources") or []) or "-"),
         ("stale", _staleness(store, settings)),
