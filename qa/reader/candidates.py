@@ -11,6 +11,7 @@ nouns); quote (text in quotes).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from ..korean import Morpheme, morphemes
@@ -33,14 +34,15 @@ class Candidate:
     counter: str | None = None
 
 
-def spans(sentence: str) -> list[Candidate]:
-    """All candidates of a sentence, de-duplicated by span."""
+@lru_cache(maxsize=4096)
+def spans(sentence: str) -> tuple[Candidate, ...]:
+    """All candidates of a sentence, de-duplicated by span (cached: sentences recur)."""
     morphs = morphemes(sentence)
     found: dict[tuple[int, int], Candidate] = {}
     for cand in (*_numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
                  *_quotes(sentence)):
         found.setdefault((cand.start, cand.end), cand)
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
-from ..korean import morphemes
+from ..korean import content_tokens, morphemes
 from ..types import Answer, Citation, Document, Hit
 from .candidates import Candidate, spans
 from .glossary import english_groups, korean_terms
@@ -24,6 +24,7 @@ from .features import SentenceContext, features, question_slot
 from .ranker import LinearRanker
 
 MAX_PASSAGES = 4
+MAX_SENTENCES = 10     # only the sentences that cover the question best are read span by span
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,12 @@ class RuleReader:
     """
 
     def __init__(self, abstain_threshold: float = 0.35, max_passages: int = MAX_PASSAGES,
-                 ranker: LinearRanker | None = None):
+                 ranker: LinearRanker | None = None, max_sentences: int = MAX_SENTENCES):
         if not 0.0 <= abstain_threshold <= 1.0:
             raise ValueError("abstain_threshold must be within [0, 1]")
         self.abstain_threshold = abstain_threshold
         self.max_passages = max_passages
+        self.max_sentences = max_sentences
         self.ranker = ranker or LinearRanker.load_default()
 
     def read(self, question: str, resolved: Resolved, hits: list[Hit],
@@ -79,7 +81,7 @@ class RuleReader:
         hits = hits[:self.max_passages]
         missing = len(missing_terms(info, hits, documents))
         slot = question_slot(resolved.original if not resolved.is_followup else resolved.text)
-        contexts = list(_sentence_contexts(terms, hits))
+        contexts = _top_sentences(list(_sentence_contexts(terms, hits)), self.max_sentences)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         out: list[_Scored] = []
         for hit, sent_start, ctx in contexts:
@@ -92,6 +94,14 @@ class RuleReader:
                 conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing)
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
+
+
+def _top_sentences(contexts: list, n: int) -> list:
+    """The n sentences with the highest question coverage, in their original order."""
+    if len(contexts) <= n:
+        return contexts
+    keep = sorted(range(len(contexts)), key=lambda i: (-contexts[i][2].sent_cov, i))[:n]
+    return [contexts[i] for i in sorted(keep)]
 
 
 def _sentence_contexts(terms: dict[str, float], hits: list[Hit]):
@@ -136,9 +146,10 @@ def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dic
     return out
 
 
-def _tokens_of(text: str) -> set[str]:
-    from ..korean import content_tokens
-    return set(content_tokens(text))
+@lru_cache(maxsize=8192)
+def _tokens_of(text: str) -> frozenset[str]:
+    """Search terms of a text; cached because passages recur across questions."""
+    return frozenset(content_tokens(text))
 
 
 def _matches(term: str, tokens: set[str]) -> float:
