@@ -123,20 +123,34 @@ def _after_number(morphs: list[Morpheme], m: Morpheme) -> bool:
     return i > 0 and morphs[i - 1].tag in ("SN", "NR") and morphs[i - 1].end == m.start
 
 
-def _quantity_terms(text: str, morphs: list[Morpheme]) -> list[str]:
-    """Contiguous number+unit runs and their prefixes: 2100억원 -> 2100억, 2100억원."""
-    terms: list[str] = []
+def number_runs(morphs: list[Morpheme], continues) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of runs that start at a number (SN) and go on, with no
+    space, while `continues(morpheme, previous)` holds.
+
+    >>> ms = morphemes("2100억원을")
+    >>> number_runs(ms, lambda m, prev: m.tag in ("NR", "NNB"))
+    [(0, 3)]
+    """
+    runs: list[tuple[int, int]] = []
     i = 0
     while i < len(morphs):
         if morphs[i].tag != "SN":
             i += 1
             continue
         j = i + 1
-        while j < len(morphs) and morphs[j].tag in _QUANTITY_TAGS and morphs[j].start == morphs[j - 1].end:
+        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and continues(morphs[j], morphs[j - 1]):
             j += 1
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _quantity_terms(text: str, morphs: list[Morpheme]) -> list[str]:
+    """Contiguous number+unit runs and their prefixes: 2100억원 -> 2100억, 2100억원."""
+    terms: list[str] = []
+    for i, j in number_runs(morphs, lambda m, prev: m.tag in _QUANTITY_TAGS):
         for end in range(i + 2, j + 1):
             terms.append(text[morphs[i].start:morphs[end - 1].end].lower())
-        i = j
     return terms
 
 

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from ..korean import Morpheme, morphemes
+from ..korean import Morpheme, morphemes, number_runs
 
 _NOUNISH = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XPN", "XR", "NNB"}
 _NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
@@ -48,14 +48,7 @@ def spans(sentence: str) -> tuple[Candidate, ...]:
 def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     """2100억원, 50명, 4만6200㎡, 2020~2024년, 88.5페타플롭스(PFLOPS), 1200여개, 10년(간)."""
     out: list[Candidate] = []
-    i = 0
-    while i < len(morphs):
-        if morphs[i].tag != "SN":
-            i += 1
-            continue
-        j = i + 1
-        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and _continues_number(morphs[j], morphs[j - 1]):
-            j += 1
+    for i, j in number_runs(morphs, _continues_number):
         start, end = morphs[i].start, morphs[j - 1].end
         end = _with_parenthetical(text, end)
         surface = text[start:end]
@@ -64,7 +57,6 @@ def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         # "작년 3월", "향후 10년": a time word right before the number belongs to it.
         if i > 0 and morphs[i - 1].form in ("작년", "올해", "내년", "지난해") and morphs[i - 1].end + 1 == start:
             out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], "date"))
-        i = j
     return out
 
 
