@@ -82,12 +82,12 @@ def cmd_index_info(args, settings: Settings) -> int:
 
 def _staleness(store, settings: Settings) -> str:
     """'yes' / 'no' / 'unknown (why)': the index against its sources as they are now."""
-    from .documents import bundled_documents, load_paths
+    from .documents import BUNDLED_FILE, bundled_documents, load_paths
     from .index_manager import DEFAULT_INDEX
-    if settings.index_name == DEFAULT_INDEX:
+    sources = store.manifest.get("sources") or []
+    if settings.index_name == DEFAULT_INDEX or sources == [f"qa/data/{BUNDLED_FILE}"]:
         docs = bundled_documents()
     else:
-        sources = store.manifest.get("sources") or []
         missing = [s for s in sources if not Path(s).exists()]
         if not sources or missing:
             return f"unknown (sources not found: {', '.join(missing) or 'none recorded'})"
