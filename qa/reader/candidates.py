@@ -107,7 +107,7 @@ def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
                 s, e = words[a][0], words[b - 1][1]
                 surface = text[s:e]
                 person = a == 0 and b == 1 and _is_name_before_title(text, run, surface)
-                out.append(Candidate(s, e, surface, "person" if person else _phrase_kind(text, e, run)))
+                out.append(Candidate(s, e, surface, "person" if person else _phrase_kind(text, e, run, s)))
     return out
 
 
@@ -153,11 +153,12 @@ def _is_name_before_title(text: str, run: list[Morpheme], word: str) -> bool:
 _TIME_WORDS = ("작년", "올해", "내년", "지난해", "이날", "당시", "오늘", "어제", "최근", "매년")
 
 
-def _phrase_kind(text: str, end: int, run: list[Morpheme]) -> str:
+def _phrase_kind(text: str, end: int, run: list[Morpheme], start: int | None = None) -> str:
     if text[run[0].start:end].strip() in _TIME_WORDS:
         return "time"
     following = text[end:end + 4].lstrip()
-    if following.startswith(_TITLES):
+    single_word = start is None or " " not in text[start:end]
+    if following.startswith(_TITLES) and single_word:   # "최기영 장관" -> 최기영; not "최기영 과학기술정보통신부"
         return "person"
     if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in _GENERIC_LATIN) for m in run):
         return "name"

@@ -44,13 +44,15 @@ _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person"
        "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item"}
 
 _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space)\b)", "money"),
-       (r"\bhow many\b", "count"), (r"\bhow long\b|\bperiod\b|\bover how many years\b|\bfor how many years\b",
-                                     "period"),
+       (r"\bhow long\b|\bperiod\b|\bhow many (years|months)\b", "period"),
+       (r"\bhow many times\b", "quantity"), (r"\bhow many\b", "count"),
        (r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
        (r"\bwhere\b", "place"), (r"\bwhich (company|organization|firm|institute|university)\b", "organization"),
        (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b",
         "quantity"),
-       (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"), (r"\bwhat\b|\bwhich\b", "description")]
+       (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"),
+       (r"\bwhich (law|project|program|technology|event|facility|product)\b", "item"),
+       (r"\bwhat\b|\bwhich\b", "description")]
 _EN_COUNTERS = {"명": r"student|faculty|professor|people|person|employee|staff|researcher",
                 "개": r"compan|firm|institut|universit|job|project|task|organization",
                 "동": r"building", "편": r"movie|film"}
