@@ -76,7 +76,7 @@ class RuleReader:
     def candidates(self, resolved: Resolved, hits: list[Hit],
                    documents: dict[str, Document] | None = None) -> list[_Scored]:
         """Every candidate span of the top passages with its features, score and confidence."""
-        info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
+        info = _analyze(resolved)
         terms = _weighted_terms(info, resolved)
         hits = hits[:self.max_passages]
         missing = len(missing_terms(info, hits, documents))
@@ -94,6 +94,22 @@ class RuleReader:
                 conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing)
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
+
+
+def _analyze(resolved: Resolved) -> QuestionInfo:
+    """Question analysis; a follow-up that only swaps a modifier keeps the earlier type.
+
+    "자동차 분야 과제는?" -> "에너지 분야는?" asks the same thing about energy, so
+    it expects what the first asked for (a project), not what "분야" alone suggests.
+    """
+    info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
+    if resolved.previous:
+        own = analyze(resolved.original)
+        before = analyze(resolved.previous)
+        shared = own.nouns & before.nouns
+        if len(own.nouns) >= 2 and shared and len(own.nouns - shared) == 1 and before.has_cue:
+            info = replace(info, answer_type=before.answer_type, counter=before.counter)
+    return info
 
 
 def _top_sentences(contexts: list, n: int) -> list:
