@@ -22,6 +22,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # numpy is imported inside functions: nothing heavy at import time
+    import numpy as np
 
 from ..errors import ModelError
 

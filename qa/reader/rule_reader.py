@@ -10,7 +10,6 @@ No model is needed; a neural reader can replace it behind `Reader`.
 """
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from dataclasses import dataclass, replace
 
