@@ -9,9 +9,10 @@ Every feature is a number in a small range; the weights live in
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-from ..korean import Morpheme, morphemes
+from ..korean import Morpheme, content_tokens, morphemes
 from .candidates import Candidate
 from .question import QuestionInfo
 from .scoring import boundary_score, type_score
@@ -73,7 +74,8 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
         "rank_prior": 1.0 / ctx.rank,
-        "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty, "novel_zero": 1.0 if novelty == 0 else 0.0,
+        "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty,
+        "example_of": _example_of_question_noun(ctx.text, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
         "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
         "boundary": boundary_score(ctx.text, cand, ctx.morphs),
@@ -99,6 +101,21 @@ def _type_clash(info: QuestionInfo, cand: Candidate) -> float:
     clash); weighted by hand in ranker.json.
     """
     return 1.0 if info.has_cue and info.answer_type in _TYPED and type_score(info, cand) < 0.2 else 0.0
+
+
+_EXAMPLE = re.compile(r"\s*등(?:의)?\s*(?:[\d.]+\s*(?:개|곳|명|건|가지)\s*)?([^\s,.·]+)")
+
+
+def _example_of_question_noun(text: str, cand: Candidate, terms: dict[str, float]) -> float:
+    """1 when the span is given as an example of what the question asks about.
+
+    "구글 등 7개 글로벌 기업" answers "협력 글로벌 기업은?"; "특수목적차량 자율주행
+    등 4개 과제" answers "자동차 분야 과제는?". Weighted by hand in ranker.json.
+    """
+    m = _EXAMPLE.match(text, cand.end)
+    if not m:
+        return 0.0
+    return 1.0 if set(content_tokens(m.group(1))) & terms.keys() else 0.0
 
 
 def _side_distances(cand: Candidate, positions: dict) -> tuple[float, float]:
