@@ -117,9 +117,9 @@ def is_elliptical(question: str) -> bool:
     morphs = morphemes(_strip_markers(q))
     terms = [m for m in morphs if m.tag in _TERM_TAGS]
     # "그럼 SoS Lab 고용규모는?" names its own topic. Kiwi also tags unknown
-    # words as NNP (겸무교수), so a Hangul name must come with more words.
-    if any(m.tag == "SL" for m in morphs) and len(terms) >= 2 or \
-            any(m.tag in _ENTITY_TAGS for m in morphs) and len(terms) >= 3:
+    # words as NNP (겸무 in 겸무교수), so a short Hangul "name" needs more words.
+    named = any(m.tag == "SL" or (m.tag == "NNP" and len(m.form) >= 3) for m in morphs)
+    if named and len(terms) >= 2 or any(m.tag in _ENTITY_TAGS for m in morphs) and len(terms) >= 3:
         return False
     return _has_marker(q) or len(terms) <= 2
 

@@ -36,6 +36,8 @@ _CUES: list[tuple[str, str]] = [
     ("분야", "list"), ("과제", "item"), ("종류", "list"), ("목록", "list"), ("산업", "list"),
     ("수", "count"), ("인원", "count"), ("명수", "count"), ("개수", "count"),
 ]
+CUE_WORDS = frozenset(cue for cue, _ in _CUES)
+
 # Nouns that fix the counter of a count question ("직원 수" -> 명).
 _COUNTERS = {"명": ("학생", "교원", "교수", "직원", "인원", "사람", "인재", "고용", "명", "인력", "교수진"),
              "개": ("기업", "연구소", "대학", "과제", "일자리", "개", "분야", "기관", "회사"),

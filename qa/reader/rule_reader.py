@@ -18,7 +18,7 @@ from ..korean import content_tokens, morphemes
 from ..types import Answer, Citation, Document, Hit
 from .candidates import Candidate, spans
 from .glossary import english_groups, korean_terms
-from .question import QuestionInfo, analyze
+from .question import CUE_WORDS, QuestionInfo, analyze
 from .features import SentenceContext, features, question_slot
 from .ranker import LinearRanker
 
@@ -229,7 +229,9 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     groups = english_groups(info.text) if info.english else {w: {w} for w in info.nouns}
     out = []
     for word, alternatives in sorted(groups.items()):
-        if word in _GENERIC or len(word) < 2 or word.isdigit():
+        # Type words (비용, 기간, 금액 ...) name the kind of answer, not the topic:
+        # "건립 비용은?" is answered by "건립에 350억원을 들였다".
+        if word in _GENERIC or word in CUE_WORDS or len(word) < 2 or word.isdigit():
             continue
         if not any(_present(alt, tokens, flat) for alt in alternatives):
             out.append(word)

@@ -1,0 +1,37 @@
+"""Candidate spans per answer kind, on hand-made sentences (not the announcement)."""
+import pytest
+
+from qa.reader.candidates import spans
+
+
+def kinds(sentence: str) -> dict[str, str]:
+    return {c.text: c.kind for c in spans(sentence)}
+
+
+@pytest.mark.parametrize("sentence, text, kind", [
+    ("시는 도서관 건립에 350억원을 들인다.", "350억원", "money"),
+    ("이번 축제에는 관람객 12만명이 다녀갔다.", "12만명", "count"),
+    ("신관은 연면적 1만2500㎡ 규모로 지어진다.", "1만2500㎡", "quantity"),
+    ("새 서버는 12.5페타플롭스(PFLOPS)의 성능을 낸다.", "12.5페타플롭스(PFLOPS)", "quantity"),
+    ("공사는 2022~2025년 진행된다.", "2022~2025년", "period"),
+    ("회사는 향후 5년간 운영을 맡는다.", "5년", "period"),
+    ("도서관은 2019년 문을 열었다.", "2019년", "date"),
+    ("축제는 작년 10월 처음 열렸다.", "작년 10월", "date"),
+    ("김하늘 문화체육관광부 장관은 축사를 했다.", "김하늘", "person"),
+    ("행사는 음악, 미술, 문학 분야로 나뉜다.", "음악, 미술, 문학", "list"),
+    ("시는 '함께 읽는 도시'를 내세웠다.", "함께 읽는 도시", "quote"),
+])
+def test_candidate_of_each_kind(sentence, text, kind):
+    assert kinds(sentence).get(text) == kind
+
+
+def test_spans_are_slices_of_the_sentence():
+    sentence = "GIST의 AI대학원이 매년 학생 50명을 선발해 헬스케어, 자동차, 에너지 교육에 집중한다."
+    for c in spans(sentence):
+        assert sentence[c.start:c.end] == c.text
+
+
+def test_particles_are_not_part_of_numbers():
+    found = kinds("NHN이 2100억원을 투자하고 5년만에 47명을 고용했다.")
+    assert "2100억원" in found and "2100억원을" not in found
+    assert found.get("5년") == "period" and "5년만에" not in found

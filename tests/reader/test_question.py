@@ -1,0 +1,32 @@
+"""Question analysis: expected answer types and counters."""
+import pytest
+
+from qa.reader.question import analyze
+
+
+@pytest.mark.parametrize("question, answer_type, counter", [
+    ("NHN 투자액은?", "money", None),
+    ("도서관 건립 비용은 얼마야?", "money", None),
+    ("매년 학생 몇 명을 뽑아?", "count", "명"),
+    ("직원 수는?", "count", "명"),
+    ("공사 기간은?", "period", None),
+    ("몇 년 동안 운영해?", "period", None),
+    ("도서관은 언제 개관했나요?", "date", None),
+    ("장관은 누구야?", "person", None),
+    ("장관 이름은?", "person", None),
+    ("민간사업자는 어디야?", "organization", None),
+    ("축제는 어디에서 열려?", "place", None),
+    ("연산성능은?", "quantity", None),
+    ("How much will the city spend?", "money", None),
+    ("How many students are selected?", "count", "명"),
+    ("Over how many years will it run?", "period", None),
+    ("Who is the minister?", "person", None),
+])
+def test_answer_type(question, answer_type, counter):
+    info = analyze(question)
+    assert (info.answer_type, info.counter) == (answer_type, counter)
+
+
+def test_a_follow_up_without_a_cue_inherits_the_previous_type():
+    assert analyze("겸무교수는?").answer_type == "unknown"
+    assert analyze("겸무교수는?", previous="전임교원은 몇 명이야?").answer_type == "count"

@@ -1,0 +1,59 @@
+"""The reader on hand-made passages: spans, offsets, abstention (no retrieval, no model)."""
+import pytest
+
+from qa.chunking import chunk_document
+from qa.conversation import Resolved
+from qa.reader import RuleReader
+from qa.types import Document, Hit
+
+LIBRARY = Document("library", "시립도서관 개관", (
+    "시립중앙도서관이 3일 문을 열었다. 시는 건립에 350억원을 들였다. "
+    "도서관은 연면적 1만2500㎡ 규모로 장서 40만권을 갖췄다. "
+    "김하늘 시장은 개관식에서 \"시민 누구나 책을 가까이할 수 있게 하겠다\"고 말했다. "
+    "도서관은 매년 작가 12명을 초청해 강연을 연다."))
+
+
+@pytest.fixture(scope="module")
+def passage():
+    return [Hit(1, 1.0, chunk_document(LIBRARY, max_chars=10**6, overlap=0)[0])]
+
+
+def ask(question, passage, threshold=0.35):
+    return RuleReader(abstain_threshold=threshold).read(question, Resolved(question, question), passage,
+                                                        {LIBRARY.id: LIBRARY})
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("도서관 건립 비용은 얼마야?", "350억원"),
+    ("도서관 연면적은?", "1만2500㎡"),
+    ("매년 작가 몇 명을 초청해?", "12명"),
+    ("개관식에서 말한 시장은 누구야?", "김하늘"),
+])
+def test_short_span_with_exact_offsets(question, expected, passage):
+    answer = ask(question, passage)
+    assert not answer.abstained
+    assert answer.text == expected
+    assert LIBRARY.text[answer.start:answer.end] == answer.text
+    assert answer.sentence is not None and answer.text in answer.sentence.text
+    assert LIBRARY.text[answer.sentence.start:answer.sentence.end] == answer.sentence.text
+    assert 0.0 <= answer.confidence <= 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "도서관 관장은 누구야?",          # never named
+    "도서관 주차 요금은 얼마야?",      # never stated
+    "부산 도서관 건립 비용은?",        # another city
+])
+def test_abstains_on_facts_the_passage_lacks(question, passage):
+    answer = ask(question, passage)
+    assert answer.abstained and answer.text is None
+    assert answer.passages        # the closest passages are still shown
+
+
+def test_threshold_zero_always_answers(passage):
+    assert not ask("도서관 관장은 누구야?", passage, threshold=0.0).abstained
+
+
+def test_no_passages_means_abstention():
+    answer = RuleReader().read("아무 질문?", Resolved("아무 질문?", "아무 질문?"), [], {})
+    assert answer.abstained and answer.confidence == 0.0

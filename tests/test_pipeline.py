@@ -1,0 +1,50 @@
+"""The whole pipeline over the bundled announcement with the real model."""
+import pytest
+
+from qa import Conversation
+
+pytestmark = pytest.mark.slow
+
+
+def check_offsets(pipeline, answer):
+    if answer.abstained:
+        return
+    doc = pipeline.store.documents[answer.doc_id]
+    assert doc.text[answer.start:answer.end] == answer.text
+    assert doc.text[answer.sentence.start:answer.sentence.end] == answer.sentence.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("NHN 투자액은?", "2100억원"),
+    ("How much will NHN invest?", "2100억원"),
+    ("광주 AI데이터센터의 연산성능은?", "88.5페타플롭스(PFLOPS)"),
+    ("GIST AI대학원은 매년 학생 몇 명을 선발하나요?", "50명"),
+    ("과학기술정보통신부 장관은 누구야?", "최기영"),
+    ("GIST AI대학원 협력 글로벌 기업으로 이름이 나온 곳은?", "구글"),
+])
+def test_short_cited_answers(real_pipeline, question, expected):
+    answer = real_pipeline.ask(question)
+    assert answer.text == expected
+    check_offsets(real_pipeline, answer)
+
+
+@pytest.mark.parametrize("question", ["삼성전자 투자액은?", "오늘 날씨 어때?", "NHN 대표이사는 누구야?",
+                                      "GIST AI대학원 등록금은 얼마입니까?"])
+def test_abstains_when_the_article_does_not_say(real_pipeline, question):
+    answer = real_pipeline.ask(question)
+    assert answer.abstained and answer.text is None and answer.passages
+
+
+@pytest.mark.parametrize("turns", [
+    [("NHN 투자액은?", "2100억원"), ("기간은?", "10년")],
+    [("GIST AI대학원은 매년 몇 명을 뽑아?", "50명"), ("전임교원은?", "12명"), ("그럼 겸무교수는?", "15명")],
+    [("광주 AI데이터센터 연산성능은?", "88.5페타플롭스(PFLOPS)"), ("NHN 투자액은?", "2100억원"),
+     ("기간은?", "10년")],
+])
+def test_dialogues(real_pipeline, turns):
+    conv = Conversation()
+    for question, expected in turns:
+        answer = real_pipeline.ask(question, conv)
+        assert answer.text == expected, (question, answer.resolved_question)
+        check_offsets(real_pipeline, answer)
+    assert len(conv.turns) == len(turns)
