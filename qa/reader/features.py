@@ -106,16 +106,25 @@ def _type_clash(info: QuestionInfo, cand: Candidate) -> float:
 _EXAMPLE = re.compile(r"\s*등(?:의)?\s*(?:[\d.]+\s*(?:개|곳|명|건|가지)\s*)?([^\s,.·]+)")
 
 
+_FRAME_WORDS = ("경우", "때", "중", "외", "가운데", "측")
+
+
 def _example_of_question_noun(text: str, cand: Candidate, terms: dict[str, float]) -> float:
-    """1 when the span is given as an example of what the question asks about.
+    """How strongly the span is given as an example of what the question asks about.
 
     "구글 등 7개 글로벌 기업" answers "협력 글로벌 기업은?"; "특수목적차량 자율주행
-    등 4개 과제" answers "자동차 분야 과제는?". Weighted by hand in ranker.json.
+    등 4개 과제" answers "자동차 분야 과제는?". The whole example counts, so the
+    value grows by half per word (offsetting the short-answer prior learnt from
+    KorQuAD); a span opening on a frame word ("경우 AI기반 ...") gets nothing.
+    Weighted by hand in ranker.json.
     """
     m = _EXAMPLE.match(text, cand.end)
-    if not m:
+    if not m or not set(content_tokens(m.group(1))) & terms.keys():
         return 0.0
-    return 1.0 if set(content_tokens(m.group(1))) & terms.keys() else 0.0
+    words = cand.text.split()
+    if words[0] in _FRAME_WORDS or set(content_tokens(cand.text)) & terms.keys():
+        return 0.0
+    return 1.0 + 0.5 * (len(words) - 1)
 
 
 def _side_distances(cand: Candidate, positions: dict) -> tuple[float, float]:
