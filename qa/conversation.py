@@ -125,13 +125,14 @@ def is_elliptical(question: str) -> bool:
 
 
 def _has_marker(q: str) -> bool:
-    low = q.lower()
-    return any(low.startswith(m + " ") or low.startswith(m + ",") for m in _MARKERS)
+    return _strip_markers(q) != q
 
 
 def _strip_markers(q: str) -> str:
+    """ "그럼 겸무교수는?" -> "겸무교수는?" (a leading discourse marker goes)."""
+    low = q.lower()
     for m in _MARKERS:
-        if q.lower().startswith(m + " ") or q.lower().startswith(m + ","):
+        if low.startswith(m + " ") or low.startswith(m + ","):
             return q[len(m) + 1:].strip(" ,")
     return q
 

