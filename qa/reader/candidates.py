@@ -106,9 +106,15 @@ def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
             for b in range(a + 1, min(len(words), a + MAX_WORDS) + 1):
                 s, e = words[a][0], words[b - 1][1]
                 surface = text[s:e]
-                person = a == 0 and b == 1 and _is_name_before_title(text, run, surface)
+                person = (a == 0 and b == 1 and _is_name_before_title(text, run, surface)) or \
+                    (b == a + 2 and _is_surname_title(text[s:words[a][1]], text[words[a + 1][0]:e]))
                 out.append(Candidate(s, e, surface, "person" if person else _phrase_kind(text, e, run, s)))
     return out
+
+
+def _is_surname_title(first: str, second: str) -> bool:
+    """"문" + "대통령": a one-syllable surname and a title name a person ("문 대통령")."""
+    return bool(re.fullmatch(r"[가-힣]", first)) and second in _TITLES
 
 
 def _runs(morphs: list[Morpheme]) -> list[list[Morpheme]]:
@@ -147,7 +153,8 @@ def _words(text: str, run: list[Morpheme]) -> list[tuple[int, int]]:
 def _is_name_before_title(text: str, run: list[Morpheme], word: str) -> bool:
     """"최기영" in "최기영 과학기술정보통신부 장관": a short Hangul word opening a run that ends in a title."""
     run_text = text[run[0].start:run[-1].end]
-    return bool(re.fullmatch(r"[가-힣]{2,4}", word)) and run_text.endswith(_TITLES) and run_text != word
+    return bool(re.fullmatch(r"[가-힣]{2,4}", word)) and run_text.endswith(_TITLES) and run_text != word \
+        and word not in _TIME_WORDS
 
 
 _TIME_WORDS = ("작년", "올해", "내년", "지난해", "이날", "당시", "오늘", "어제", "최근", "매년")
@@ -158,8 +165,8 @@ def _phrase_kind(text: str, end: int, run: list[Morpheme], start: int | None = N
         return "time"
     following = text[end:end + 4].lstrip()
     single_word = start is None or " " not in text[start:end]
-    if following.startswith(_TITLES) and single_word:   # "최기영 장관" -> 최기영; not "최기영 과학기술정보통신부"
-        return "person"
+    if following.startswith(_TITLES) and single_word and re.fullmatch(r"[가-힣]{1,4}", text[run[0].start:end]):
+        return "person"   # "최기영 장관" -> 최기영; not "과학기술정보통신부 (장관)"
     if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in _GENERIC_LATIN) for m in run):
         return "name"
     return "phrase"

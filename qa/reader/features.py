@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..korean import Morpheme, content_tokens, morphemes
 from .candidates import Candidate
@@ -30,10 +30,64 @@ class QuestionSlot:
 
     particle: str | None
     head: str | None
+    focus: str | None = None   # the noun the question asks to identify ("...한 법은?" -> 법)
+    focus_tail: str | None = None   # its last morpheme when that is a word too (민간사업자 -> 사업자)
+    left: str | None = None    # the content word right before the question word ("AI의 무엇" -> ai)
+    right: str | None = None   # the content word right after its phrase ("무엇이 모인" -> 모이)
+
+
+# Nouns too vague to locate an answer by ("...한 것은?", "...한 사람은?").
+_VAGUE_FOCUS = frozenset({"것", "곳", "사람", "분", "수", "점", "때", "이", "뭐", "무엇", "누구", "어디", "언제", "얼마",
+                          "이름", "내용", "등", "중", "거", "건", "명", "개", "년", "월", "일", "배", "동", "편",
+                          "가지", "번"})
 
 
 def question_slot(question: str) -> QuestionSlot:
+    """Particle and head around the question word, plus the question's focus noun.
+
+    >>> question_slot("문 대통령이 제정에 속도를 내겠다고 한 법은?").focus
+    '법'
+    >>> question_slot("광주 AI데이터센터 민간사업자는 어디야?").focus
+    '민간사업자'
+    """
     morphs = morphemes(question)
+    slot = _wh_slot(morphs)
+    focus, tail = _focus(morphs, slot.head)
+    return replace(slot, focus=focus, focus_tail=tail)
+
+
+def _focus(morphs: list[Morpheme], head: str | None) -> tuple[str | None, str | None]:
+    """The head after 어떤/무슨, else the last noun word before the question word (or the end)."""
+    if head:
+        return (head, head) if head not in _VAGUE_FOCUS else (None, None)
+    words: list[str] = []
+    tail = ""
+    prev_end = -2
+    for i, m in enumerate(morphs):
+        if m.form in _WH_FORMS and m.tag in ("NP", "MM", "MAG", "NNG", "VA", "NR"):
+            # "사업자는 어디야?" asks what the 사업자 is; in "생태계는 어디 안에
+            # 조성돼?" the question word is an argument and 생태계 only the topic.
+            nxt = morphs[i + 1] if i + 1 < len(morphs) else None
+            if nxt is not None and not (nxt.tag in ("VCP", "SF") or nxt.tag.startswith("E")):
+                return None, None
+            if i > 0 and morphs[i - 1].tag not in ("JX", "JKS") and not morphs[i - 1].tag.startswith("NN"):
+                return None, None   # "AI의 무엇이라고": AI only qualifies the question word
+            break
+        if m.tag.startswith("NN") or m.tag in ("SL", "XSN"):
+            if m.start == prev_end and words:
+                words[-1] += m.form
+            else:
+                words.append(m.form)
+            tail = m.form if len(m.form) >= 2 else words[-1]
+            prev_end = m.end
+        else:
+            prev_end = -2
+    if not words or words[-1] in _VAGUE_FOCUS:
+        return None, None
+    return words[-1], tail
+
+
+def _wh_slot(morphs: list[Morpheme]) -> QuestionSlot:
     for i, m in enumerate(morphs):
         if m.form in _WH_FORMS or (m.tag in ("NP", "MM") and m.form.startswith(("어", "무", "누"))):
             head = None
@@ -45,8 +99,14 @@ def question_slot(question: str) -> QuestionSlot:
                     head = morphs[j].form
                     j += 1
             particle = morphs[j].form if j < len(morphs) and morphs[j].tag.startswith("J") else None
-            return QuestionSlot(particle, head)
+            left = next((x.form.lower() for x in reversed(morphs[:i]) if x.tag in _SLOT_TAGS), None)
+            right = next((x.form.lower() for x in morphs[j:] if x.tag in _SLOT_TAGS), None)
+            return QuestionSlot(particle, head, left=left, right=right)
     return QuestionSlot(None, None)
+
+
+# Morphemes that can anchor the question word's position in a sentence.
+_SLOT_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "VV", "VA", "XR", "NR"})
 
 
 @dataclass(frozen=True)
@@ -84,11 +144,70 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "particle_match": 1.0 if slot.particle and nxt is not None and nxt.form == slot.particle else 0.0,
         "head_match": 1.0 if slot.head and cand.text.endswith(slot.head) and cand.text != slot.head else 0.0,
         "head_only": 1.0 if slot.head and cand.text == slot.head else 0.0,
+        "focus_suffix": _focus_suffix(cand, slot),
+        "focus_before": _focus_near(ctx.text, cand, slot, before=True),
+        "focus_after": _focus_near(ctx.text, cand, slot, before=False),
+        "slot_left": _anchor(ctx.morphs, cand, slot.left, before=True),
+        "slot_right": _anchor(ctx.morphs, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
     return f
+
+
+def _focus_suffix(cand: Candidate, slot: QuestionSlot) -> float:
+    """1 when the span names a kind of the focus noun (법 -> 데이터기본법)."""
+    if not slot.focus or cand.text in (slot.focus, slot.focus_tail):
+        return 0.0
+    last = cand.text.split()[-1]
+    if last in (slot.focus, slot.focus_tail):
+        return 0.0   # "김하늘 시장": the question's own word tacked on, not a kind of it
+    return 1.0 if last.endswith(slot.focus_tail or slot.focus) else 0.0
+
+
+def _focus_near(text: str, cand: Candidate, slot: QuestionSlot, before: bool) -> float:
+    """How close the focus noun stands to the span, on one side, within the same clause.
+
+    "사업자로 선정된 NHN" (before), "티맥스소프트 등 기업" (after): the focus
+    describes the span. exp(-gap/8) over the gap in characters; 0 past a comma.
+    """
+    if not slot.focus:
+        return 0.0
+    keys = {slot.focus, slot.focus_tail or slot.focus}
+    best = 0.0
+    for key in keys:
+        for mt in re.finditer(re.escape(key), text):
+            if before and mt.end() <= cand.start:
+                gap = text[mt.end():cand.start]
+            elif not before and mt.start() >= cand.end:
+                gap = text[cand.end:mt.start()]
+            else:
+                continue
+            if any(ch in gap for ch in ',."\'“”'):
+                continue
+            best = max(best, math.exp(-len(gap) / 8.0))
+    return best
+
+
+def _anchor(morphs, cand: Candidate, word: str | None, before: bool) -> float:
+    """How closely the question word's neighbour stands beside the span, on the same side.
+
+    "대한민국 AI의 무엇이라고" vs "대한민국 AI의 핵심거점이라며": ai sits right
+    before the span, as it sits right before the question word. exp(-gap/6).
+    """
+    if not word:
+        return 0.0
+    best = 0.0
+    for m in morphs:
+        form = m.form.lower()
+        if form != word and not (len(word) >= 2 and len(form) >= 2 and (form.startswith(word) or word.startswith(form))):
+            continue
+        if before and m.end <= cand.start:
+            best = max(best, math.exp(-(cand.start - m.end) / 6.0))
+        elif not before and m.start >= cand.end:
+            best = max(best, math.exp(-(m.start - cand.end) / 6.0))
+    return best
 
 
 _TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list"}

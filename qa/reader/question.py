@@ -130,6 +130,8 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
     for i, m in enumerate(morphs):
         if m.form in _WH:
             qtype = _WH[m.form]
+            if m.form == "며칠":
+                return "date", "일"
             if qtype in ("item", "description"):
                 cue = _last_cue(morphs)
                 qtype = cue[0] if cue[0] != "unknown" else qtype
@@ -149,7 +151,7 @@ def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
         later = "".join(m.form for m in morphs[i + 2:i + 6])
         return ("period" if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1] else "date"), None
     if unit in ("월", "일"):
-        return "date", None
+        return "date", unit     # the unit the date must name ("몇 월" -> 3월)
     if unit == "배":
         return "quantity", "배"
     return "count", unit
@@ -164,7 +166,7 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
             continue
         if word == "이름" and found[0] != "unknown":
             continue   # "장관 이름" asks for a person, "기업 이름" for an organization
-        if word == "규모" and k > 0 and nouns[k - 1].endswith(("투자", "지원", "사업", "예산", "자금", "매출")):
+        if word == "규모" and k > 0 and any(w in nouns[k - 1] for w in ("투자", "지원", "사업", "예산", "자금", "매출")):
             found = ("money", None)   # "지원 규모" is an amount of money; "연면적 규모" a size
             continue
         for cue, qtype in _CUES:

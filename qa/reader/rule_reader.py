@@ -79,7 +79,7 @@ class RuleReader:
         terms = _weighted_terms(info, resolved)
         hits = hits[:self.max_passages]
         missing = len(missing_terms(info, hits, documents))
-        slot = question_slot(resolved.original if not resolved.is_followup else resolved.text)
+        slot = _slot(resolved)
         contexts = _top_sentences(list(_sentence_contexts(terms, hits)), self.max_sentences)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         out: list[_Scored] = []
@@ -109,6 +109,15 @@ def _analyze(resolved: Resolved) -> QuestionInfo:
         if len(own.nouns) >= 2 and shared and len(own.nouns - shared) == 1 and before.has_cue:
             info = replace(info, answer_type=before.answer_type, counter=before.counter)
     return info
+
+
+def _slot(resolved: Resolved):
+    """Question-word slot; an elliptical follow-up ("헬스케어는?") keeps its topic's focus noun."""
+    slot = question_slot(resolved.original if not resolved.is_followup else resolved.text)
+    if resolved.is_followup and not analyze(resolved.original).has_cue:
+        topic = question_slot(resolved.topic or resolved.previous)
+        slot = replace(slot, focus=topic.focus, focus_tail=topic.focus_tail)
+    return slot
 
 
 def _top_sentences(contexts: list, n: int) -> list:

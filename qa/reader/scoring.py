@@ -19,6 +19,8 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
         if kind == want:
             if want == "count" and info.counter and cand.counter and info.counter != cand.counter:
                 return 0.35
+            if want == "date" and info.counter and not cand.text.rstrip(")").endswith(info.counter):
+                return 0.5   # "며칠에?" wants a day, not "2023년"
             return 1.0
         if kind in _NUMERIC:
             if want == "quantity" and kind == "count":
