@@ -13,6 +13,7 @@ from .index_manager import open_index
 from .reader import Reader, RuleReader
 from .retrieval import HybridRetriever, check_query
 from .settings import Settings
+from .spelling import latinize
 from .types import Answer, Hit
 
 MAX_K = 50
@@ -44,7 +45,8 @@ class Pipeline:
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer `question`; with a conversation, follow-ups are resolved and the turn is recorded."""
         question = check_query(question)
-        resolved = resolve_followup(question, conversation) if conversation else Resolved(question, question)
+        searched = latinize(question)   # "엔에이치엔" -> "NHN", as the documents write it
+        resolved = resolve_followup(searched, conversation) if conversation else Resolved(searched, searched)
         hits = self.retriever.retrieve(resolved.text, self.settings.k)
         answer = self.reader.read(question, resolved, hits, self.store.documents)
         if conversation is not None:

@@ -120,6 +120,7 @@ class SentenceContext:
     chunk_cov: float         # the same over the whole passage
     cov_gap: float           # best sentence coverage minus this one's
     rank: int                # retrieval rank of the passage
+    entity_gap: float = 0.0  # share of the question's names missing from this sentence and the one before
 
 
 def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, cand: Candidate,
@@ -133,7 +134,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
     f = {
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
-        "rank_prior": 1.0 / ctx.rank,
+        "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap,
         "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty,
         "example_of": _example_of_question_noun(ctx.text, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),

@@ -10,6 +10,7 @@ No model is needed; a neural reader can replace it behind `Reader`.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from dataclasses import dataclass, replace
 
@@ -78,9 +79,12 @@ class RuleReader:
         info = _analyze(resolved)
         terms = _weighted_terms(info, resolved)
         hits = hits[:self.max_passages]
-        missing = len(missing_terms(info, hits, documents))
         slot = _slot(resolved)
-        contexts = _top_sentences(list(_sentence_contexts(terms, hits)), self.max_sentences)
+        absent = missing_terms(info, hits, documents, resolved.text)
+        # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
+        missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
+        entities = _question_entities(info, resolved.text)
+        contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities)), self.max_sentences)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         out: list[_Scored] = []
         for hit, sent_start, ctx in contexts:
@@ -90,7 +94,8 @@ class RuleReader:
                 if novelty >= 0.999:
                     continue   # the question's own words are not its answer
                 feats = features(info, terms, ctx, cand, slot, novelty)
-                conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing)
+                conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
+                                   ctx.entity_gap)
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
 
@@ -128,12 +133,12 @@ def _top_sentences(contexts: list, n: int) -> list:
     return [contexts[i] for i in sorted(keep)]
 
 
-def _sentence_contexts(terms: dict[str, float], hits: list[Hit]):
+def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[str]):
     """(hit, sentence offset in the document, SentenceContext) for each distinct sentence."""
     seen: set[tuple[str, int]] = set()
     for hit in hits:
         chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
-        for span in hit.chunk.sentences:
+        for k, span in enumerate(hit.chunk.sentences):
             key = (hit.chunk.doc_id, hit.chunk.start + span.start)
             if key in seen:
                 continue
@@ -141,8 +146,30 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit]):
             text = hit.chunk.text[span.start:span.end]
             morphs = tuple(morphemes(text))
             sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
+            # The sentence before may name what this one calls "그" or "이 단지".
+            window = hit.chunk.text[hit.chunk.sentences[max(0, k - 1)].start:span.end]
             yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
-                                               0.0, hit.rank)
+                                               0.0, hit.rank, _entity_gap(entities, window))
+
+
+def _question_entities(info: QuestionInfo, question: str) -> list[str]:
+    """Names in a Korean question as typed, particle cut ("티맥스소프트가" -> "티맥스소프트")."""
+    if info.english:
+        return []   # English words are matched through the glossary instead
+    stems = _eojeol_stems(question)
+    out = []
+    for e in info.entities:
+        stem = next((s for s in stems if e.startswith(s) and len(s) >= 2), e)
+        out.append(stem)
+    return out
+
+
+def _entity_gap(entities: list[str], window: str) -> float:
+    """Share of the question's names that neither this sentence nor the one before mentions."""
+    if not entities:
+        return 0.0
+    flat = window.replace(" ", "").lower()
+    return sum(1 for e in entities if e not in flat) / len(entities)
 
 
 CARRIED_WEIGHT = 0.4   # a word borrowed from an earlier turn counts less than the user's own words
@@ -219,10 +246,12 @@ _GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", 
                       "총", "모두", "전체", "각각", "대상", "숫자", "금액", "액수", "날짜", "시기", "장소",
                       "며칠", "것들", "곳들", "누구누구", "예시", "형태", "비교", "구성", "행사", "학교", "회사",
                       "기업들", "제품", "인원", "연간", "동안", "우리말", "한글", "어디야", "사람들", "단체",
-                      "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황"})
+                      "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황", "소속", "형식", "표현",
+                      "목표", "부처", "가지", "그것", "이것", "저것", "거기", "여기"})
 
 
-def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None) -> list[str]:
+def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None,
+                  question: str | None = None) -> list[str]:
     """Question nouns that the documents of the passages never mention (대표이사, 등록금, 날씨).
 
     A compound counts as present when each of its parts occurs (AI데이터센터 ->
@@ -236,14 +265,33 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
         tokens |= _tokens_of(t)
     flat = "".join(texts).replace(" ", "").lower()
     groups = english_groups(info.text) if info.english else {w: {w} for w in info.nouns}
+    stems = _eojeol_stems(question or info.text)
     out = []
     for word, alternatives in sorted(groups.items()):
         # Type words (비용, 기간, 금액 ...) name the kind of answer, not the topic:
         # "건립 비용은?" is answered by "건립에 350억원을 들였다".
         if word in _GENERIC or word in CUE_WORDS or len(word) < 2 or word.isdigit():
             continue
+        if re.search(r"\d\s?" + re.escape(word), info.text.lower()):
+            continue   # a unit written after a number ("2개동", "4년간"), not a topic
         if not any(_present(alt, tokens, flat) for alt in alternatives):
-            out.append(word)
+            # Kiwi splits unknown names oddly (최기영 -> 최기 + 영); the word as
+            # typed, particle stripped, may still be in the text verbatim.
+            if not any(word in stem and len(stem) >= 3 and stem in flat for stem in stems):
+                out.append(word)
+    return out
+
+
+_PARTICLE_END = re.compile(r"(은|는|이|가|을|를|의|와|과|에|에서|에게|로|으로|도|만|까지|부터|이야|야|이다)?[?!.,]*$")
+
+
+def _eojeol_stems(text: str) -> list[str]:
+    """Space-separated words with a trailing particle and punctuation cut ("최기영은?" -> "최기영")."""
+    out = []
+    for w in text.lower().split():
+        stem = _PARTICLE_END.sub("", w, count=1)
+        if stem:
+            out.append(stem)
     return out
 
 
@@ -267,12 +315,15 @@ def _present(word: str, tokens: set[str], flat: str) -> bool:
                                   for x in tokens) for p in parts)
 
 
-def _confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missing: int) -> float:
+def _confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missing: int,
+                entity_gap: float = 0.0) -> float:
     """Support for the answer in [0, 1]: the sentence must cover the question and the span fit its type.
 
     Each question noun absent from every passage cuts the confidence: the
-    question is probably about something the document does not say.
+    question is probably about something the document does not say. So does
+    a name of the question that the answer's sentence (and the one before)
+    never mentions: "구글은 GIST에 얼마를 투자하나요?" must not take SoS Lab's 168억원.
     """
     raw = 0.5 * sent_cov + 0.15 * chunk_cov + 0.25 * t + 0.1 * prox
-    raw *= 0.5 ** missing
+    raw *= 0.5 ** missing * (1.0 - 0.5 * entity_gap)
     return max(0.0, min(1.0, raw))
