@@ -40,7 +40,7 @@ def spans(sentence: str) -> tuple[Candidate, ...]:
     morphs = morphemes(sentence)
     found: dict[tuple[int, int], Candidate] = {}
     for cand in (*_numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
-                 *_quotes(sentence)):
+                 *_dot_pairs(sentence, morphs), *_quotes(sentence), *_coordinations(sentence, morphs)):
         found.setdefault((cand.start, cand.end), cand)
     return tuple(found.values())
 
@@ -186,6 +186,46 @@ def _lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         while last and last[-1].tag.startswith(("J", "E", "X", "V")):
             e = last.pop().start
         out.append(Candidate(s, e, text[s:e], "list"))
+    return out
+
+
+def _dot_pairs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """Two nouns joined by a middle dot, one compound in news style: "구축·운영", "투자협약·착수식"."""
+    out: list[Candidate] = []
+    for k, m in enumerate(morphs):
+        if m.form != "·":
+            continue
+        i = k
+        while i > 0 and morphs[i - 1].end == morphs[i].start and morphs[i - 1].tag in _NOUNISH:
+            i -= 1
+        j = k + 1
+        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and morphs[j].tag in _NOUNISH:
+            j += 1
+        three_or_more = (i > 0 and morphs[i - 1].form == "·") or (j < len(morphs) and morphs[j].form == "·")
+        if i < k and j > k + 1 and not three_or_more:
+            out.append(Candidate(morphs[i].start, morphs[j - 1].end, text[morphs[i].start:morphs[j - 1].end],
+                                 "phrase"))
+    return out
+
+
+def _coordinations(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """"A와 B", "A과 B": two noun phrases joined by 와/과 ("데이터댐과 데이터고속도로").
+
+    Each side is a noun run of at most three words; the pair is one candidate
+    of kind "coord", which fits questions asking for several things.
+    """
+    out: list[Candidate] = []
+    runs = _runs(morphs)
+    for left, right in zip(runs, runs[1:]):
+        joint = [m for m in morphs if left[-1].end <= m.start < right[0].start]
+        if len(joint) != 1 or joint[0].tag != "JC" or joint[0].form not in ("와", "과"):
+            continue
+        lw, rw = _words(text, left), _words(text, right)
+        rw = rw[:next((n for n, (a, b) in enumerate(rw) if text[a:b] == "등"), len(rw))]
+        s = lw[max(0, len(lw) - 3)][0]
+        for n in range(1, min(3, len(rw)) + 1):
+            e = rw[n - 1][1]
+            out.append(Candidate(s, e, text[s:e], "coord"))
     return out
 
 

@@ -43,6 +43,7 @@ _COUNTERS = {"명": ("학생", "교원", "교수", "직원", "인원", "사람",
              "개": ("기업", "연구소", "대학", "과제", "일자리", "개", "분야", "기관", "회사"),
              "동": ("동", "건물"), "편": ("영화", "편"), "배": ("배",), "곳": ("곳",)}
 _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person", "누가": "person", "어디": "place",
+       "누구누구": "person", "어디어디": "place",
        "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item"}
 
 _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space)\b)", "money"),
@@ -72,6 +73,7 @@ class QuestionInfo:
     entities: frozenset[str]       # names (Latin-script words, proper nouns) the answer must be about
     english: bool = False
     has_cue: bool = True           # False when the type is a guess (follow-ups may inherit)
+    plural: bool = False           # asks for several things (기업들, 누구누구, 두 가지, which two)
 
 
 def analyze(question: str, previous: str | None = None, type_from: str | None = None) -> QuestionInfo:
@@ -91,7 +93,20 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     entities = frozenset(m.form.lower() for m in morphs if m.tag in ("SL", "NNP") and len(m.form) >= 2)
     nouns = frozenset(w.lower() for w in _noun_words(morphs)) - _STOP
     return QuestionInfo(question, qtype, counter, frozenset(content_tokens(question)) - _STOP, nouns, entities,
-                        english, has_cue)
+                        english, has_cue, _asks_plural(type_text, english))
+
+
+_PLURAL_KO = re.compile(r"[가-힣]들(?:은|는|이|을|과|와|이야|인가|\?|$)|누구누구|어디어디|무엇무엇|(?:두|세|네) ?가지|둘")
+_PLURAL_EN = re.compile(r"\b(which|what) (two|three|four)\b|\bboth\b|\bthe (two|three|four)\b")
+
+
+def _asks_plural(question: str, english: bool) -> bool:
+    """Does the question ask for more than one thing?
+
+    >>> _asks_plural("언급된 기업들은?", False), _asks_plural("NHN 투자액은?", False)
+    (True, False)
+    """
+    return bool(_PLURAL_EN.search(question.lower()) if english else _PLURAL_KO.search(question))
 
 
 _STOP = frozenset({"몇", "무엇", "뭐", "누구", "어디", "언제", "얼마", "어떻", "하", "되", "있", "what", "how",
@@ -161,6 +176,8 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
     nouns = _noun_words(morphs)
     found: tuple[str, str | None] = ("unknown", None)
     for k, word in enumerate(nouns):
+        if len(word) > 2 and word.endswith("들"):
+            word = word[:-1]   # "기업들" is a cue as "기업" is
         if word in ("해", "날"):   # "선정된 해는?": exact words only (이해, 피해 are no cues)
             found = ("date", None)
             continue

@@ -13,6 +13,8 @@ _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리
 def type_score(info: QuestionInfo, cand: Candidate) -> float:
     """How well the candidate's kind fits the expected answer type, in [0, 1]."""
     want, kind = info.answer_type, cand.kind
+    if kind == "coord":   # "A와 B" answers questions after several things
+        return 1.0 if info.plural else (0.6 if want == "list" else 0.15)
     if kind == "time":   # 작년, 이날: a date, but vaguer than a written one
         return 0.7 if want == "date" else 0.05
     if want in _NUMERIC:
