@@ -22,7 +22,10 @@ from .types import Answer
 # Words that point back: the previous answer replaces them.
 _POINTERS = ("거기", "그곳", "그 곳", "그때", "그 때", "그 회사", "그 기업", "그 사람", "그 학교", "그 기관",
              "그 단지", "그 센터", "그 대학원")
-_MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼요", "그 밖에", "and", "what about")
+_MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼요", "그 밖에", "그중", "그 중", "그 가운데", "and",
+            "what about")
+# "그가 ...", "그는 ...": a pronoun for the person the conversation last named.
+_PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(?=(?:가|는|의|를|에게|도|와|한테)\s)")
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 _TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
@@ -96,13 +99,43 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
     text = _strip_markers(question)
-    text, _ = _replace_pointers(text, last.answer)
+    text, pointed = _replace_pointers(text, last.answer)
+    text = _replace_person_pronoun(text, conversation)
     # Carry the topic (the last self-contained question), not every earlier
     # follow-up's words, so a 4-turn dialogue does not drift.
     topic = last.topic or last.resolved
-    carried = _carried_terms(topic, text)
+    swapped = _swap_modifier(text, last)
+    if swapped:
+        # "그중 헬스케어 과제는 몇 개?" -> "자동차는?": the same question about 자동차
+        resolved, carried = swapped
+        return Resolved(resolved, question, previous=last.resolved, topic=topic, carried=tuple(carried))
+    if named := _answered_name(topic, conversation):
+        # "AI 민주화를 선언한 사람은?" (문재인) -> "어떤 방식으로 메시지를 전했어?":
+        # the follow-up is about the person found, not about the words that found him.
+        carried = [named] if named not in text else []
+    else:
+        carried = _carried_terms(topic, text)
     resolved = " ".join(carried + [text]) if carried else text
-    return Resolved(resolved, question, previous=last.resolved, topic=topic, carried=tuple(carried))
+    # "거기 짓는 데이터센터 연면적은?" becomes self-contained once 거기 is
+    # replaced: it is the topic the next follow-up builds on.
+    return Resolved(resolved, question, previous=last.resolved, topic=resolved if pointed else topic,
+                    carried=tuple(carried))
+
+
+def _swap_modifier(text: str, last: Turn) -> tuple[str, list[str]] | None:
+    """A bare "X는?" after a follow-up that added its own word Y: ask the previous question with X for Y.
+
+    ("그중 헬스케어 과제는 몇 개?" resolved "AI 융합 헬스케어 과제는 몇 개?", "자동차는?")
+      -> ("AI 융합 과제 자동차는?", ["AI", "융합", "과제"])
+    """
+    if last.topic == last.resolved:
+        return None   # the previous turn was self-contained: normal topic carry
+    own = [f for f, _ in _terms(text)]
+    added = [f for f, _ in _terms(_strip_markers(last.question)) if f not in last.topic]
+    if len(own) != 1 or len(added) != 1 or own[0] in last.resolved or added[0] not in last.resolved:
+        return None
+    carried = [f for f, _ in _terms(last.resolved) if f != added[0]]
+    return " ".join(carried + [text]), carried
 
 
 def is_elliptical(question: str) -> bool:
@@ -135,6 +168,38 @@ def _strip_markers(q: str) -> str:
         if low.startswith(m + " ") or low.startswith(m + ","):
             return q[len(m) + 1:].strip(" ,")
     return q
+
+
+_VAGUE_NOUNS = frozenset({"사람", "곳", "누구", "기관", "기업", "회사", "단체"})
+
+
+def _asks_for_name(question: str) -> bool:
+    """Who/which-organization questions whose own words name nobody ("AI 민주화를 선언한 사람은?")."""
+    from .reader.candidates import GENERIC_LATIN
+    from .reader.question import analyze
+    if analyze(question).answer_type not in ("person", "organization"):
+        return False
+    return not any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in GENERIC_LATIN)
+                   for m in morphemes(question))
+
+
+def _answered_name(topic: str, conversation: Conversation) -> str | None:
+    """The answer of the topic turn when that turn asked who (or which body) did something."""
+    turn = next((t for t in reversed(conversation.turns) if t.resolved == topic), None)
+    if turn is None or not turn.answer or not _asks_for_name(topic):
+        return None
+    return turn.answer
+
+
+def _replace_person_pronoun(text: str, conversation: Conversation) -> str:
+    """"그가 제정을 서두르겠다고 한 법은?" -> "문재인가 ...": the last person answer stands in."""
+    if not _PERSON_PRONOUN.search(text):
+        return text
+    from .reader.question import analyze
+    for turn in reversed(conversation.turns):
+        if turn.answer and analyze(turn.resolved).answer_type == "person":
+            return _PERSON_PRONOUN.sub(turn.answer, text, count=1)
+    return text
 
 
 def _replace_pointers(text: str, previous_answer: str | None) -> tuple[str, bool]:
@@ -185,8 +250,9 @@ def _terms(text: str) -> list[tuple[str, str]]:
             i += 1
             continue
         j = i + 1
-        while j < len(morphs) and morphs[j].tag in _TERM_TAGS | {"XSN", "NNB"} and morphs[j].start == morphs[j - 1].end:
-            j += 1
+        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and (
+                morphs[j].tag in _TERM_TAGS | {"XSN", "NNB"} or (morphs[j].form in "&+" and j + 1 < len(morphs))):
+            j += 1   # noun runs, and "R&D", "AI+X" kept whole
         tags = {x.tag for x in morphs[i:j]}
         head = "SL" if "SL" in tags else morphs[j - 1].tag
         out.append((text[m.start:morphs[j - 1].end], head))

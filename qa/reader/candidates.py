@@ -19,7 +19,7 @@ from ..korean import Morpheme, morphemes, number_runs
 _NOUNISH = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XPN", "XR", "NNB"}
 _NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
 _COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회")
-_TITLES = ("대통령", "장관", "대표", "교수", "총장", "원장", "시장", "위원장", "회장", "사장", "이사장", "박사")
+TITLES = ("대통령", "장관", "대표", "교수", "총장", "원장", "시장", "위원장", "회장", "사장", "이사장", "박사")
 MAX_WORDS = 5
 
 
@@ -114,7 +114,7 @@ def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
 
 def _is_surname_title(first: str, second: str) -> bool:
     """"문" + "대통령": a one-syllable surname and a title name a person ("문 대통령")."""
-    return bool(re.fullmatch(r"[가-힣]", first)) and second in _TITLES
+    return bool(re.fullmatch(r"[가-힣]", first)) and second in TITLES
 
 
 def _runs(morphs: list[Morpheme]) -> list[list[Morpheme]]:
@@ -153,7 +153,7 @@ def _words(text: str, run: list[Morpheme]) -> list[tuple[int, int]]:
 def _is_name_before_title(text: str, run: list[Morpheme], word: str) -> bool:
     """"최기영" in "최기영 과학기술정보통신부 장관": a short Hangul word opening a run that ends in a title."""
     run_text = text[run[0].start:run[-1].end]
-    return bool(re.fullmatch(r"[가-힣]{2,4}", word)) and run_text.endswith(_TITLES) and run_text != word \
+    return bool(re.fullmatch(r"[가-힣]{2,4}", word)) and run_text.endswith(TITLES) and run_text != word \
         and word not in _TIME_WORDS
 
 
@@ -165,15 +165,15 @@ def _phrase_kind(text: str, end: int, run: list[Morpheme], start: int | None = N
         return "time"
     following = text[end:end + 4].lstrip()
     single_word = start is None or " " not in text[start:end]
-    if following.startswith(_TITLES) and single_word and re.fullmatch(r"[가-힣]{1,4}", text[run[0].start:end]):
+    if following.startswith(TITLES) and single_word and re.fullmatch(r"[가-힣]{1,4}", text[run[0].start:end]):
         return "person"   # "최기영 장관" -> 최기영; not "과학기술정보통신부 (장관)"
-    if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in _GENERIC_LATIN) for m in run):
+    if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in GENERIC_LATIN) for m in run):
         return "name"
     return "phrase"
 
 
 # Latin-script words that are vocabulary, not names.
-_GENERIC_LATIN = {"AI", "IT", "X", "R", "D", "ICT", "SW", "HW", "IOT", "VR", "AR", "BD", "R&D", "PC", "TV", "CEO"}
+GENERIC_LATIN = {"AI", "IT", "X", "R", "D", "ICT", "SW", "HW", "IOT", "VR", "AR", "BD", "R&D", "PC", "TV", "CEO"}
 
 
 def _lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:

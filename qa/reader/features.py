@@ -148,6 +148,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "focus_suffix": _focus_suffix(cand, slot),
         "focus_before": _focus_near(ctx.text, cand, slot, before=True),
         "focus_after": _focus_near(ctx.text, cand, slot, before=False),
+        "clause_cov": _clause_coverage(ctx, cand, terms),
         "slot_left": _anchor(ctx.morphs, cand, slot.left, before=True),
         "slot_right": _anchor(ctx.morphs, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
@@ -189,6 +190,23 @@ def _focus_near(text: str, cand: Candidate, slot: QuestionSlot, before: bool) ->
                 continue
             best = max(best, math.exp(-len(gap) / 8.0))
     return best
+
+
+def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, float]) -> float:
+    """Weighted share of the question's terms inside the span's comma-delimited clause, the span excluded.
+
+    In "자동차의 경우 ... 4개 과제, 헬스케어의 경우 ... 6개 과제" only 6개
+    shares its clause with 헬스케어.
+    """
+    total = sum(terms.values())
+    if not total or not ctx.positions:
+        return 0.0
+    lo = ctx.text.rfind(", ", 0, cand.start) + 1
+    hi = ctx.text.find(", ", cand.end)
+    hi = len(ctx.text) if hi < 0 else hi
+    got = sum(terms[t] for t, pos in ctx.positions.items()
+              if any(lo <= p < hi and not cand.start <= p < cand.end for p in pos))
+    return got / total
 
 
 def _anchor(morphs, cand: Candidate, word: str | None, before: bool) -> float:

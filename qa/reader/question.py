@@ -32,11 +32,20 @@ _CUES: list[tuple[str, str]] = [
     ("회사", "organization"), ("기업", "organization"), ("기관", "organization"), ("업체", "organization"),
     ("사업자", "organization"), ("운영사", "organization"), ("학교", "organization"), ("연구소", "organization"),
     ("성능", "quantity"), ("연면적", "quantity"), ("면적", "quantity"), ("용량", "quantity"),
-    ("속도", "quantity"), ("규모", "quantity"),
+    ("속도", "quantity"), ("규모", "quantity"), ("비교", "quantity"), ("넓이", "quantity"), ("무게", "quantity"),
+    ("길이", "quantity"), ("거리", "quantity"), ("전력", "quantity"),
     ("분야", "list"), ("과제", "item"), ("종류", "list"), ("목록", "list"), ("산업", "list"),
     ("수", "count"), ("인원", "count"), ("명수", "count"), ("개수", "count"),
 ]
 CUE_WORDS = frozenset(cue for cue, _ in _CUES)
+
+# Cue nouns of a quantity question -> the unit family its answer is written in.
+UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|m2|헥타르", "compute": r"플롭스|FLOPS|flops",
+                 "ratio": r"배", "data": r"바이트|[KMGTP]B\b", "power": r"와트|[kMG]?W\b",
+                 "weight": r"kg|톤|그램", "length": r"km|미터|킬로미터|\dm\b"}
+_FAMILY_OF = {"연면적": "area", "면적": "area", "넓이": "area", "부지": "area", "성능": "compute", "연산": "compute",
+              "비교": "ratio", "속도": "ratio", "용량": "data", "전력": "power", "무게": "weight",
+              "길이": "length", "거리": "length"}
 
 # Nouns that fix the counter of a count question ("직원 수" -> 명).
 _COUNTERS = {"명": ("학생", "교원", "교수", "직원", "인원", "사람", "인재", "고용", "명", "인력", "교수진"),
@@ -181,6 +190,9 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if word in ("해", "날"):   # "선정된 해는?": exact words only (이해, 피해 are no cues)
             found = ("date", None)
             continue
+        if word == "곳":          # "대표적인 곳은?": an institution (or a place), named
+            found = ("organization", None)
+            continue
         if word == "이름" and found[0] != "unknown":
             continue   # "장관 이름" asks for a person, "기업 이름" for an organization
         if word == "규모" and k > 0 and any(w in nouns[k - 1] for w in ("투자", "지원", "사업", "예산", "자금", "매출")):
@@ -189,6 +201,8 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
         for cue, qtype in _CUES:
             if word.endswith(cue) and (cue != "수" or len(word) == 1 or word.endswith(("명수", "개수"))):
                 counter = _counter_for(nouns[:k + 1]) if qtype == "count" else None
+                if qtype == "quantity":
+                    counter = _FAMILY_OF.get(cue)   # the unit family ("연면적" -> area: ㎡)
                 found = (qtype, counter)
                 break
     return found

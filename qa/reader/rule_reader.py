@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..korean import content_tokens, morphemes
 from ..types import Answer, Citation, Document, Hit
-from .candidates import Candidate, spans
+from .candidates import TITLES, Candidate, spans
 from .glossary import english_groups, korean_terms
 from .question import CUE_WORDS, QuestionInfo, analyze
 from .features import SentenceContext, features, question_slot
@@ -110,7 +110,7 @@ def _analyze(resolved: Resolved) -> QuestionInfo:
     if resolved.previous:
         own = analyze(resolved.original)
         before = analyze(resolved.previous)
-        shared = own.nouns & before.nouns
+        shared = {w for w in own.nouns & before.nouns if len(w) >= 2}   # not counters (곳, 명)
         if len(own.nouns) >= 2 and shared and len(own.nouns - shared) == 1 and before.has_cue:
             info = replace(info, answer_type=before.answer_type, counter=before.counter)
     return info
@@ -169,7 +169,20 @@ def _entity_gap(entities: list[str], window: str) -> float:
     if not entities:
         return 0.0
     flat = window.replace(" ", "").lower()
-    return sum(1 for e in entities if e not in flat) / len(entities)
+    return sum(1 for e in entities if not _mentions(e, flat)) / len(entities)
+
+
+def _mentions(name: str, flat: str) -> bool:
+    """`name` in space-free text, or a person named by surname and title ("문재인" ~ "문대통령").
+
+    >>> _mentions("문재인", "이날문대통령은")
+    True
+    """
+    if name in flat:
+        return True
+    if re.fullmatch(r"[가-힣]{3}", name):
+        return any(name[0] + title in flat for title in TITLES)
+    return False
 
 
 CARRIED_WEIGHT = 0.4   # a word borrowed from an earlier turn counts less than the user's own words

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .candidates import Candidate
-from .question import QuestionInfo
+from .question import UNIT_FAMILIES, QuestionInfo
 
 _NUMERIC = {"money", "count", "date", "period", "quantity"}
 _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
@@ -23,6 +23,9 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
                 return 0.35
             if want == "date" and info.counter and not cand.text.rstrip(")").endswith(info.counter):
                 return 0.5   # "며칠에?" wants a day, not "2023년"
+            if want == "quantity" and info.counter in UNIT_FAMILIES and \
+                    not re.search(UNIT_FAMILIES[info.counter], cand.text):
+                return 0.5   # "연면적은?" wants ㎡, not PFLOPS
             return 1.0
         if kind in _NUMERIC:
             if want == "quantity" and kind == "count":

@@ -16,7 +16,8 @@ from qa.reader.question import analyze
     ("장관 이름은?", "person", None),
     ("민간사업자는 어디야?", "organization", None),
     ("축제는 어디에서 열려?", "place", None),
-    ("연산성능은?", "quantity", None),
+    ("연산성능은?", "quantity", "compute"),   # the unit family: FLOPS
+    ("데이터센터 연면적은?", "quantity", "area"),
     ("How much will the city spend?", "money", None),
     ("How many students are selected?", "count", "명"),
     ("Over how many years will it run?", "period", None),
