@@ -49,3 +49,29 @@ def test_history_from_the_api_shape():
     assert "NHN" in resolve_followup("기간은?", conv).text
     conv.reset()
     assert conv.last is None
+
+
+def test_a_bare_noun_after_a_follow_up_swaps_that_follow_ups_word():
+    conv = Conversation()
+    turn(conv, "축제 공연은 모두 몇 개야?", "30개")
+    second = turn(conv, "그중 야외 공연은 몇 개?", "12개")
+    third = turn(conv, "실내는?", "18개")
+    assert "그중" not in second and "야외" in second
+    assert "실내" in third and "공연" in third and "야외" not in third
+
+
+def test_who_question_hands_its_answer_to_the_follow_ups():
+    conv = Conversation()
+    turn(conv, "개관식에서 축사를 한 사람은?", "김하늘")
+    second = turn(conv, "어떤 책을 추천했어?", "토지")
+    third = turn(conv, "그가 약속한 것은?", "도서관 증축")
+    assert second.startswith("김하늘") and "사람" not in second
+    assert "김하늘" in third and "그가" not in third
+
+
+def test_a_pointer_turn_becomes_the_next_topic():
+    conv = Conversation()
+    turn(conv, "축제는 어디에서 열려?", "한강공원")
+    turn(conv, "거기 주차장 면적은?", "5000㎡")
+    third = turn(conv, "몇 대를 세울 수 있어?", "200대")
+    assert "한강공원" in third and "주차장" in third

@@ -165,7 +165,8 @@ def _phrase_kind(text: str, end: int, run: list[Morpheme], start: int | None = N
         return "time"
     following = text[end:end + 4].lstrip()
     single_word = start is None or " " not in text[start:end]
-    if following.startswith(TITLES) and single_word and re.fullmatch(r"[가-힣]{1,4}", text[run[0].start:end]):
+    own = text[run[0].start if start is None else start:end]
+    if following.startswith(TITLES) and single_word and re.fullmatch(r"[가-힣]{1,4}", own):
         return "person"   # "최기영 장관" -> 최기영; not "과학기술정보통신부 (장관)"
     if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in GENERIC_LATIN) for m in run):
         return "name"

@@ -20,6 +20,9 @@ def kinds(sentence: str) -> dict[str, str]:
     ("김하늘 문화체육관광부 장관은 축사를 했다.", "김하늘", "person"),
     ("행사는 음악, 미술, 문학 분야로 나뉜다.", "음악, 미술, 문학", "list"),
     ("시는 '함께 읽는 도시'를 내세웠다.", "함께 읽는 도시", "quote"),
+    ("구청은 공원과 도서관을 새로 짓는다.", "공원과 도서관", "coord"),
+    ("협회는 교육·연구 지원을 맡는다.", "교육·연구", "phrase"),
+    ("이날 박 시장은 축사를 했다.", "박 시장", "person"),
 ])
 def test_candidate_of_each_kind(sentence, text, kind):
     assert kinds(sentence).get(text) == kind
@@ -35,3 +38,12 @@ def test_particles_are_not_part_of_numbers():
     found = kinds("NHN이 2100억원을 투자하고 5년만에 47명을 고용했다.")
     assert "2100억원" in found and "2100억원을" not in found
     assert found.get("5년") == "period" and "5년만에" not in found
+
+
+def test_a_time_word_before_a_title_is_no_name():
+    found = kinds("이날 김하늘 장관은 축사를 했다.")
+    assert found.get("이날") == "time" and found.get("김하늘") == "person"
+
+
+def test_an_organization_before_a_title_is_no_person():
+    assert kinds("김하늘 문화체육관광부 장관은 축사를 했다.").get("문화체육관광부") != "person"

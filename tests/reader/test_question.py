@@ -1,6 +1,7 @@
 """Question analysis: expected answer types and counters."""
 import pytest
 
+from qa.reader.features import question_slot
 from qa.reader.question import analyze
 
 
@@ -31,3 +32,21 @@ def test_answer_type(question, answer_type, counter):
 def test_a_follow_up_without_a_cue_inherits_the_previous_type():
     assert analyze("겸무교수는?").answer_type == "unknown"
     assert analyze("겸무교수는?", previous="전임교원은 몇 명이야?").answer_type == "count"
+
+
+@pytest.mark.parametrize("question, plural", [
+    ("언급된 기업들은?", True), ("역량강화 대상은 누구누구야?", True), ("활용한다는 두 가지는?", True),
+    ("Which two laws were named?", True), ("NHN 투자액은?", False), ("학생들은 몇 명이야?", True),
+])
+def test_plural_questions(question, plural):
+    assert analyze(question).plural is plural
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("시장이 제정을 약속한 조례는?", "조례"),
+    ("축제 주최사는 어디야?", "주최사"),
+    ("축제는 어디에서 열려?", None),            # the question word is an argument, not the predicate
+    ("개관식에서 말한 사람은 누구야?", None),    # too vague to look for
+])
+def test_focus_noun(question, focus):
+    assert question_slot(question).focus == focus
