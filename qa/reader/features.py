@@ -136,7 +136,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
         "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap,
         "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty,
-        "example_of": _example_of_question_noun(ctx.text, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
+        "example_of": _example_of_question_noun(ctx, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
         "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
         "boundary": boundary_score(ctx.text, cand, ctx.morphs),
@@ -247,22 +247,39 @@ _EXAMPLE = re.compile(r"\s*등(?:의)?\s*(?:[\d.]+\s*(?:개|곳|명|건|가지)\
 _FRAME_WORDS = ("경우", "때", "중", "외", "가운데", "측")
 
 
-def _example_of_question_noun(text: str, cand: Candidate, terms: dict[str, float]) -> float:
+def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict[str, float]) -> float:
     """How strongly the span is given as an example of what the question asks about.
 
     "구글 등 7개 글로벌 기업" answers "협력 글로벌 기업은?"; "특수목적차량 자율주행
     등 4개 과제" answers "자동차 분야 과제는?". The whole example counts, so the
     value grows by half per word (offsetting the short-answer prior learnt from
     KorQuAD); a span opening on a frame word ("경우 AI기반 ...") gets nothing.
+    Among parallel examples ("자동차의 경우 A 등 4개 과제, 에너지의 경우 B 등
+    ...") only one whose clause holds another question word counts.
     Weighted by hand in ranker.json.
     """
+    text = ctx.text
     m = _EXAMPLE.match(text, cand.end)
     if not m or not set(content_tokens(m.group(1))) & terms.keys():
         return 0.0
     words = cand.text.split()
-    if words[0] in _FRAME_WORDS or set(content_tokens(cand.text)) & terms.keys():
+    own = content_tokens(cand.text)
+    if words[0] in _FRAME_WORDS or sum(t in terms for t in own) * 2 >= max(1, len(own)):
+        return 0.0
+    if ", " in text and not _clause_has_own_term(ctx, cand.start, m.end()):
         return 0.0
     return 1.0 + 0.5 * (len(words) - 1)
+
+
+def _clause_has_own_term(ctx: SentenceContext, start: int, end: int) -> bool:
+    """Does the clause around [start, end) hold a question word that no other clause of the sentence has?"""
+    cuts = [0] + [i + 2 for i in range(len(ctx.text)) if ctx.text.startswith(", ", i)] + [len(ctx.text) + 1]
+    clause = next(k for k in range(len(cuts) - 1) if cuts[k] <= start < cuts[k + 1])
+    for pos in ctx.positions.values():
+        clauses = {next(k for k in range(len(cuts) - 1) if cuts[k] <= p < cuts[k + 1]) for p in pos}
+        if clauses == {clause} and any(not start <= p < end for p in pos):
+            return True
+    return False
 
 
 def _side_distances(cand: Candidate, positions: dict) -> tuple[float, float]:
