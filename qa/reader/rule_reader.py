@@ -338,5 +338,5 @@ def _confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missin
     never mentions: "구글은 GIST에 얼마를 투자하나요?" must not take SoS Lab's 168억원.
     """
     raw = 0.5 * sent_cov + 0.15 * chunk_cov + 0.25 * t + 0.1 * prox
-    raw *= 0.5 ** missing * (1.0 - 0.5 * entity_gap)
+    raw *= 0.5 ** missing * (1.0 - entity_gap)
     return max(0.0, min(1.0, raw))
