@@ -2,7 +2,9 @@
 
 Dense retrieval already finds Korean passages for English questions; the
 reader still needs to know which Korean words the question is about to pick
-the sentence and the span. General news/tech vocabulary only.
+the sentence and the span. General news/tech vocabulary only; units (years,
+won, times) are left out: they name the answer's kind, not its topic, and as
+search words they would count against the answer "10년" itself.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "invest": ("투자",), "investment": ("투자",), "invests": ("투자",), "funding": ("투자", "지원"),
-    "money": ("투자", "원"), "budget": ("사업비", "예산"), "cost": ("비용", "사업비"), "won": ("원",),
+    "money": ("투자",), "budget": ("사업비", "예산"), "cost": ("비용", "사업비"),
     "student": ("학생",), "students": ("학생",), "select": ("선발", "뽑"), "admit": ("선발", "뽑"),
     "faculty": ("교원",), "professor": ("교수",), "professors": ("교수",), "adjunct": ("겸무",),
     "full-time": ("전임",), "graduate": ("대학원",), "school": ("대학원", "학교"), "university": ("대학",),
@@ -18,9 +20,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "company": ("기업", "회사"), "companies": ("기업",), "global": ("글로벌",), "foreign": ("해외",),
     "data": ("데이터",), "center": ("센터",), "centre": ("센터",), "datacenter": ("데이터센터",),
     "computing": ("연산",), "performance": ("성능",), "power": ("성능",), "supercomputer": ("슈퍼컴퓨터",),
-    "faster": ("빠른", "배"), "fast": ("빠른",), "speed": ("속도",), "times": ("배",),
+    "faster": ("빠른",), "fast": ("빠른",), "speed": ("속도",),
     "area": ("면적", "연면적"), "floor": ("연면적",), "buildings": ("동", "건축"), "building": ("건축", "동"),
-    "jobs": ("일자리",), "job": ("일자리",), "create": ("만들", "마련"), "years": ("년",), "year": ("년",),
+    "jobs": ("일자리",), "job": ("일자리",), "create": ("만들", "마련"),
     "period": ("기간", "년간"), "minister": ("장관",), "ministry": ("부",), "president": ("대통령",),
     "science": ("과학",), "ict": ("정보통신",), "government": ("정부",), "support": ("지원",),
     "cluster": ("단지", "융복합단지"), "complex": ("단지",), "located": ("자리잡",),

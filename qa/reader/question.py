@@ -135,6 +135,8 @@ def _english_type(q: str) -> tuple[str, str | None]:
             counter = None
             if qtype == "count":
                 counter = next((c for c, p in _EN_COUNTERS.items() if re.search(p, low)), None)
+            elif qtype == "period" and re.search(r"\bhow many years\b", low):
+                counter = "년"
             return qtype, counter
     return "unknown", None
 
@@ -173,7 +175,9 @@ def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
     after = "".join(m.form for m in morphs[i + 2:i + 4])
     if unit == "년":
         later = "".join(m.form for m in morphs[i + 2:i + 6])
-        return ("period" if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1] else "date"), None
+        if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1]:
+            return "period", "년"   # a number of years ("10년"), not a span of dates ("2020~2024년")
+        return "date", None
     if unit in ("월", "일"):
         return "date", unit     # the unit the date must name ("몇 월" -> 3월)
     if unit == "배":
