@@ -11,7 +11,7 @@ from qa.reader.question import analyze
     ("매년 학생 몇 명을 뽑아?", "count", "명"),
     ("직원 수는?", "count", "명"),
     ("공사 기간은?", "period", None),
-    ("몇 년 동안 운영해?", "period", None),
+    ("몇 년 동안 운영해?", "period", "년"),   # a number of years, not a date range
     ("도서관은 언제 개관했나요?", "date", None),
     ("장관은 누구야?", "person", None),
     ("장관 이름은?", "person", None),
@@ -21,7 +21,7 @@ from qa.reader.question import analyze
     ("데이터센터 연면적은?", "quantity", "area"),
     ("How much will the city spend?", "money", None),
     ("How many students are selected?", "count", "명"),
-    ("Over how many years will it run?", "period", None),
+    ("Over how many years will it run?", "period", "년"),
     ("Who is the minister?", "person", None),
 ])
 def test_answer_type(question, answer_type, counter):
