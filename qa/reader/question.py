@@ -159,7 +159,10 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
             if m.form == "며칠":
                 return "date", "일"
             if qtype in ("item", "description"):
-                cue = _last_cue(morphs)
+                # Only the question word's own noun says more: its head ("어떤 기업")
+                # or, as a predicate ("사업자는 뭐야?"), its subject. "대통령은 ...
+                # 무엇이라고 했어?" asks for a thing, whatever 대통령 suggests.
+                cue = _last_cue(_wh_noun(morphs, i))
                 qtype = cue[0] if cue[0] != "unknown" else qtype
             if qtype in ("place", "person"):
                 # "민간사업자는 어디야?", "어느 회사가 ...": the cue noun names an organization
@@ -168,6 +171,29 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
                     qtype = "organization"
             return qtype, None
     return _last_cue(morphs)
+
+
+def _wh_noun(morphs: list[Morpheme], i: int) -> list[Morpheme]:
+    """The noun the question word at i stands with: its head after it, or its subject when it is the predicate."""
+    j = i + 1
+    while j < len(morphs) and morphs[j].tag == "ETM":
+        j += 1
+    if j < len(morphs) and morphs[j].tag.startswith("NN") and morphs[j].tag != "NNB":
+        k = j
+        while k + 1 < len(morphs) and morphs[k + 1].tag.startswith("NN") and morphs[k + 1].start == morphs[k].end:
+            k += 1
+        return morphs[j:k + 1]
+    predicate = j >= len(morphs) or morphs[j].tag in ("VCP", "SF") or morphs[j].tag.startswith("E")
+    if predicate and i >= 2 and morphs[i - 1].tag in ("JX", "JKS"):
+        end = i - 1
+        # "지역대표산업 세 가지가 뭐야?": the thing counted is the subject, not 가지
+        if morphs[end - 1].form in ("가지", "개", "종", "종류") and end >= 3 and morphs[end - 2].tag in ("NR", "MM", "SN"):
+            end -= 2
+        k = end - 1
+        while k > 0 and morphs[k - 1].tag.startswith("NN") and morphs[k - 1].end == morphs[k].start:
+            k -= 1
+        return morphs[max(k, 0):end]
+    return []
 
 
 def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:

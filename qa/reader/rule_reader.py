@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..korean import content_tokens, morphemes
 from ..types import Answer, Citation, Document, Hit
-from .candidates import TITLES, Candidate, spans
+from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .glossary import english_groups, korean_terms
 from .question import CUE_WORDS, QuestionInfo, analyze
 from .features import SentenceContext, features, question_slot
@@ -148,8 +148,10 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
             # The sentence before may name what this one calls "그" or "이 단지".
             window = hit.chunk.text[hit.chunk.sentences[max(0, k - 1)].start:span.end]
+            # A name in the title is what the whole article is about: no sentence need repeat it.
+            own = [e for e in entities if not _mentions(e, hit.chunk.title.replace(" ", "").lower())]
             yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
-                                               0.0, hit.rank, _entity_gap(entities, window))
+                                               0.0, hit.rank, _entity_gap(own, window))
 
 
 def _question_entities(info: QuestionInfo, question: str) -> list[str]:
@@ -159,6 +161,8 @@ def _question_entities(info: QuestionInfo, question: str) -> list[str]:
     stems = _eojeol_stems(question)
     out = []
     for e in info.entities:
+        if e.upper() in GENERIC_LATIN:
+            continue   # "AI" is vocabulary, not a name
         stem = next((s for s in stems if e.startswith(s) and len(s) >= 2), e)
         out.append(stem)
     return out
