@@ -145,6 +145,10 @@ def is_elliptical(question: str) -> bool:
     (True, False, True)
     """
     q = question.strip()
+    if _is_english(q):
+        # "Over how many years?": short, and no name of its own (capitalized past the first word)
+        words = re.findall(r"[A-Za-z][\w'+-]*", q)
+        return len(words) <= 5 and not any(w[0].isupper() for w in words[1:])
     if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")):
         return True
     morphs = morphemes(_strip_markers(q))
@@ -211,6 +215,16 @@ def _replace_pointers(text: str, previous_answer: str | None) -> tuple[str, bool
     return text, False
 
 
+def _is_english(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
+
+
+_EN_FUNCTION = frozenset("how much many what which who whom whose when where why will would is are was were do does "
+                         "did the a an of in on at to for by with and or be been it its this that there over "
+                         "about can could should".split())
+
+
 def _carried_terms(previous: str, current: str) -> list[str]:
     """Content words of `previous` that `current` lacks, minus those `current` replaces.
 
@@ -221,6 +235,10 @@ def _carried_terms(previous: str, current: str) -> list[str]:
       ("SoS Lab은 누가 창업했어?", "직원 수는?") -> ["SoS Lab", "창업"]
     - a new Latin-script name replaces the old ones ("Kakao" after "NHN").
     """
+    if _is_english(previous) and _is_english(current):
+        have = {w.lower() for w in re.findall(r"[A-Za-z][\w'+-]*", current)}
+        return [w for w in re.findall(r"[A-Za-z][\w'+-]*", previous)
+                if w.lower() not in _EN_FUNCTION and w.lower() not in have]
     prev = _terms(previous)
     cur = _terms(current)
     cur_forms = [t for t, _ in cur]

@@ -75,3 +75,11 @@ def test_a_pointer_turn_becomes_the_next_topic():
     turn(conv, "거기 주차장 면적은?", "5000㎡")
     third = turn(conv, "몇 대를 세울 수 있어?", "200대")
     assert "한강공원" in third and "주차장" in third
+
+
+def test_english_follow_up_carries_the_english_topic():
+    conv = Conversation()
+    assert not is_elliptical("How much will Kakao invest?")
+    turn(conv, "How much will Kakao invest?", "500억원")
+    resolved = turn(conv, "Over how many years?", "5년")
+    assert "Kakao" in resolved and "invest" in resolved and resolved.endswith("Over how many years?")

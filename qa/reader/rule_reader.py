@@ -84,7 +84,7 @@ class RuleReader:
         # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
         entities = _question_entities(info, resolved.text)
-        contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities)), self.max_sentences)
+        contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         out: list[_Scored] = []
         for hit, sent_start, ctx in contexts:
@@ -133,10 +133,13 @@ def _top_sentences(contexts: list, n: int) -> list:
     return [contexts[i] for i in sorted(keep)]
 
 
-def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[str]):
+def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[str],
+                       documents: dict[str, Document] | None = None):
     """(hit, sentence offset in the document, SentenceContext) for each distinct sentence."""
     seen: set[tuple[str, int]] = set()
     for hit in hits:
+        doc = (documents or {}).get(hit.chunk.doc_id)
+        aliases = document_aliases(doc.text if doc else hit.chunk.text)
         chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
         for k, span in enumerate(hit.chunk.sentences):
             key = (hit.chunk.doc_id, hit.chunk.start + span.start)
@@ -149,9 +152,9 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             # The sentence before may name what this one calls "그" or "이 단지".
             window = hit.chunk.text[hit.chunk.sentences[max(0, k - 1)].start:span.end]
             # A name in the title is what the whole article is about: no sentence need repeat it.
-            own = [e for e in entities if not _mentions(e, hit.chunk.title.replace(" ", "").lower())]
+            own = [e for e in entities if not _mentions(e, hit.chunk.title.replace(" ", "").lower(), aliases)]
             yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
-                                               0.0, hit.rank, _entity_gap(own, window))
+                                               0.0, hit.rank, _entity_gap(own, window, aliases))
 
 
 def _question_entities(info: QuestionInfo, question: str) -> list[str]:
@@ -168,21 +171,40 @@ def _question_entities(info: QuestionInfo, question: str) -> list[str]:
     return out
 
 
-def _entity_gap(entities: list[str], window: str) -> float:
+def _entity_gap(entities: list[str], window: str, aliases: dict[str, set[str]] | None = None) -> float:
     """Share of the question's names that neither this sentence nor the one before mentions."""
     if not entities:
         return 0.0
     flat = window.replace(" ", "").lower()
-    return sum(1 for e in entities if not _mentions(e, flat)) / len(entities)
+    return sum(1 for e in entities if not _mentions(e, flat, aliases)) / len(entities)
 
 
-def _mentions(name: str, flat: str) -> bool:
-    """`name` in space-free text, or a person named by surname and title ("문재인" ~ "문대통령").
+_PAREN_ALIAS = re.compile(r"([0-9A-Za-z가-힣&+]{2,})\(([0-9A-Za-z가-힣&+ ]{2,20})\)")
+
+
+@lru_cache(maxsize=64)
+def document_aliases(text: str) -> dict[str, set[str]]:
+    """Names a text gives two ways, "X(Y)": both directions, lower-case, spaces removed.
+
+    >>> document_aliases("광주과학기술원(GIST) AI대학원")["gist"]
+    {'광주과학기술원'}
+    """
+    out: dict[str, set[str]] = {}
+    for m in _PAREN_ALIAS.finditer(text):
+        a, b = m.group(1).lower(), m.group(2).replace(" ", "").lower()
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out
+
+
+def _mentions(name: str, flat: str, aliases: dict[str, set[str]] | None = None) -> bool:
+    """`name` in space-free text, under an alias the document gives it ("광주과학기술원(GIST)"),
+    or as a person named by surname and title ("문재인" ~ "문대통령").
 
     >>> _mentions("문재인", "이날문대통령은")
     True
     """
-    if name in flat:
+    if name in flat or any(a in flat for a in (aliases or {}).get(name, ())):
         return True
     if re.fullmatch(r"[가-힣]{3}", name):
         return any(name[0] + title in flat for title in TITLES)

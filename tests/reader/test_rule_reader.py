@@ -57,3 +57,12 @@ def test_threshold_zero_always_answers(passage):
 def test_no_passages_means_abstention():
     answer = RuleReader().read("아무 질문?", Resolved("아무 질문?", "아무 질문?"), [], {})
     assert answer.abstained and answer.confidence == 0.0
+
+
+def test_document_aliases_and_name_mentions():
+    from qa.reader.rule_reader import _mentions, document_aliases
+    aliases = document_aliases("서울시립대학교(UOS) 도서관은 3일 문을 열었다.")
+    assert aliases["uos"] == {"서울시립대학교"}
+    assert _mentions("uos", "서울시립대학교도서관은", aliases)
+    assert _mentions("김하늘", "김시장은축사를했다")            # surname + title
+    assert not _mentions("김하늘", "박시장은축사를했다")
