@@ -149,6 +149,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "focus_before": _focus_near(ctx.text, cand, slot, before=True),
         "focus_after": _focus_near(ctx.text, cand, slot, before=False),
         "clause_cov": _clause_coverage(ctx, cand, terms),
+        "date_tense": _date_tense_clash(info, ctx.text, cand),
         "slot_left": _anchor(ctx.morphs, cand, slot.left, before=True),
         "slot_right": _anchor(ctx.morphs, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
@@ -190,6 +191,22 @@ def _focus_near(text: str, cand: Candidate, slot: QuestionSlot, before: bool) ->
                 continue
             best = max(best, math.exp(-len(gap) / 8.0))
     return best
+
+
+_PAST = re.compile(r"(했|었|았|였|됐|왔|갔|냈|졌)(나|어|니|습니까|는지|지|을까|던)|했다|됐다")
+
+
+def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
+    """1 for a deadline or future date ("오는 2023년까지") offered to a question about a past event.
+
+    "현판식은 언제 했어?" asks when something happened; "2023년까지 확보" is a
+    target, not that day.
+    """
+    if info.answer_type != "date" or cand.kind not in ("date", "time"):
+        return 0.0
+    until = text[cand.end:cand.end + 2] == "까지" and "까지" not in info.text
+    coming = text[max(0, cand.start - 3):cand.start].strip() in ("오는", "향후", "내년")
+    return 1.0 if (until or coming) and _PAST.search(info.text) else 0.0
 
 
 def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, float]) -> float:
