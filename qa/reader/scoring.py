@@ -7,6 +7,7 @@ from .candidates import Candidate
 from .question import UNIT_FAMILIES, QuestionInfo
 
 _NUMERIC = {"money", "count", "date", "period", "quantity"}
+_ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
 
 
@@ -16,6 +17,8 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
     if kind == "coord":   # "A와 B" answers questions after several things
         return 1.0 if info.plural else (0.6 if want == "list" else 0.15)
     if kind == "time":   # 작년, 이날: a date, but vaguer than a written one
+        if cand.text in _ANAPHORIC_TIME:
+            return 0.2 if want == "date" else 0.05   # "이날" only points back at a date
         return 0.7 if want == "date" else 0.05
     if want in _NUMERIC:
         if kind == want:
