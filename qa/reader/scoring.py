@@ -16,6 +16,9 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
     want, kind = info.answer_type, cand.kind
     if kind == "coord":   # "A와 B" answers questions after several things
         return 1.0 if info.plural else (0.6 if want == "list" else 0.15)
+    if kind == "list" and info.plural:
+        return 1.0            # "어떤 곳들과?" -> "기업·대학·연구소", whatever the kind of each
+
     if kind == "time":   # 작년, 이날: a date, but vaguer than a written one
         if cand.text in _ANAPHORIC_TIME:
             return 0.2 if want == "date" else 0.05   # "이날" only points back at a date
