@@ -5,8 +5,9 @@
           Candidate('2100억원', kind='money'), ...]
 
 Kinds: money, count, date, period, quantity (numbers with units); name,
-phrase (noun runs and their word-aligned sub-runs); list (coordinated
-nouns); quote (text in quotes).
+phrase (noun runs and their word-aligned sub-runs); list (three or more
+coordinated nouns); pair ("구축·운영"); coord ("A와 B"); quote (text in quotes);
+person; time (작년, 이날).
 """
 from __future__ import annotations
 
@@ -200,12 +201,13 @@ def _dot_pairs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         while i > 0 and morphs[i - 1].end == morphs[i].start and morphs[i - 1].tag in _NOUNISH:
             i -= 1
         j = k + 1
-        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and morphs[j].tag in _NOUNISH:
-            j += 1
+        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and (morphs[j].tag in _NOUNISH or
+                                                                            morphs[j].tag == "XSN"):
+            j += 1   # "재직자" = 재직 + 자 (XSN)
         three_or_more = (i > 0 and morphs[i - 1].form == "·") or (j < len(morphs) and morphs[j].form == "·")
         if i < k and j > k + 1 and not three_or_more:
             out.append(Candidate(morphs[i].start, morphs[j - 1].end, text[morphs[i].start:morphs[j - 1].end],
-                                 "phrase"))
+                                 "pair"))
     return out
 
 

@@ -16,8 +16,10 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
     want, kind = info.answer_type, cand.kind
     if kind == "coord":   # "A와 B" answers questions after several things
         return 1.0 if info.plural else (0.6 if want == "list" else 0.15)
-    if kind == "list" and info.plural:
+    if kind in ("list", "pair") and info.plural:
         return 1.0            # "어떤 곳들과?" -> "기업·대학·연구소", whatever the kind of each
+    if kind == "pair":        # "구축·운영": one compound unless several things are asked for
+        kind = "phrase"
 
     if kind == "time":   # 작년, 이날: a date, but vaguer than a written one
         if cand.text in _ANAPHORIC_TIME:

@@ -21,7 +21,7 @@ def kinds(sentence: str) -> dict[str, str]:
     ("행사는 음악, 미술, 문학 분야로 나뉜다.", "음악, 미술, 문학", "list"),
     ("시는 '함께 읽는 도시'를 내세웠다.", "함께 읽는 도시", "quote"),
     ("구청은 공원과 도서관을 새로 짓는다.", "공원과 도서관", "coord"),
-    ("협회는 교육·연구 지원을 맡는다.", "교육·연구", "phrase"),
+    ("협회는 교육·연구 지원을 맡는다.", "교육·연구", "pair"),
     ("이날 박 시장은 축사를 했다.", "박 시장", "person"),
 ])
 def test_candidate_of_each_kind(sentence, text, kind):
