@@ -150,6 +150,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "focus_after": _focus_near(ctx.text, cand, slot, before=False),
         "clause_cov": _clause_coverage(ctx, cand, terms),
         "date_tense": _date_tense_clash(info, ctx.text, cand),
+        "in_group": _terms_only_in_groups(ctx.text, terms),
         "slot_left": _anchor(ctx.morphs, cand, slot.left, before=True),
         "slot_right": _anchor(ctx.morphs, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
@@ -207,6 +208,30 @@ def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
     until = text[cand.end:cand.end + 2] == "까지" and "까지" not in info.text
     coming = text[max(0, cand.start - 3):cand.start].strip() in ("오는", "향후", "내년")
     return 1.0 if (until or coming) and _PAST.search(info.text) else 0.0
+
+
+_GROUP = re.compile(r"[\w+]+(?:·[\w+]+){2,}")   # three or more: a pair is often one thing (투자협약·착수식)
+
+
+def _terms_only_in_groups(text: str, terms: dict[str, float]) -> float:
+    """1 when the sentence names a question word only as one of a group the question does not ask about.
+
+    "헬스케어 분야 과제는 몇 개?" against "자동차·에너지·헬스케어 ... 과제 14개":
+    헬스케어 is one of three there, so 14 counts the group, not 헬스케어.
+    """
+    if "·" not in text:
+        return 0.0
+    groups = list(_GROUP.finditer(text))
+    for t in terms:
+        hits = [m.start() for m in re.finditer(re.escape(t), text.lower())] if len(t) >= 2 else []
+        if not hits:
+            continue
+        inside = [g for h in hits for g in groups if g.start() <= h < g.end()]
+        if len(inside) == len(hits):
+            others = [x for g in inside for x in g.group().lower().split("·") if t not in x]
+            if others and not any(o in terms for o in others):
+                return 1.0
+    return 0.0
 
 
 def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, float]) -> float:

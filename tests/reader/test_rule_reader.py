@@ -66,3 +66,11 @@ def test_document_aliases_and_name_mentions():
     assert _mentions("uos", "서울시립대학교도서관은", aliases)
     assert _mentions("김하늘", "김시장은축사를했다")            # surname + title
     assert not _mentions("김하늘", "박시장은축사를했다")
+
+
+def test_a_group_member_does_not_take_the_groups_number():
+    from qa.reader.features import _terms_only_in_groups
+    terms = {"야구": 1.0, "경기": 1.0}
+    assert _terms_only_in_groups("축구·야구·농구 경기 30개 개최", terms) == 1.0
+    assert _terms_only_in_groups("야구의 경우 경기 12개 개최", terms) == 0.0
+    assert _terms_only_in_groups("예매·발권 경기 5개", {"예매": 1.0}) == 0.0   # a pair is one thing
