@@ -86,13 +86,14 @@ class RuleReader:
         entities = _question_entities(info, resolved.text)
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
+        q_flat = resolved.text.replace(" ", "").lower()
         out: list[_Scored] = []
         for hit, sent_start, ctx in contexts:
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
             for cand in spans(ctx.text):
                 novelty = _overlap(cand, terms)
-                if novelty >= 0.999:
-                    continue   # the question's own words are not its answer
+                if novelty >= 0.999 or _names_asker(cand, q_flat):
+                    continue   # the question's own words (or its own person) are not its answer
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
                                    ctx.entity_gap)
@@ -195,6 +196,11 @@ def document_aliases(text: str) -> dict[str, set[str]]:
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
     return out
+
+
+def _names_asker(cand: Candidate, q_flat: str) -> bool:
+    """A person the question already names by surname and title ("문재인" for "문 대통령이 ... 것은?")."""
+    return cand.kind == "person" and bool(re.fullmatch(r"[가-힣]{3}", cand.text)) and _mentions(cand.text, q_flat)
 
 
 def _mentions(name: str, flat: str, aliases: dict[str, set[str]] | None = None) -> bool:
