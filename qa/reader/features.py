@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from ..korean import Morpheme, content_tokens, morphemes
 from .candidates import Candidate
+from .glossary import GLOSSARY
 from .question import QuestionInfo
 from .scoring import boundary_score, type_score
 
@@ -50,10 +51,24 @@ def question_slot(question: str) -> QuestionSlot:
     >>> question_slot("광주 AI데이터센터 민간사업자는 어디야?").focus
     '민간사업자'
     """
+    english = _english_focus(question)
+    if english is not None:
+        return english
     morphs = morphemes(question)
     slot = _wh_slot(morphs)
     focus, tail = _focus(morphs, slot.head)
     return replace(slot, focus=focus, focus_tail=tail)
+
+
+def _english_focus(question: str) -> QuestionSlot | None:
+    """For an English question, the Korean gloss of the noun after which/what ("Which law" -> 법)."""
+    letters = [c for c in question if c.isalpha()]
+    if not letters or sum(c.isascii() for c in letters) / len(letters) <= 0.8:
+        return None
+    m = re.search(r"\b(?:which|what)\s+([a-z-]+)", question.lower())
+    gloss = GLOSSARY.get(m.group(1)) if m else None
+    focus = gloss[0] if gloss else None
+    return QuestionSlot(None, None, focus, focus)
 
 
 def _focus(morphs: list[Morpheme], head: str | None) -> tuple[str | None, str | None]:

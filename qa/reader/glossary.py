@@ -40,7 +40,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "sensor": ("센서",), "signboard": ("현판식",), "democratization": ("민주화",), "ai": ("ai",),
     "plan": ("계획",), "partners": ("협력",), "cooperation": ("협력",), "education": ("교육",),
     "talent": ("인재",), "train": ("양성",), "semiconductor": ("반도체",), "special": ("특수목적",),
-    "weather": ("날씨",), "price": ("가격",), "age": ("나이",), "address": ("주소",), "tuition": ("등록금",),
+    "enact": ("제정",), "enacting": ("제정",), "enactment": ("제정",), "weather": ("날씨",), "price": ("가격",), "age": ("나이",), "address": ("주소",), "tuition": ("등록금",),
     "salary": ("연봉", "급여"), "stock": ("주가", "주식"), "population": ("인구",),
 }
 
