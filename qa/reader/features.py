@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..korean import Morpheme, content_tokens, morphemes
-from .candidates import Candidate
+from .candidates import TITLES, Candidate
 from .glossary import GLOSSARY
 from .question import QuestionInfo
 from .scoring import boundary_score, type_score
@@ -99,7 +99,14 @@ def _focus(morphs: list[Morpheme], head: str | None) -> tuple[str | None, str | 
             prev_end = -2
     if not words or words[-1] in _VAGUE_FOCUS:
         return None, None
+    if words[-1] in _CLASSIFIERS and len(words) >= 2 and words[-2] not in _VAGUE_FOCUS:
+        # "반도체 분야는?", "일자리 형태는?": the answer is a kind of 반도체 / 일자리
+        return words[-2], words[-2]
     return words[-1], tail
+
+
+# Nouns that only say "which kind of" the noun before them is asked for.
+_CLASSIFIERS = frozenset({"분야", "종류", "형태", "유형", "방식", "형식"})
 
 
 def _wh_slot(morphs: list[Morpheme]) -> QuestionSlot:
@@ -180,8 +187,8 @@ def _focus_suffix(cand: Candidate, slot: QuestionSlot) -> float:
     if not slot.focus or cand.text in (slot.focus, slot.focus_tail):
         return 0.0
     last = cand.text.split()[-1]
-    if last in (slot.focus, slot.focus_tail):
-        return 0.0   # "김하늘 시장": the question's own word tacked on, not a kind of it
+    if last in (slot.focus, slot.focus_tail) and last in TITLES:
+        return 0.0   # "김하늘 시장": the question's own title tacked on, not a kind of it
     return 1.0 if last.endswith(slot.focus_tail or slot.focus) else 0.0
 
 
