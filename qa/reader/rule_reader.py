@@ -97,6 +97,8 @@ class RuleReader:
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
                                    ctx.entity_gap)
+                if info.answer_type == "person" and not _is_people(cand):
+                    conf *= 0.5   # "누구야?" answered by no one: the person asked about is probably not here
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
 
@@ -196,6 +198,17 @@ def document_aliases(text: str) -> dict[str, set[str]]:
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
     return out
+
+
+# Nouns that denote people ("GIST 학생들" answers "누가 창업했어?").
+_PEOPLE_NOUNS = ("학생", "교수", "연구원", "연구자", "직원", "시민", "주민", "청년", "전문가", "교원", "관계자", "위원",
+                 "의원", "선수", "작가", "학자", "졸업생", "재직자", "인재", "근로자", "기업인", "창업자", "사람")
+
+
+def _is_people(cand: Candidate) -> bool:
+    """A person's name, or a phrase naming people."""
+    return cand.kind in ("person", "list", "pair", "coord") or (cand.kind == "name" and " " not in cand.text) or \
+        cand.text.removesuffix("들").endswith(_PEOPLE_NOUNS + TITLES)
 
 
 def _names_asker(cand: Candidate, q_flat: str) -> bool:

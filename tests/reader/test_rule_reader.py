@@ -74,3 +74,11 @@ def test_a_group_member_does_not_take_the_groups_number():
     assert _terms_only_in_groups("축구·야구·농구 경기 30개 개최", terms) == 1.0
     assert _terms_only_in_groups("야구의 경우 경기 12개 개최", terms) == 0.0
     assert _terms_only_in_groups("예매·발권 경기 5개", {"예매": 1.0}) == 0.0   # a pair is one thing
+
+
+def test_who_questions_need_people():
+    from qa.reader.candidates import Candidate
+    from qa.reader.rule_reader import _is_people
+    assert _is_people(Candidate(0, 3, "김하늘", "person"))
+    assert _is_people(Candidate(0, 7, "시립대 학생들", "phrase"))
+    assert not _is_people(Candidate(0, 9, "광주 AI기반 혁신사례", "name"))
