@@ -242,8 +242,8 @@ def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dic
     for t in terms:
         if len(t) == 1 and not t.isdigit() and t not in ("수",):
             w = 0.5
-        elif t in info.entities:
-            w = 2.0
+        elif t in info.entities and t.upper() not in GENERIC_LATIN:
+            w = 2.0   # names count double; "AI" is vocabulary
         else:
             w = 1.0
         out[t] = w
