@@ -21,6 +21,8 @@ def check_offsets(pipeline, answer):
     ("GIST AI대학원은 매년 학생 몇 명을 선발하나요?", "50명"),
     ("과학기술정보통신부 장관은 누구야?", "최기영"),
     ("GIST AI대학원 협력 글로벌 기업으로 이름이 나온 곳은?", "구글"),
+    ("엔에이치엔이 데이터센터에 넣는 돈이 얼마야?", "2100억원"),     # acronym spelled in Hangul
+    ("AI 역량강화 대상은 누구누구야?", "대학·재직자"),             # several things asked for
 ])
 def test_short_cited_answers(real_pipeline, question, expected):
     answer = real_pipeline.ask(question)
@@ -29,7 +31,8 @@ def test_short_cited_answers(real_pipeline, question, expected):
 
 
 @pytest.mark.parametrize("question", ["삼성전자 투자액은?", "오늘 날씨 어때?", "NHN 대표이사는 누구야?",
-                                      "GIST AI대학원 등록금은 얼마입니까?"])
+                                      "GIST AI대학원 등록금은 얼마입니까?", "구글은 GIST에 얼마를 투자하나요?",
+                                      "SoS Lab 라이다 센서 가격은 얼마야?"])
 def test_abstains_when_the_article_does_not_say(real_pipeline, question):
     answer = real_pipeline.ask(question)
     assert answer.abstained and answer.text is None and answer.passages
@@ -40,6 +43,8 @@ def test_abstains_when_the_article_does_not_say(real_pipeline, question):
     [("GIST AI대학원은 매년 몇 명을 뽑아?", "50명"), ("전임교원은?", "12명"), ("그럼 겸무교수는?", "15명")],
     [("광주 AI데이터센터 연산성능은?", "88.5페타플롭스(PFLOPS)"), ("NHN 투자액은?", "2100억원"),
      ("기간은?", "10년")],
+    [("AI 융합 R&D 과제는 모두 몇 개야?", "14개"), ("그중 헬스케어 과제는 몇 개?", "6개"), ("자동차는?", "4개")],
+    [("How much will NHN invest?", "2100억원"), ("Over how many years?", "10년")],
 ])
 def test_dialogues(real_pipeline, turns):
     conv = Conversation()
