@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..korean import Morpheme, content_tokens, morphemes
 from .candidates import TITLES, Candidate
@@ -172,9 +173,9 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "focus_after": _focus_near(ctx.text, cand, slot, before=False),
         "clause_cov": _clause_coverage(ctx, cand, terms),
         "date_tense": _date_tense_clash(info, ctx.text, cand),
-        "in_group": _terms_only_in_groups(ctx.text, terms),
-        "slot_left": _anchor(ctx.morphs, cand, slot.left, before=True),
-        "slot_right": _anchor(ctx.morphs, cand, slot.right, before=False),
+        "in_group": _terms_only_in_groups(ctx.text, tuple(terms)),
+        "slot_left": _anchor(ctx.text, cand, slot.left, before=True),
+        "slot_right": _anchor(ctx.text, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
@@ -235,7 +236,8 @@ def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
 _GROUP = re.compile(r"[\w+]+(?:·[\w+]+){2,}")   # three or more: a pair is often one thing (투자협약·착수식)
 
 
-def _terms_only_in_groups(text: str, terms: dict[str, float]) -> float:
+@lru_cache(maxsize=4096)
+def _terms_only_in_groups(text: str, terms: tuple[str, ...]) -> float:
     """1 when the sentence names a question word only as one of a group the question does not ask about.
 
     "헬스케어 분야 과제는 몇 개?" against "자동차·에너지·헬스케어 ... 과제 14개":
@@ -273,7 +275,7 @@ def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, flo
     return got / total
 
 
-def _anchor(morphs, cand: Candidate, word: str | None, before: bool) -> float:
+def _anchor(text: str, cand: Candidate, word: str | None, before: bool) -> float:
     """How closely the question word's neighbour stands beside the span, on the same side.
 
     "대한민국 AI의 무엇이라고" vs "대한민국 AI의 핵심거점이라며": ai sits right
@@ -282,15 +284,23 @@ def _anchor(morphs, cand: Candidate, word: str | None, before: bool) -> float:
     if not word:
         return 0.0
     best = 0.0
-    for m in morphs:
-        form = m.form.lower()
-        if form != word and not (len(word) >= 2 and len(form) >= 2 and (form.startswith(word) or word.startswith(form))):
-            continue
-        if before and m.end <= cand.start:
-            best = max(best, math.exp(-(cand.start - m.end) / 6.0))
-        elif not before and m.start >= cand.end:
-            best = max(best, math.exp(-(m.start - cand.end) / 6.0))
+    for start, end in _word_spans(text, word):
+        if before and end <= cand.start:
+            best = max(best, math.exp(-(cand.start - end) / 6.0))
+        elif not before and start >= cand.end:
+            best = max(best, math.exp(-(start - cand.end) / 6.0))
     return best
+
+
+@lru_cache(maxsize=8192)
+def _word_spans(text: str, word: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentence's morphemes that match `word` (equal, or one a prefix of the other)."""
+    out = []
+    for m in morphemes(text):
+        form = m.form.lower()
+        if form == word or (len(word) >= 2 and len(form) >= 2 and (form.startswith(word) or word.startswith(form))):
+            out.append((m.start, m.end))
+    return tuple(out)
 
 
 _TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list"}

@@ -283,7 +283,8 @@ def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
     for m in morphs:
         form = m.form.lower()
         for t in terms:
-            if _matches(t, {form}) > 0 and len(form) >= (1 if t == form else 2):
+            # the same test as _matches(t, {form}), inlined: this runs for every morpheme
+            if t == form or (len(t) >= 2 and len(form) >= 2 and (t.startswith(form) or form.startswith(t))):
                 out.setdefault(t, []).append((m.start + m.end) // 2)
     return out
 
