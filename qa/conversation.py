@@ -16,7 +16,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from .korean import morphemes
+from .korean import is_latin_text, morphemes
+from .spelling import latinize
 from .types import Answer
 
 # Words that point back: the previous answer replaces them.
@@ -88,7 +89,7 @@ class Conversation:
             q = str(item.get("question") or "").strip()
             if not q:
                 continue
-            res = resolve_followup(q, conv)
+            res = resolve_followup(latinize(q), conv)   # as Pipeline.ask resolved it
             conv.turns.append(Turn(q, res.text, item.get("answer"), res.topic or res.text))
         return conv
 
@@ -145,7 +146,7 @@ def is_elliptical(question: str) -> bool:
     (True, False, True)
     """
     q = question.strip()
-    if _is_english(q):
+    if is_latin_text(q):
         # "Over how many years?": short, and no name of its own (capitalized past the first word)
         words = re.findall(r"[A-Za-z][\w'+-]*", q)
         return len(words) <= 5 and not any(w[0].isupper() for w in words[1:])
@@ -179,6 +180,7 @@ _VAGUE_NOUNS = frozenset({"사람", "곳", "누구", "기관", "기업", "회사
 
 def _asks_for_name(question: str) -> bool:
     """Who/which-organization questions whose own words name nobody ("AI 민주화를 선언한 사람은?")."""
+    # Imported here: the reader package imports this module (Resolved) at load time.
     from .reader.candidates import GENERIC_LATIN
     from .reader.question import analyze
     if analyze(question).answer_type not in ("person", "organization"):
@@ -215,11 +217,6 @@ def _replace_pointers(text: str, previous_answer: str | None) -> tuple[str, bool
     return text, False
 
 
-def _is_english(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
-
-
 _EN_FUNCTION = frozenset("how much many what which who whom whose when where why will would is are was were do does "
                          "did the a an of in on at to for by with and or be been it its this that there over "
                          "about can could should".split())
@@ -235,7 +232,7 @@ def _carried_terms(previous: str, current: str) -> list[str]:
       ("SoS Lab은 누가 창업했어?", "직원 수는?") -> ["SoS Lab", "창업"]
     - a new Latin-script name replaces the old ones ("Kakao" after "NHN").
     """
-    if _is_english(previous) and _is_english(current):
+    if is_latin_text(previous) and is_latin_text(current):
         have = {w.lower() for w in re.findall(r"[A-Za-z][\w'+-]*", current)}
         return [w for w in re.findall(r"[A-Za-z][\w'+-]*", previous)
                 if w.lower() not in _EN_FUNCTION and w.lower() not in have]

@@ -43,6 +43,16 @@ def kiwi():
     return _KIWI
 
 
+def is_latin_text(text: str) -> bool:
+    """Is the text written mostly in Latin letters (an English question)?
+
+    >>> is_latin_text("How much will NHN invest?"), is_latin_text("NHN 투자액은?")
+    (True, False)
+    """
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
+
+
 def normalize_text(text: str) -> str:
     """NFC, unify line breaks, squeeze spaces, drop blank lines.
 

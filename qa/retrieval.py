@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) top-n and BM25 top-n fused with weighted RRF.
+"""Hybrid retrieval: dense (FAISS) top-n and BM25 top-n, fused by weighted scores (or weighted RRF).
 
     HybridRetriever(store, embedder).retrieve("NHN 투자액은?", k=5) -> [Hit, ...]
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 from .embedding.base import Embedder
 from .errors import InputError
 from .fusion import rrf, score_fusion
+from .korean import is_latin_text
 from .store import IndexStore
 from .types import Hit
 
@@ -21,11 +22,6 @@ def check_query(query: str) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise InputError(f"the question is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
     return query.strip()
-
-
-def _is_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
 
 
 class HybridRetriever:
@@ -59,7 +55,7 @@ class HybridRetriever:
         even after glossary expansion, so the dense (multilingual) ranking
         leads: the weights are swapped.
         """
-        if _is_latin(query) and self.weights["lexical"] > self.weights["dense"] > 0:
+        if is_latin_text(query) and self.weights["lexical"] > self.weights["dense"] > 0:
             return {"dense": self.weights["lexical"], "lexical": self.weights["dense"]}
         return self.weights
 
@@ -70,7 +66,7 @@ class HybridRetriever:
         >>> HybridRetriever.lexical_query("Who is the minister?")
         'Who is the minister? 장관'
         """
-        if not _is_latin(query):
+        if not is_latin_text(query):
             return query
         from .reader.glossary import korean_terms
         glosses = sorted(t for t in korean_terms(query) if not t.isascii())

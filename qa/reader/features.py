@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..korean import Morpheme, content_tokens, morphemes
+from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
 from .candidates import TITLES, Candidate
 from .glossary import GLOSSARY
 from .question import QuestionInfo
@@ -63,8 +63,7 @@ def question_slot(question: str) -> QuestionSlot:
 
 def _english_focus(question: str) -> QuestionSlot | None:
     """For an English question, the Korean gloss of the noun after which/what ("Which law" -> 법)."""
-    letters = [c for c in question if c.isalpha()]
-    if not letters or sum(c.isascii() for c in letters) / len(letters) <= 0.8:
+    if not is_latin_text(question):
         return None
     m = re.search(r"\b(?:which|what)\s+([a-z-]+)", question.lower())
     gloss = GLOSSARY.get(m.group(1)) if m else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..korean import Morpheme, content_tokens, morphemes
+from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
 
 TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
          "item", "description", "unknown")
@@ -91,7 +91,7 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     `type_from` is the text the type is read from (a follow-up as the user
     typed it, since carried-over words would add stale cues).
     """
-    english = _is_english(question)
+    english = is_latin_text(question)
     type_text = type_from or question
     qtype, counter = (_english_type(type_text) if english else _korean_type(morphemes(type_text)))
     has_cue = qtype != "unknown"
@@ -121,11 +121,6 @@ def _asks_plural(question: str, english: bool) -> bool:
 _STOP = frozenset({"몇", "무엇", "뭐", "누구", "어디", "언제", "얼마", "어떻", "하", "되", "있", "what", "how",
                    "much", "many", "the", "is", "are", "was", "will", "does", "did", "of", "in", "to", "a",
                    "an", "for", "and", "which", "who", "when", "where", "do", "it", "its", "be"})
-
-
-def _is_english(q: str) -> bool:
-    letters = [c for c in q if c.isalpha()]
-    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
 
 
 def _english_type(q: str) -> tuple[str, str | None]:
