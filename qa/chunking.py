@@ -13,6 +13,9 @@ from dataclasses import dataclass, replace
 from .korean import content_tokens, sentence_spans
 from .types import Chunk, Document, Span
 
+# Bump when the cleaning or chunking rules change: indexes built under another
+# version are stale (2: restated headlines dropped).
+CHUNKING_VERSION = 2
 NEAR_DUP_JACCARD = 0.9   # char-trigram overlap above which two sentences are "the same"
 _MIN_NEAR_DUP_LEN = 20   # short lines ("2021-02-04 21:48") only count as exact duplicates
 

@@ -37,7 +37,7 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> tuple[In
     else:
         store = IndexStore.load(path)
         if is_default and store.is_stale(bundled_documents()):
-            log.warning("index %s is stale (bundled announcement changed): rebuilding", path)
+            log.warning("index %s is stale (bundled announcement or chunking rules changed): rebuilding", path)
             store = build_index(settings, bundled_documents(), embedder, progress=False)
     if embedder is None:
         built = store.manifest["embedder"]

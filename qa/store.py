@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import chunk_documents, dedupe
+from .chunking import CHUNKING_VERSION, chunk_documents, dedupe
 from .embedding.base import Embedder
 from .errors import IndexStoreError
 from .lexical import LexicalIndex, top_k
@@ -95,7 +95,10 @@ class IndexStore:
                 f"{embedder.fingerprint}: rebuild it with `qa index build --name {name}`")
 
     def is_stale(self, docs: list[Document]) -> bool:
-        """True when `docs` (the current source corpus) differ from what was indexed."""
+        """True when `docs` (the current source corpus) differ from what was indexed,
+        or the index was cut into chunks under other cleaning/chunking rules."""
+        if self.manifest.get("chunking", {}).get("version") != CHUNKING_VERSION:
+            return True
         return corpus_hash(docs) != self.manifest["corpus_hash"]
 
     # ---- build / load --------------------------------------------------
@@ -120,7 +123,7 @@ class IndexStore:
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
                          "model": getattr(embedder, "model_id", None)},
-            "chunking": {"max_chars": options.max_chars, "overlap": options.overlap},
+            "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
             "faiss": options.faiss_kind,
             "corpus_hash": corpus_hash(docs),
             "sources": sources or sorted({d.source for d in docs}),

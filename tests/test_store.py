@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from qa.chunking import CHUNKING_VERSION
 from qa.errors import IndexStoreError
 from qa.index_manager import build_index, open_index
 from qa.lexical import LexicalIndex
@@ -55,7 +56,7 @@ def test_manifest_records_what_built_the_index(tmp_path, tiny_corpus, fake_embed
     assert m["name"] == "tiny"
     assert m["embedder"]["name"] == "fake" and m["embedder"]["dim"] == 64
     assert m["embedder"]["fingerprint"] == fake_embedder.fingerprint
-    assert m["chunking"] == {"max_chars": 200, "overlap": 0}
+    assert m["chunking"] == {"max_chars": 200, "overlap": 0, "version": CHUNKING_VERSION}
     assert m["faiss"] == "flat"
     assert m["corpus_hash"] == corpus_hash(tiny_corpus)
     assert m["sources"] == sorted(d.source for d in tiny_corpus)
@@ -138,6 +139,13 @@ def test_stale_detection(tmp_path, tiny_corpus, fake_embedder):
     assert store.is_stale(list(reversed(tiny_corpus)))
     retitled = [replace(tiny_corpus[0], title="다른 제목")] + tiny_corpus[1:]
     assert store.is_stale(retitled)
+
+
+def test_an_index_cut_under_older_chunking_rules_is_stale(tmp_path, tiny_corpus, fake_embedder):
+    store = build(tmp_path / "tiny", tiny_corpus, fake_embedder)
+    assert not store.is_stale(tiny_corpus)
+    store.manifest["chunking"]["version"] = 1
+    assert store.is_stale(tiny_corpus)
 
 
 def _settings(tmp_path, name):
