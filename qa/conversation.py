@@ -175,9 +175,6 @@ def _strip_markers(q: str) -> str:
     return q
 
 
-_VAGUE_NOUNS = frozenset({"사람", "곳", "누구", "기관", "기업", "회사", "단체"})
-
-
 def _asks_for_name(question: str) -> bool:
     """Who/which-organization questions whose own words name nobody ("AI 민주화를 선언한 사람은?")."""
     # Imported here: the reader package imports this module (Resolved) at load time.

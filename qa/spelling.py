@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .korean import morphemes   # Kiwi itself loads on first use, not at import
+
 # Korean names of the Latin letters, longest first for greedy matching.
 _LETTERS = {"더블유": "w", "에이치": "h", "에이": "a", "에프": "f", "에스": "s", "에이취": "h", "케이": "k",
             "제이": "j", "브이": "v", "엑스": "x", "와이": "y", "제트": "z", "지": "g", "비": "b", "씨": "c",
@@ -40,7 +42,6 @@ def latinize(text: str) -> str:
     >>> latinize("엔에이치엔이 넣는 돈은?")
     'NHN이 넣는 돈은?'
     """
-    from .korean import morphemes   # Kiwi loads lazily, on first call
     out, last = [], 0
     for m in morphemes(text):
         if m.tag in ("NNP", "NNG") and (latin := latin_reading(m.form)) and text[m.start:m.end] == m.form:

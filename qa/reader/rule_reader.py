@@ -20,8 +20,9 @@ from ..types import Answer, Citation, Document, Hit
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .glossary import english_groups, korean_terms
 from .question import CUE_WORDS, QuestionInfo, analyze
-from .features import SentenceContext, features, question_slot
+from .features import SentenceContext, features
 from .ranker import LinearRanker
+from .slot import question_slot
 
 MAX_PASSAGES = 4
 MAX_SENTENCES = 10     # only the sentences that cover the question best are read span by span
@@ -143,6 +144,9 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
     for hit in hits:
         doc = (documents or {}).get(hit.chunk.doc_id)
         aliases = document_aliases(doc.text if doc else hit.chunk.text)
+        # A name in the title is what the whole article is about: no sentence need repeat it.
+        title = hit.chunk.title.replace(" ", "").lower()
+        own = [e for e in entities if not _mentions(e, title, aliases)]
         chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
         for k, span in enumerate(hit.chunk.sentences):
             key = (hit.chunk.doc_id, hit.chunk.start + span.start)
@@ -154,8 +158,6 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
             # The sentence before may name what this one calls "그" or "이 단지".
             window = hit.chunk.text[hit.chunk.sentences[max(0, k - 1)].start:span.end]
-            # A name in the title is what the whole article is about: no sentence need repeat it.
-            own = [e for e in entities if not _mentions(e, hit.chunk.title.replace(" ", "").lower(), aliases)]
             yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
                                                0.0, hit.rank, _entity_gap(own, window, aliases))
 

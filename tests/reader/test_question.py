@@ -1,8 +1,8 @@
 """Question analysis: expected answer types and counters."""
 import pytest
 
-from qa.reader.features import question_slot
 from qa.reader.question import analyze
+from qa.reader.slot import question_slot
 
 
 @pytest.mark.parametrize("question, answer_type, counter", [
