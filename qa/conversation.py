@@ -26,11 +26,14 @@ _POINTERS = ("거기", "그곳", "그 곳", "그때", "그 때", "그 회사", "
 _MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼요", "그 밖에", "그중", "그 중", "그 가운데", "and",
             "what about")
 # "그가 ...", "그는 ...": a pronoun for the person the conversation last named.
-_PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(?=(?:가|는|의|를|에게|도|와|한테)\s)")
+_PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(가|는|의|를|에게|도|와|한테)(?=\s)")
+# The particle written after "그" (no final consonant) -> its form after a final consonant.
+_AFTER_CONSONANT = {"가": "이", "는": "은", "를": "을", "와": "과"}
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 _TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
-_CUE_WORDS = frozenset({"수", "얼마", "몇", "기간", "이름", "규모", "언제", "어디", "누구", "무엇", "뭐", "개", "명"})
+_CUE_WORDS = frozenset({"수", "얼마", "몇", "기간", "이름", "규모", "언제", "어디", "누구", "무엇", "뭐", "개", "명",
+                        "한글", "영문", "정식", "명칭", "약자", "약칭", "풀네임", "본명"})   # naming words too
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,9 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
         return Resolved(question, question)
     text = _strip_markers(question)
     text, pointed = _replace_pointers(text, last.answer)
-    text = _replace_person_pronoun(text, conversation)
+    text, person = _replace_person_pronoun(text, conversation)
+    # The name standing in for "그" is borrowed: it weighs as little as carried words.
+    borrowed = (person,) if person else ()
     # Carry the topic (the last self-contained question), not every earlier
     # follow-up's words, so a 4-turn dialogue does not drift.
     topic = last.topic or last.resolved
@@ -109,7 +114,7 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
     if swapped:
         # "그중 헬스케어 과제는 몇 개?" -> "자동차는?": the same question about 자동차
         resolved, carried = swapped
-        return Resolved(resolved, question, previous=last.resolved, topic=topic, carried=tuple(carried))
+        return Resolved(resolved, question, previous=last.resolved, topic=topic, carried=tuple(carried) + borrowed)
     if named := _answered_name(topic, conversation):
         # "AI 민주화를 선언한 사람은?" (문재인) -> "어떤 방식으로 메시지를 전했어?":
         # the follow-up is about the person found, not about the words that found him.
@@ -120,7 +125,7 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
     # "거기 짓는 데이터센터 연면적은?" becomes self-contained once 거기 is
     # replaced: it is the topic the next follow-up builds on.
     return Resolved(resolved, question, previous=last.resolved, topic=resolved if pointed else topic,
-                    carried=tuple(carried))
+                    carried=tuple(carried) + borrowed)
 
 
 def _swap_modifier(text: str, last: Turn) -> tuple[str, list[str]] | None:
@@ -194,15 +199,28 @@ def _answered_name(topic: str, conversation: Conversation) -> str | None:
     return turn.answer
 
 
-def _replace_person_pronoun(text: str, conversation: Conversation) -> str:
-    """"그가 제정을 서두르겠다고 한 법은?" -> "문재인가 ...": the last person answer stands in."""
+def _replace_person_pronoun(text: str, conversation: Conversation) -> tuple[str, str | None]:
+    """"그가 제정을 서두르겠다고 한 법은?" -> "문재인이 ...": the last person answer stands in."""
     if not _PERSON_PRONOUN.search(text):
-        return text
+        return text, None
     from .reader.question import analyze
     for turn in reversed(conversation.turns):
         if turn.answer and analyze(turn.resolved).answer_type == "person":
-            return _PERSON_PRONOUN.sub(turn.answer, text, count=1)
-    return text
+            name = turn.answer
+            return _PERSON_PRONOUN.sub(lambda m: name + with_particle(name, m.group(1)), text, count=1), name
+    return text, None
+
+
+def with_particle(word: str, particle: str) -> str:
+    """The particle in the form the word's last sound takes.
+
+    >>> with_particle("문재인", "가"), with_particle("최기영", "는"), with_particle("NHN", "가")
+    ('이', '은', '가')
+    """
+    last = word[-1:]
+    if "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28:   # a Hangul syllable with a final consonant
+        return _AFTER_CONSONANT.get(particle, particle)
+    return particle
 
 
 def _replace_pointers(text: str, previous_answer: str | None) -> tuple[str, bool]:

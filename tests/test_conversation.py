@@ -1,5 +1,5 @@
 """Follow-up resolution (no model: Kiwi only)."""
-from qa.conversation import Conversation, is_elliptical, resolve_followup
+from qa.conversation import Conversation, is_elliptical, resolve_followup, with_particle
 from qa.types import Answer
 
 
@@ -66,7 +66,15 @@ def test_who_question_hands_its_answer_to_the_follow_ups():
     second = turn(conv, "어떤 책을 추천했어?", "토지")
     third = turn(conv, "그가 약속한 것은?", "도서관 증축")
     assert second.startswith("김하늘") and "사람" not in second
-    assert "김하늘" in third and "그가" not in third
+    assert "김하늘이 약속한" in third and "그가" not in third   # the particle follows the name's last sound
+
+
+def test_particles_follow_the_last_sound_of_the_word():
+    assert with_particle("문재인", "가") == "이"
+    assert with_particle("최기영", "는") == "은"
+    assert with_particle("김하늘", "를") == "을"
+    assert with_particle("NHN", "가") == "가"
+    assert with_particle("박나래", "와") == "와"
 
 
 def test_a_pointer_turn_becomes_the_next_topic():

@@ -105,6 +105,30 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
                         english, has_cue, _asks_plural(type_text, english))
 
 
+# "GIST의 한글 이름은?", "광주과학기술원의 영문 약자는?", "What does GIST stand for?":
+# asks for the other name of the thing named just before the naming noun.
+_NAMING_KO = re.compile(r"(\S+?)(?:의|은|는)?\s+(?:(?:한글|영문|정식|공식|우리말|한국어|영어)\s*)?"
+                        r"(?:이름|명칭|약자|약칭|풀네임|본명)(?:은|이|는|이야|이에요|입니까|인가요)?"
+                        r"\s*(?:(?:뭐|무엇|어떻게)\S*)?\s*\??$")
+_NAMING_EN = re.compile(r"\bdoes (.+?) stand for\b|\b(?:full|official|korean|english) name of (?:the )?(.+?)\s*\?*$",
+                        re.IGNORECASE)
+
+
+def name_asked_of(question: str) -> str | None:
+    """The thing whose other name the question asks for, as typed; None for other questions.
+
+    >>> name_asked_of("GIST의 한글 이름은?"), name_asked_of("What does GIST stand for?")
+    ('GIST', 'GIST')
+    >>> name_asked_of("GIST 학생들이 세운 스타트업 이름이 뭐야?"), name_asked_of("GIST는 몇 명을 뽑아?")
+    ('스타트업', None)
+    """
+    q = question.strip()
+    m = _NAMING_KO.search(q) or _NAMING_EN.search(q)
+    if not m:
+        return None
+    return next(g for g in m.groups() if g)
+
+
 _PLURAL_KO = re.compile(r"[가-힣]들(?:은|는|이|을|과|와|이야|인가|\?|$)|누구누구|어디어디|무엇무엇|(?:두|세|네) ?가지|둘")
 _PLURAL_EN = re.compile(r"\b(which|what) (two|three|four)\b|\bboth\b|\bthe (two|three|four)\b")
 

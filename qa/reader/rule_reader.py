@@ -19,7 +19,8 @@ from ..korean import content_tokens, morphemes
 from ..types import Answer, Citation, Document, Hit
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .glossary import english_groups, korean_terms
-from .question import CUE_WORDS, QuestionInfo, analyze
+from ..korean import sentence_spans
+from .question import CUE_WORDS, QuestionInfo, analyze, name_asked_of
 from .features import SentenceContext, features
 from .ranker import LinearRanker
 from .slot import question_slot
@@ -86,6 +87,10 @@ class RuleReader:
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
         entities = _question_entities(info, resolved.text)
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
+        # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
+        aliases = _asked_aliases(resolved.text, hits, documents)
+        if aliases:
+            contexts = _with_alias_sentences(contexts, aliases, terms, hits, documents)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
         out: list[_Scored] = []
@@ -96,6 +101,8 @@ class RuleReader:
                 if novelty >= 0.999 or _names_asker(cand, q_flat):
                     continue   # the question's own words (or its own person) are not its answer
                 feats = features(info, terms, ctx, cand, slot, novelty)
+                if aliases:
+                    feats["alias"] = 1.0 if cand.text.replace(" ", "").lower() in aliases else 0.0
                 conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
                                    ctx.entity_gap)
                 if info.answer_type == "person" and not _is_people(cand):
@@ -199,6 +206,50 @@ def document_aliases(text: str) -> dict[str, set[str]]:
         a, b = m.group(1).lower(), m.group(2).replace(" ", "").lower()
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
+    return out
+
+
+def _asked_aliases(question: str, hits: list[Hit],
+                   documents: dict[str, Document] | None) -> dict[str, tuple[str, int]]:
+    """For a what-is-it-called question, the other names of its names: alias -> (doc id, offset).
+
+    "GIST의 한글 이름은?" over "... 광주과학기술원(GIST) ..." -> {"광주과학기술원": (doc, offset)}
+    """
+    subject = name_asked_of(question)
+    if not subject:
+        return {}
+    names = {subject.replace(" ", "").lower()}
+    out: dict[str, tuple[str, int]] = {}
+    for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits):
+        doc = (documents or {}).get(doc_id)
+        if doc is None:
+            continue
+        for m in _PAREN_ALIAS.finditer(doc.text):
+            a, b = m.group(1), m.group(2)
+            for name, other, at in ((a, b, m.start(2)), (b, a, m.start(1))):
+                key = other.replace(" ", "").lower()
+                if name.replace(" ", "").lower() in names and key not in names:
+                    out.setdefault(key, (doc_id, at))
+    return out
+
+
+def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], terms: dict[str, float],
+                          hits: list[Hit], documents: dict[str, Document]) -> list:
+    """`contexts` plus the sentences that define the aliases, when not read already."""
+    out = list(contexts)
+    have = {(h.chunk.doc_id, start, start + len(c.text)) for h, start, c in contexts}
+    for doc_id, at in aliases.values():
+        text = documents[doc_id].text
+        start, end = next(((s, e) for s, e in sentence_spans(text) if s <= at < e), (None, None))
+        if start is None or any(d == doc_id and s <= at < e for d, s, e in have):
+            continue
+        hit = next(h for h in hits if h.chunk.doc_id == doc_id)
+        sent = text[start:end]
+        morphs = tuple(morphemes(sent))
+        cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(sent))
+        out.append((hit, start, SentenceContext(sent, morphs, _term_positions(terms, morphs), cov, cov, 0.0,
+                                                hit.rank, 0.0)))
+        have.add((doc_id, start, end))
     return out
 
 
@@ -308,7 +359,8 @@ _GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", 
                       "며칠", "것들", "곳들", "누구누구", "예시", "형태", "비교", "구성", "행사", "학교", "회사",
                       "기업들", "제품", "인원", "연간", "동안", "우리말", "한글", "어디야", "사람들", "단체",
                       "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황", "소속", "형식", "표현",
-                      "목표", "부처", "가지", "그것", "이것", "저것", "거기", "여기"})
+                      "목표", "부처", "가지", "그것", "이것", "저것", "거기", "여기", "명칭", "약자", "약칭",
+                      "풀네임", "본명", "정식", "영문", "국문", "공식"})
 
 
 def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None,

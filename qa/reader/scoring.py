@@ -30,7 +30,7 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
             if want == "count" and info.counter and cand.counter and info.counter != cand.counter:
                 return 0.35
             if want == "date" and info.counter and not cand.text.rstrip(")").endswith(info.counter):
-                return 0.5   # "며칠에?" wants a day, not "2023년"
+                return 0.2   # "며칠에?" wants a day: "2023년" hardly answers it
             if want == "period" and info.counter == "년" and "~" in cand.text:
                 return 0.5   # "몇 년 동안?" wants "10년", not "2020~2024년"
             if want == "quantity" and info.counter in UNIT_FAMILIES and \

@@ -82,3 +82,31 @@ def test_who_questions_need_people():
     assert _is_people(Candidate(0, 3, "김하늘", "person"))
     assert _is_people(Candidate(0, 7, "시립대 학생들", "phrase"))
     assert not _is_people(Candidate(0, 9, "광주 AI기반 혁신사례", "name"))
+
+
+SCHOOL = Document("school", "대학 소식", (
+    "한국과학기술원(KAIST)은 5일 새 캠퍼스 착공식을 열었다.\n"
+    "KAIST는 내년부터 매년 학생 30명을 새 캠퍼스에서 뽑는다. 캠퍼스 건립에는 120억원이 든다."))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("KAIST의 한글 이름은?", "한국과학기술원"),
+    ("KAIST 정식 명칭이 뭐야?", "한국과학기술원"),
+    ("한국과학기술원의 영문 약자는?", "KAIST"),
+    ("What does KAIST stand for?", "한국과학기술원"),
+])
+def test_a_naming_question_reads_the_alias_where_the_document_defines_it(question, expected):
+    # only the second paragraph was retrieved: the alias's sentence is read from the document
+    chunks = chunk_document(SCHOOL, max_chars=40, overlap=0)
+    hit = [Hit(1, 1.0, next(c for c in chunks if "30명" in c.text))]
+    assert "한국과학기술원" not in hit[0].chunk.text
+    answer = RuleReader().read(question, Resolved(question, question), hit, {SCHOOL.id: SCHOOL})
+    assert answer.text == expected
+    assert SCHOOL.text[answer.start:answer.end] == expected
+    assert answer.sentence.text.startswith("한국과학기술원(KAIST)")
+
+
+def test_a_name_in_a_naming_question_is_not_asked_for_its_alias():
+    from qa.reader.question import name_asked_of
+    assert name_asked_of("GIST 학생들이 세운 스타트업 이름이 뭐야?") == "스타트업"
+    assert name_asked_of("KAIST는 몇 명을 뽑아?") is None
