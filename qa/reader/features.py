@@ -64,6 +64,8 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "slot_left": _anchor(ctx.text, cand, slot.left, before=True),
         "slot_right": _anchor(ctx.text, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
+        "quoted_speaker": _quoted_for_speaker(info, ctx.text, cand),
+        "list_part": _list_part(ctx.text, cand),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
@@ -118,6 +120,31 @@ def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
     until = text[cand.end:cand.end + 2] == "까지" and "까지" not in info.text
     coming = text[max(0, cand.start - 3):cand.start].strip() in ("오는", "향후", "내년")
     return 1.0 if (until or coming) and _PAST.search(info.text) else 0.0
+
+
+_SPEECH = re.compile(r"(말|밝|언급|강조|설명|덧붙|선언|당부|평|기대|약속|주장)(한|했|하였|힌|혔|인|였)|(라|이라|다)고 한")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|\'[^\']*\'|‘[^’]*’')
+
+
+def _quoted_for_speaker(info: QuestionInfo, text: str, cand: Candidate) -> float:
+    """1 for a span inside quotation marks when the question asks who said something.
+
+    "'...'고 말한 사람은?" is answered by the speaker, outside the quote, not
+    by a name the speaker quoted ("광주첨단3지구").
+    """
+    if info.answer_type not in ("person", "organization") or not _SPEECH.search(info.text):
+        return 0.0
+    return 1.0 if any(m.start() < cand.start and cand.end < m.end() for m in _QUOTED.finditer(text)) else 0.0
+
+
+def _list_part(text: str, cand: Candidate) -> float:
+    """1 for one member of a "·" list cut out of it ("인재" of "인프라·데이터·인재").
+
+    The question may ask for one member, or for the list: the ranker learns
+    how much a cut-out member is to be trusted.
+    """
+    before, after = text[cand.start - 1:cand.start], text[cand.end:cand.end + 1]
+    return 1.0 if "·" in (before, after) else 0.0
 
 
 _GROUP = re.compile(r"[\w+]+(?:·[\w+]+){2,}")   # three or more: a pair is often one thing (투자협약·착수식)

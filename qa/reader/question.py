@@ -110,6 +110,7 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
 _NAMING_KO = re.compile(r"(\S+?)(?:의|은|는)?\s+(?:(?:한글|영문|정식|공식|우리말|한국어|영어)\s*)?"
                         r"(?:이름|명칭|약자|약칭|풀네임|본명)(?:은|이|는|이야|이에요|입니까|인가요)?"
                         r"\s*(?:(?:뭐|무엇|어떻게)\S*)?\s*\??$")
+_NAMING_IN = re.compile(r"^(\S+?)(?:를|을|은|는|의)?\s+(?:우리말|한글|한국어|영어|영문)로\s")   # "GIST를 우리말로 풀면?"
 _NAMING_EN = re.compile(r"\bdoes (.+?) stand for\b|\b(?:full|official|korean|english) name of (?:the )?(.+?)\s*\?*$",
                         re.IGNORECASE)
 
@@ -123,7 +124,7 @@ def name_asked_of(question: str) -> str | None:
     ('스타트업', None)
     """
     q = question.strip()
-    m = _NAMING_KO.search(q) or _NAMING_EN.search(q)
+    m = _NAMING_KO.search(q) or _NAMING_IN.search(q) or _NAMING_EN.search(q)
     if not m:
         return None
     return next(g for g in m.groups() if g)
@@ -238,6 +239,9 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
             word = word[:-1]   # "기업들" is a cue as "기업" is
         if word in ("해", "날"):   # "선정된 해는?": exact words only (이해, 피해 are no cues)
             found = ("date", None)
+            continue
+        if word in ("것", "거", "건"):
+            found = ("unknown", None)   # "대통령이 선언한 것은?" asks for a thing: earlier nouns are its context
             continue
         if word == "곳":          # "대표적인 곳은?": an institution (or a place), named
             found = ("organization", None)

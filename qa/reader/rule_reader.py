@@ -91,6 +91,8 @@ class RuleReader:
         aliases = _asked_aliases(resolved.text, hits, documents)
         if aliases:
             contexts = _with_alias_sentences(contexts, aliases, terms, hits, documents)
+        # Another name of something the question names is the question's own word too.
+        own_names = set() if aliases else _aliases_of_question(resolved.text, terms, hits, documents)
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
         out: list[_Scored] = []
@@ -98,7 +100,8 @@ class RuleReader:
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
             for cand in spans(ctx.text):
                 novelty = _overlap(cand, terms)
-                if novelty >= 0.999 or _names_asker(cand, q_flat):
+                if novelty >= 0.999 or _names_asker(cand, q_flat) or \
+                        cand.text.replace(" ", "").lower() in own_names:
                     continue   # the question's own words (or its own person) are not its answer
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
@@ -231,6 +234,18 @@ def _asked_aliases(question: str, hits: list[Hit],
                 if name.replace(" ", "").lower() in names and key not in names:
                     out.setdefault(key, (doc_id, at))
     return out
+
+
+def _aliases_of_question(question: str, terms: dict[str, float], hits: list[Hit],
+                         documents: dict[str, Document] | None) -> set[str]:
+    """Other names the documents give things the question names ("GIST" -> {"광주과학기술원"})."""
+    words = set(terms) | set(_eojeol_stems(question))
+    out: set[str] = set()
+    for text in _source_texts(hits, documents):
+        for name, others in document_aliases(text).items():
+            if name in words:
+                out |= others
+    return out - words
 
 
 def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], terms: dict[str, float],

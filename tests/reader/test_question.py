@@ -23,6 +23,8 @@ from qa.reader.slot import question_slot
     ("How many students are selected?", "count", "명"),
     ("Over how many years will it run?", "period", "년"),
     ("Who is the minister?", "person", None),
+    ("시장이 개관식에서 약속한 것은?", "unknown", None),   # a thing; 시장 is only its context
+    ("도서관을 설계한 건 누구야?", "person", None),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)

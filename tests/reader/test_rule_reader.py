@@ -110,3 +110,25 @@ def test_a_name_in_a_naming_question_is_not_asked_for_its_alias():
     from qa.reader.question import name_asked_of
     assert name_asked_of("GIST 학생들이 세운 스타트업 이름이 뭐야?") == "스타트업"
     assert name_asked_of("KAIST는 몇 명을 뽑아?") is None
+
+
+def test_who_said_it_is_answered_from_outside_the_quote():
+    question = "'책을 가까이할 수 있게 하겠다'고 말한 사람은 누구야?"
+    from qa.reader.candidates import Candidate
+    from qa.reader.features import _list_part, _quoted_for_speaker
+    from qa.reader.question import analyze
+    text = '김하늘 시장은 "시민 누구나 책을 가까이할 수 있게 하겠다"고 말했다.'
+    info = analyze(question)
+    assert _quoted_for_speaker(info, text, Candidate(9, 11, "시민", "phrase")) == 1.0
+    assert _quoted_for_speaker(info, text, Candidate(0, 3, "김하늘", "person")) == 0.0
+    assert _quoted_for_speaker(analyze("시장이 약속한 것은?"), text, Candidate(9, 11, "시민", "phrase")) == 0.0
+    assert _list_part("인프라·데이터·인재가 모인", Candidate(8, 10, "인재", "phrase")) == 1.0
+    assert _list_part("인프라·데이터·인재가 모인", Candidate(0, 10, "인프라·데이터·인재", "list")) == 0.0
+
+
+def test_another_name_of_the_questions_own_thing_is_not_its_answer():
+    # "KAIST 소속 기관은?" must not answer 한국과학기술원: that is KAIST itself
+    chunks = chunk_document(SCHOOL, max_chars=10**6, overlap=0)
+    question = "KAIST가 착공식을 연 것은?"
+    answer = RuleReader().read(question, Resolved(question, question), [Hit(1, 1.0, chunks[0])], {SCHOOL.id: SCHOOL})
+    assert answer.text != "한국과학기술원"
