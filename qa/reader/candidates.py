@@ -7,7 +7,7 @@
 Kinds: money, count, date, period, quantity (numbers with units); name,
 phrase (noun runs and their word-aligned sub-runs); list (three or more
 coordinated nouns); pair ("구축·운영"); coord ("A와 B"); quote (text in quotes);
-person; time (작년, 이날).
+person; time (작년, 이날); purpose ("... 강화를 위해", "... 활용하기 위해").
 """
 from __future__ import annotations
 
@@ -37,12 +37,14 @@ class Candidate:
 
 @lru_cache(maxsize=4096)
 def spans(sentence: str) -> tuple[Candidate, ...]:
-    """All candidates of a sentence, de-duplicated by span (cached: sentences recur)."""
+    """All candidates of a sentence, de-duplicated by span and kind (cached: sentences recur)."""
     morphs = morphemes(sentence)
     found: dict[tuple[int, int], Candidate] = {}
     for cand in (*_numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
-                 *_dot_pairs(sentence, morphs), *_quotes(sentence), *_coordinations(sentence, morphs)):
-        found.setdefault((cand.start, cand.end), cand)
+                 *_dot_pairs(sentence, morphs), *_quotes(sentence), *_coordinations(sentence, morphs),
+                 *_purposes(sentence, morphs)):
+        # a purpose may also be a plain phrase ("AI융합인재 양성"): keep both readings
+        found.setdefault((cand.start, cand.end, cand.kind == "purpose"), cand)
     return tuple(found.values())
 
 
@@ -238,3 +240,49 @@ def _quotes(text: str) -> list[Candidate]:
         g = 1 if m.group(1) else 2
         out.append(Candidate(m.start(g), m.end(g), m.group(g), "quote"))
     return out
+
+
+def _purposes(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """The purpose a sentence states, for why-questions.
+
+    "AI+X 교육·연구 강화를 위해" -> "AI+X 교육·연구 강화";
+    "우수 인프라를 활용하기 위해" -> "우수 인프라를 활용하기 위해" and "우수 인프라를 활용".
+    """
+    out: list[Candidate] = []
+    for k, m in enumerate(morphs):
+        if m.form != "위하" or m.tag != "VV" or k < 2:
+            continue
+        prev = morphs[k - 1]
+        if prev.tag == "JKO":                       # "X를 위해": X is the purpose
+            s = _phrase_start(morphs, k - 2)
+            if s is not None:
+                out.append(_span(text, morphs[s].start, morphs[k - 2].end, "purpose"))
+        elif prev.form == "기" and prev.tag == "ETN":   # "X를 V하기 위해": the clause is
+            v = k - 2
+            stem = v - 1 if morphs[v].tag in ("XSV", "XSA") and v > 0 else v
+            first = stem
+            if stem >= 2 and morphs[stem - 1].tag == "JKO":
+                first = _phrase_start(morphs, stem - 2) or stem
+            wie = morphs[k + 1].end if k + 1 < len(morphs) and morphs[k + 1].start <= m.end else m.end
+            out.append(_span(text, morphs[first].start, max(m.end, wie), "purpose"))
+            if stem != v:   # "활용하기 위해" -> also "... 활용"
+                out.append(_span(text, morphs[first].start, morphs[stem].end, "purpose"))
+    return out
+
+
+def _phrase_start(morphs: list[Morpheme], i: int) -> int | None:
+    """Index where the noun phrase ending at morpheme i begins ("AI+X 교육·연구 강화"), at most five words back."""
+    if i < 0 or morphs[i].tag not in _NOUNISH | {"XSN"}:
+        return None
+    j, spaces = i, 0
+    while j > 0 and (morphs[j - 1].tag in _NOUNISH | {"XSN"} or morphs[j - 1].form in ("·", "+")) and \
+            morphs[j].start - morphs[j - 1].end <= 1:
+        spaces += morphs[j].start - morphs[j - 1].end
+        if spaces >= MAX_WORDS:
+            break
+        j -= 1
+    return j
+
+
+def _span(text: str, start: int, end: int, kind: str) -> Candidate:
+    return Candidate(start, end, text[start:end], kind)

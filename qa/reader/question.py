@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
 
 TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
-         "item", "description", "unknown")
+         "item", "description", "reason", "unknown")
 
 # Cue nouns, checked as suffixes of the question's nouns; the last match wins.
 _CUES: list[tuple[str, str]] = [
@@ -36,6 +36,7 @@ _CUES: list[tuple[str, str]] = [
     ("길이", "quantity"), ("거리", "quantity"), ("전력", "quantity"),
     ("분야", "list"), ("과제", "item"), ("종류", "list"), ("목록", "list"), ("산업", "list"),
     ("수", "count"), ("인원", "count"), ("명수", "count"), ("개수", "count"),
+    ("목적", "reason"), ("이유", "reason"), ("까닭", "reason"), ("취지", "reason"),
 ]
 CUE_WORDS = frozenset(cue for cue, _ in _CUES)
 
@@ -53,7 +54,8 @@ _COUNTERS = {"명": ("학생", "교원", "교수", "직원", "인원", "사람",
              "동": ("동", "건물"), "편": ("영화", "편"), "배": ("배",), "곳": ("곳",)}
 _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person", "누가": "person", "어디": "place",
        "누구누구": "person", "어디어디": "place",
-       "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item"}
+       "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item",
+       "왜": "reason"}
 
 _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space)\b)", "money"),
        (r"\bhow long\b|\bperiod\b|\bhow many (years|months)\b", "period"),
@@ -64,6 +66,7 @@ _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b
         "quantity"),
        (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"),
        (r"\bwhich (law|project|program|technology|event|facility|product)\b", "item"),
+       (r"\bwhy\b|\bpurpose\b|\breason\b|\bwhat for\b", "reason"),
        (r"\bwhat\b|\bwhich\b", "description")]
 _EN_COUNTERS = {"명": r"student|faculty|professor|people|person|employee|staff|researcher",
                 "개": r"compan|firm|institut|universit|job|project|task|organization",
@@ -178,6 +181,8 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
             qtype = _WH[m.form]
             if m.form == "며칠":
                 return "date", "일"
+            if qtype == "description" and "위하" in forms[i + 1:i + 4]:
+                return "reason", None   # "무엇을 위해 ...?" asks for a purpose
             if qtype in ("item", "description"):
                 # Only the question word's own noun says more: its head ("어떤 기업")
                 # or, as a predicate ("사업자는 뭐야?"), its subject. "대통령은 ...

@@ -20,6 +20,10 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
         return 1.0            # "어떤 곳들과?" -> "기업·대학·연구소", whatever the kind of each
     if kind == "pair":        # "구축·운영": one compound unless several things are asked for
         kind = "phrase"
+    if want == "reason":      # "왜?", "목적은?": a stated purpose, else at best a phrase
+        return {"purpose": 1.0, "phrase": 0.3, "quote": 0.3, "name": 0.2, "list": 0.2}.get(kind, 0.1)
+    if kind == "purpose":
+        return 0.15
 
     if kind == "time":   # 작년, 이날: a date, but vaguer than a written one
         if cand.text in _ANAPHORIC_TIME:

@@ -47,3 +47,19 @@ def test_a_time_word_before_a_title_is_no_name():
 
 def test_an_organization_before_a_title_is_no_person():
     assert kinds("김하늘 문화체육관광부 장관은 축사를 했다.").get("문화체육관광부") != "person"
+
+
+@pytest.mark.parametrize("sentence, purposes", [
+    ("시는 관광객을 늘리기 위해 축제를 연다.", ["관광객을 늘리기 위해"]),
+    ("구청은 주민 독서 문화 확산을 위해 도서관을 짓는다.", ["주민 독서 문화 확산"]),
+    ("회사는 우수 인력을 확보하기 위해 연구소를 세웠다.", ["우수 인력을 확보하기 위해", "우수 인력을 확보"]),
+    ("도서관은 장서 40만권을 갖췄다.", []),
+])
+def test_purpose_clauses_for_why_questions(sentence, purposes):
+    found = [c.text for c in spans(sentence) if c.kind == "purpose"]
+    assert found == purposes
+
+
+def test_a_purpose_noun_phrase_stays_a_phrase_too():
+    readings = {c.kind for c in spans("구청은 주민 독서 문화 확산을 위해 도서관을 짓는다.") if c.text == "주민 독서 문화 확산"}
+    assert readings == {"phrase", "purpose"}

@@ -25,6 +25,10 @@ from qa.reader.slot import question_slot
     ("Who is the minister?", "person", None),
     ("시장이 개관식에서 약속한 것은?", "unknown", None),   # a thing; 시장 is only its context
     ("도서관을 설계한 건 누구야?", "person", None),
+    ("시가 도서관을 지은 이유는?", "reason", None),
+    ("왜 축제를 열어?", "reason", None),
+    ("무엇을 위해 도서관을 지었어?", "reason", None),
+    ("Why was the library built?", "reason", None),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)

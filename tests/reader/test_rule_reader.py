@@ -132,3 +132,12 @@ def test_another_name_of_the_questions_own_thing_is_not_its_answer():
     question = "KAIST가 착공식을 연 것은?"
     answer = RuleReader().read(question, Resolved(question, question), [Hit(1, 1.0, chunks[0])], {SCHOOL.id: SCHOOL})
     assert answer.text != "한국과학기술원"
+
+
+def test_why_questions_take_the_stated_purpose():
+    doc = Document("hall", "문화회관", "시는 청년 예술가를 지원하기 위해 문화회관을 세웠다. 회관은 공연장 2곳을 갖췄다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    for q in ("시는 왜 문화회관을 세웠어?", "문화회관을 세운 목적은?"):
+        answer = RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc})
+        assert answer.text in ("청년 예술가를 지원하기 위해", "청년 예술가를 지원"), q
+        assert doc.text[answer.start:answer.end] == answer.text
