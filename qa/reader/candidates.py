@@ -6,7 +6,7 @@
 
 Kinds: money, count, date, period, quantity (numbers with units); name,
 phrase (noun runs and their word-aligned sub-runs); list (three or more
-coordinated nouns); pair ("구축·운영"); coord ("A와 B"); quote (text in quotes);
+coordinated nouns); phrases (a comma list of short phrases); pair ("구축·운영"); coord ("A와 B"); quote (text in quotes);
 person; time (작년, 이날); purpose ("... 강화를 위해", "... 활용하기 위해").
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ def spans(sentence: str) -> tuple[Candidate, ...]:
     found: dict[tuple[int, int], Candidate] = {}
     for cand in (*_numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
                  *_dot_pairs(sentence, morphs), *_quotes(sentence), *_coordinations(sentence, morphs),
-                 *_purposes(sentence, morphs)):
+                 *_purposes(sentence, morphs), *_comma_lists(sentence, morphs)):
         # a purpose may also be a plain phrase ("AI융합인재 양성"): keep both readings
         found.setdefault((cand.start, cand.end, cand.kind == "purpose"), cand)
     return tuple(found.values())
@@ -286,3 +286,84 @@ def _phrase_start(morphs: list[Morpheme], i: int) -> int | None:
 
 def _span(text: str, start: int, end: int, kind: str) -> Candidate:
     return Candidate(start, end, text[start:end], kind)
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One space-separated word: where its nouns end and what follows them."""
+
+    start: int
+    core_end: int    # end of the leading noun run (== start when it opens with no noun)
+    tail: str        # "" (nouns only), "and" (와/과), "case" (another particle), "other"
+    comma: bool      # a comma ends the word
+
+
+_MAX_ITEM_WORDS = 3
+
+
+def _comma_lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:
+    """Comma lists whose items are short phrases.
+
+    "AI 기초, AI 소프트웨어·하드웨어 핵심, 현장응용, 확산 등" and
+    "수도권과 지역, 도시와 농어촌간 격차를" -> one "phrases" candidate each
+    (without the particle or 등 after the last item).
+    """
+    words = _classify_words(text, morphs)
+    out: list[Candidate] = []
+    k = 0
+    while k < len(words):
+        if not (words[k].comma and words[k].tail in ("", "and") and words[k].core_end > words[k].start):
+            k += 1
+            continue
+        first = k
+        while first > 0 and k - first + 1 < _MAX_ITEM_WORDS and not words[first - 1].comma and \
+                words[first - 1].tail in ("", "and") and words[first - 1].core_end > words[first - 1].start and \
+                text[words[first - 1].start:words[first - 1].core_end] != "등":
+            first -= 1
+        j, end = k + 1, None
+        while j < len(words):   # items after the first, each up to three words
+            n = 0
+            while j < len(words) and n < _MAX_ITEM_WORDS:
+                w = words[j]
+                if w.core_end == w.start or text[w.start:w.core_end] == "등":
+                    break
+                n, j = n + 1, j + 1
+                if w.comma or w.tail in ("case", "other"):
+                    break
+            if n == 0:
+                break
+            last = words[j - 1]
+            end = last.core_end
+            if not last.comma or last.tail not in ("", "and"):
+                break
+        items = text[words[first].start:end].split(", ") if end is not None else []
+        # Single words before the last item: the last one's extra words are a shared head
+        # ("헬스케어, 자동차, 에너지 융합 교육"), and _lists has the single-word list already.
+        if len(items) >= 2 and any(" " in item for item in items[:-1]):
+            out.append(_span(text, words[first].start, end, "phrases"))
+        k = max(j, k + 1)
+    return out
+
+
+def _classify_words(text: str, morphs: list[Morpheme]) -> list[_Word]:
+    out: list[_Word] = []
+    for m in re.finditer(r"\S+", text):
+        inside = [x for x in morphs if m.start() <= x.start < m.end()]
+        comma = m.group().endswith(",")
+        if comma:
+            inside = [x for x in inside if x.form != ","]
+        i = 0
+        while i < len(inside) and (inside[i].tag in _NOUNISH | {"XSN"} or inside[i].form in ("·", "+")):
+            i += 1
+        core_end = inside[i - 1].end if i else m.start()
+        rest = inside[i:]
+        if not rest:
+            tail = ""
+        elif len(rest) == 1 and rest[0].tag == "JC" and rest[0].form in ("와", "과"):
+            tail = "and"
+        elif all(x.tag.startswith("J") for x in rest):
+            tail = "case"
+        else:
+            tail = "other"
+        out.append(_Word(m.start(), core_end, tail, comma))
+    return out

@@ -40,7 +40,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
     nxt = _next_morph(ctx.morphs, cand.end)
     prv = _prev_morph(ctx.morphs, cand.start)
     # A list's length says nothing about phrase length: count it as one word.
-    words = 1 if cand.kind == "list" else cand.text.count(" ") + 1
+    words = 1 if cand.kind in ("list", "phrases") else cand.text.count(" ") + 1
     f = {
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
@@ -256,6 +256,8 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
         return 0.0
     if ", " in text and not _clause_has_own_term(ctx, cand.start, m.end()):
         return 0.0
+    if cand.kind == "phrases":
+        return 1.0   # a list of phrases is one example, however many words it spans
     return 1.0 + 0.5 * (len(words) - 1)
 
 

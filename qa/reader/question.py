@@ -133,17 +133,31 @@ def name_asked_of(question: str) -> str | None:
     return next(g for g in m.groups() if g)
 
 
-_PLURAL_KO = re.compile(r"[가-힣]들(?:은|는|이|을|과|와|이야|인가|\?|$)|누구누구|어디어디|무엇무엇|(?:두|세|네) ?가지|둘")
+_PLURAL_WORD = re.compile(r"[가-힣]들(?:은|는|이|을|과|와|이야|인가|이었어|였어)?\??$")
+_PLURAL_KO = re.compile(r"누구누구|어디어디|무엇무엇|(?:두|세|네) ?가지|둘")
+_WH_DETERMINERS = ("어떤", "어느", "무슨")
 _PLURAL_EN = re.compile(r"\b(which|what) (two|three|four)\b|\bboth\b|\bthe (two|three|four)\b")
 
 
 def _asks_plural(question: str, english: bool) -> bool:
     """Does the question ask for more than one thing?
 
+    A plural noun counts when it is what the question ends on ("기업들은?") or
+    what its question word picks ("어떤 곳들과 ..."), not when it is the
+    subject of the question ("AI인재들이 광주를 어떤 도시로 ...?").
+
     >>> _asks_plural("언급된 기업들은?", False), _asks_plural("NHN 투자액은?", False)
     (True, False)
+    >>> _asks_plural("청년들이 광주를 어떤 도시로 만들까?", False)
+    False
     """
-    return bool(_PLURAL_EN.search(question.lower()) if english else _PLURAL_KO.search(question))
+    if english:
+        return bool(_PLURAL_EN.search(question.lower()))
+    if _PLURAL_KO.search(question):
+        return True
+    words = question.split()
+    return any(_PLURAL_WORD.search(w) and (k == len(words) - 1 or (k > 0 and words[k - 1] in _WH_DETERMINERS))
+               for k, w in enumerate(words))
 
 
 _STOP = frozenset({"몇", "무엇", "뭐", "누구", "어디", "언제", "얼마", "어떻", "하", "되", "있", "what", "how",

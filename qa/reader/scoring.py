@@ -14,6 +14,8 @@ _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리
 def type_score(info: QuestionInfo, cand: Candidate) -> float:
     """How well the candidate's kind fits the expected answer type, in [0, 1]."""
     want, kind = info.answer_type, cand.kind
+    if kind == "phrases":   # "수도권과 지역, 도시와 농어촌간 격차": several things, each a phrase
+        return 1.0 if info.plural else {"list": 0.6, "description": 0.35}.get(want, 0.1)
     if kind == "coord":   # "A와 B" answers questions after several things
         return 1.0 if info.plural else (0.6 if want == "list" else 0.15)
     if kind in ("list", "pair") and info.plural:

@@ -63,3 +63,16 @@ def test_purpose_clauses_for_why_questions(sentence, purposes):
 def test_a_purpose_noun_phrase_stays_a_phrase_too():
     readings = {c.kind for c in spans("구청은 주민 독서 문화 확산을 위해 도서관을 짓는다.") if c.text == "주민 독서 문화 확산"}
     assert readings == {"phrase", "purpose"}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("시는 도심과 외곽, 청년과 노인간 격차를 줄인다.", "도심과 외곽, 청년과 노인간 격차"),
+    ("과정은 기초 교양, 전공 심화, 현장실습 등으로 짜인다.", "기초 교양, 전공 심화, 현장실습"),
+])
+def test_comma_lists_of_short_phrases(sentence, expected):
+    assert kinds(sentence).get(expected) == "phrases"
+
+
+def test_single_words_and_a_longer_last_item_are_no_list_of_phrases():
+    # "에너지 융합 교육" is the last item plus the head all three share
+    assert "phrases" not in kinds("학생들은 헬스케어, 자동차, 에너지 융합 교육에 집중한다.").values()

@@ -42,7 +42,8 @@ def test_a_follow_up_without_a_cue_inherits_the_previous_type():
 
 @pytest.mark.parametrize("question, plural", [
     ("언급된 기업들은?", True), ("역량강화 대상은 누구누구야?", True), ("활용한다는 두 가지는?", True),
-    ("Which two laws were named?", True), ("NHN 투자액은?", False), ("학생들은 몇 명이야?", True),
+    ("Which two laws were named?", True), ("NHN 투자액은?", False), ("어떤 곳들과 협력해?", True),
+    ("청년들이 광주를 어떤 도시로 만들까?", False),   # the plural noun is the subject, not what is asked
 ])
 def test_plural_questions(question, plural):
     assert analyze(question).plural is plural
