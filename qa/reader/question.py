@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
+from .thesaurus import synonyms
 
 TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
          "item", "description", "reason", "unknown")
@@ -191,6 +192,9 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
                 return "money", None
             return ("period" if _near(forms, i, ("걸리", "걸", "기간", "동안")) else "quantity"), None
     for i, m in enumerate(morphs):
+        if m.form == "어느" and forms[i + 1:i + 2] == ["정도"]:   # "어느 정도야?": an amount of something
+            cue = _last_cue(morphs[:i])
+            return ("quantity", cue[1]) if cue[0] == "quantity" else ("quantity", None)
         if m.form in _WH:
             qtype = _WH[m.form]
             if m.form == "며칠":
@@ -271,7 +275,10 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
             found = ("money", None)   # "지원 규모" is an amount of money; "연면적 규모" a size
             continue
         for cue, qtype in _CUES:
-            if word.endswith(cue) and (cue != "수" or len(word) == 1 or word.endswith(("명수", "개수"))):
+            # a synonym lends only a measure's cue ("계산 능력" ~ 연산성능: compute)
+            spellings = (word, *synonyms(word)) if qtype == "quantity" else (word,)
+            if any(w.endswith(cue) for w in spellings) and \
+                    (cue != "수" or len(word) == 1 or word.endswith(("명수", "개수"))):
                 counter = _counter_for(nouns[:k + 1]) if qtype == "count" else None
                 if qtype == "quantity":
                     counter = _FAMILY_OF.get(cue)   # the unit family ("연면적" -> area: ㎡)

@@ -19,6 +19,7 @@ from ..korean import content_tokens, morphemes
 from ..types import Answer, Citation, Document, Hit
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .glossary import english_groups, korean_terms
+from .thesaurus import synonyms
 from ..korean import sentence_spans
 from .question import CUE_WORDS, QuestionInfo, analyze, name_asked_of
 from .features import SentenceContext, features
@@ -79,7 +80,7 @@ class RuleReader:
                    documents: dict[str, Document] | None = None) -> list[_Scored]:
         """Every candidate span of the top passages with its features, score and confidence."""
         info = _analyze(resolved)
-        terms = _weighted_terms(info, resolved)
+        terms = _in_document_words(_weighted_terms(info, resolved), hits, documents)
         hits = hits[:self.max_passages]
         slot = _slot(resolved)
         absent = missing_terms(info, hits, documents, resolved.text)
@@ -100,8 +101,10 @@ class RuleReader:
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
             for cand in spans(ctx.text):
                 novelty = _overlap(cand, terms)
-                if novelty >= 0.999 or _names_asker(cand, q_flat) or \
-                        cand.text.replace(" ", "").lower() in own_names:
+                flat = cand.text.replace(" ", "").lower()
+                # the question's own words, even where Kiwi cut them differently ("포스트코로나")
+                if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
+                        (len(flat) >= 3 and flat in q_flat):
                     continue   # the question's own words (or its own person) are not its answer
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
@@ -166,10 +169,24 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             text = hit.chunk.text[span.start:span.end]
             morphs = tuple(morphemes(text))
             sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
-            # The sentence before may name what this one calls "그" or "이 단지".
-            window = hit.chunk.text[hit.chunk.sentences[max(0, k - 1)].start:span.end]
+            # The sentence before may name what this one calls "그" or "이 단지";
+            # not when this one opens on a name of its own ("SoS Lab은 ...").
+            first = k if _opens_with_name(morphs) else max(0, k - 1)
+            window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
             yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
                                                0.0, hit.rank, _entity_gap(own, window, aliases))
+
+
+def _opens_with_name(morphs) -> bool:
+    """Does the sentence open on a name as its topic or subject ("SoS Lab은", "티맥스소프트는")?"""
+    if not morphs or morphs[0].tag not in ("NNP", "SL"):
+        return False
+    for m in morphs[1:6]:
+        if m.tag in ("JX", "JKS"):
+            return True
+        if m.tag not in ("NNP", "NNG", "SL", "SN", "XSN"):
+            return False
+    return False
 
 
 def _question_entities(info: QuestionInfo, question: str) -> list[str]:
@@ -183,6 +200,13 @@ def _question_entities(info: QuestionInfo, question: str) -> list[str]:
             continue   # "AI" is vocabulary, not a name
         stem = next((s for s in stems if e.startswith(s) and len(s) >= 2), e)
         out.append(stem)
+    # Kiwi misreads some unknown names inside a sentence ("티맥스소프트는" -> 티맥스소프 + 트 + 는)
+    # but reads them whole alone: a word that alone is one proper noun is a name too.
+    for stem in stems:
+        if len(stem) >= 3 and stem not in out and re.fullmatch(r"[가-힣]+", stem):
+            alone = morphemes(stem)
+            if len(alone) == 1 and alone[0].tag == "NNP":
+                out.append(stem)
     return out
 
 
@@ -323,6 +347,22 @@ def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dic
     return out
 
 
+def _in_document_words(terms: dict[str, float], hits: list[Hit],
+                       documents: dict[str, Document] | None) -> dict[str, float]:
+    """Each question term the documents never use swapped for a synonym they do ("계산" -> "연산")."""
+    if not any(synonyms(t) for t in terms):
+        return terms
+    tokens: set[str] = set()
+    for text in _source_texts(hits, documents):
+        tokens |= _tokens_of(text)
+    out: dict[str, float] = {}
+    for t, w in terms.items():
+        if not _matches(t, tokens):
+            t = next((s for s in synonyms(t) if _matches(s, tokens)), t)
+        out[t] = max(out.get(t, 0.0), w)
+    return out
+
+
 @lru_cache(maxsize=8192)
 def _tokens_of(text: str) -> frozenset[str]:
     """Search terms of a text; cached because passages recur across questions."""
@@ -392,7 +432,7 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     for t in texts:
         tokens |= _tokens_of(t)
     flat = "".join(texts).replace(" ", "").lower()
-    groups = english_groups(info.text) if info.english else {w: {w} for w in info.nouns}
+    groups = english_groups(info.text) if info.english else {w: {w, *synonyms(w)} for w in info.nouns}
     stems = _eojeol_stems(question or info.text)
     out = []
     for word, alternatives in sorted(groups.items()):
