@@ -20,8 +20,8 @@ from ..types import Answer, Citation, Document, Hit
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .glossary import english_groups, korean_terms
 from .thesaurus import synonyms
-from ..korean import sentence_spans
-from .question import CUE_WORDS, QuestionInfo, analyze, name_asked_of
+from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
+from .question import CUE_WORDS, QuestionInfo, analyze
 from .features import SentenceContext, features
 from .ranker import LinearRanker
 from .slot import question_slot
@@ -89,11 +89,12 @@ class RuleReader:
         entities = _question_entities(info, resolved.text)
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
-        aliases = _asked_aliases(resolved.text, hits, documents)
+        aliases = asked_aliases(resolved.text, _hit_documents(hits, documents))
         if aliases:
             contexts = _with_alias_sentences(contexts, aliases, terms, hits, documents)
         # Another name of something the question names is the question's own word too.
-        own_names = set() if aliases else _aliases_of_question(resolved.text, terms, hits, documents)
+        own_names = set() if aliases else \
+            aliases_of(set(terms) | set(_eojeol_stems(resolved.text)), _source_texts(hits, documents))
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
         out: list[_Scored] = []
@@ -167,14 +168,20 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
                 continue
             seen.add(key)
             text = hit.chunk.text[span.start:span.end]
-            morphs = tuple(morphemes(text))
-            sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
             # The sentence before may name what this one calls "그" or "이 단지";
             # not when this one opens on a name of its own ("SoS Lab은 ...").
-            first = k if _opens_with_name(morphs) else max(0, k - 1)
+            first = k if _opens_with_name(morphemes(text)) else max(0, k - 1)
             window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
-            yield hit, key[1], SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov, chunk_cov,
-                                               0.0, hit.rank, _entity_gap(own, window, aliases))
+            yield hit, key[1], _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
+
+
+def _read_sentence(text: str, terms: dict[str, float], chunk_cov: float | None, rank: int,
+                   entity_gap: float) -> SentenceContext:
+    """The sentence as the ranker sees it; chunk_cov None: the sentence is its own passage."""
+    morphs = tuple(morphemes(text))
+    sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
+    return SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov,
+                           sent_cov if chunk_cov is None else chunk_cov, 0.0, rank, entity_gap)
 
 
 def _opens_with_name(morphs) -> bool:
@@ -218,77 +225,20 @@ def _entity_gap(entities: list[str], window: str, aliases: dict[str, set[str]] |
     return sum(1 for e in entities if not _mentions(e, flat, aliases)) / len(entities)
 
 
-_PAREN_ALIAS = re.compile(r"([0-9A-Za-z가-힣&+]{2,})\(([0-9A-Za-z가-힣&+ ]{2,20})\)")
-
-
-@lru_cache(maxsize=64)
-def document_aliases(text: str) -> dict[str, set[str]]:
-    """Names a text gives two ways, "X(Y)": both directions, lower-case, spaces removed.
-
-    >>> document_aliases("광주과학기술원(GIST) AI대학원")["gist"]
-    {'광주과학기술원'}
-    """
-    out: dict[str, set[str]] = {}
-    for m in _PAREN_ALIAS.finditer(text):
-        a, b = m.group(1).lower(), m.group(2).replace(" ", "").lower()
-        out.setdefault(a, set()).add(b)
-        out.setdefault(b, set()).add(a)
-    return out
-
-
-def _asked_aliases(question: str, hits: list[Hit],
-                   documents: dict[str, Document] | None) -> dict[str, tuple[str, int]]:
-    """For a what-is-it-called question, the other names of its names: alias -> (doc id, offset).
-
-    "GIST의 한글 이름은?" over "... 광주과학기술원(GIST) ..." -> {"광주과학기술원": (doc, offset)}
-    """
-    subject = name_asked_of(question)
-    if not subject:
-        return {}
-    names = {subject.replace(" ", "").lower()}
-    out: dict[str, tuple[str, int]] = {}
-    for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits):
-        doc = (documents or {}).get(doc_id)
-        if doc is None:
-            continue
-        for m in _PAREN_ALIAS.finditer(doc.text):
-            a, b = m.group(1), m.group(2)
-            for name, other, at in ((a, b, m.start(2)), (b, a, m.start(1))):
-                key = other.replace(" ", "").lower()
-                if name.replace(" ", "").lower() in names and key not in names:
-                    out.setdefault(key, (doc_id, at))
-    return out
-
-
-def _aliases_of_question(question: str, terms: dict[str, float], hits: list[Hit],
-                         documents: dict[str, Document] | None) -> set[str]:
-    """Other names the documents give things the question names ("GIST" -> {"광주과학기술원"})."""
-    words = set(terms) | set(_eojeol_stems(question))
-    out: set[str] = set()
-    for text in _source_texts(hits, documents):
-        for name, others in document_aliases(text).items():
-            if name in words:
-                out |= others
-    return out - words
-
-
 def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], terms: dict[str, float],
                           hits: list[Hit], documents: dict[str, Document]) -> list:
     """`contexts` plus the sentences that define the aliases, when not read already."""
     out = list(contexts)
     have = {(h.chunk.doc_id, start, start + len(c.text)) for h, start, c in contexts}
     for doc_id, at in aliases.values():
-        text = documents[doc_id].text
-        start, end = next(((s, e) for s, e in sentence_spans(text) if s <= at < e), (None, None))
-        if start is None or any(d == doc_id and s <= at < e for d, s, e in have):
+        span = defining_sentence(documents[doc_id].text, at)
+        if span is None or any(d == doc_id and s <= at < e for d, s, e in have):
             continue
         hit = next(h for h in hits if h.chunk.doc_id == doc_id)
-        sent = text[start:end]
-        morphs = tuple(morphemes(sent))
-        cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(sent))
-        out.append((hit, start, SentenceContext(sent, morphs, _term_positions(terms, morphs), cov, cov, 0.0,
-                                                hit.rank, 0.0)))
-        have.add((doc_id, start, end))
+        sent = documents[doc_id].text[span[0]:span[1]]
+        ctx = _read_sentence(sent, terms, chunk_cov=None, rank=hit.rank, entity_gap=0.0)
+        out.append((hit, span[0], ctx))
+        have.add((doc_id, *span))
     return out
 
 
@@ -461,6 +411,12 @@ def _eojeol_stems(text: str) -> list[str]:
         if stem:
             out.append(stem)
     return out
+
+
+def _hit_documents(hits: list[Hit], documents: dict[str, Document] | None) -> dict[str, str]:
+    """Doc id -> text of the known documents behind the hits, in hit order."""
+    docs = documents or {}
+    return {d: docs[d].text for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in docs}
 
 
 def _source_texts(hits: list[Hit], documents: dict[str, Document] | None) -> list[str]:
