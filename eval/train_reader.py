@@ -107,6 +107,56 @@ def fit(names, X, y, C: float) -> LinearRanker:
     return LinearRanker(weights, float(model.intercept_[0]))
 
 
+GRID = [x / 4 for x in range(-16, 17)]   # -4.0 .. 4.0
+
+
+def fit_only(groups, features: list[str], out: Path) -> int:
+    """Fit the weights of a few features by grid search, every other weight kept as shipped.
+
+    A full refit moves every close call on our own questions (a lottery of
+    about 2 EM); adding a feature this way moves only the questions it touches.
+    Chosen on the train articles (4/5), checked on the held-out fifth.
+    """
+    ranker = LinearRanker.load_default()
+    articles = sorted({a for a, _, _ in groups})
+    held = set(articles[::5])
+    em, f = argmax_scores([g for g in groups if g[0] in held], ranker)
+    print(f"shipped weights: held-out EM {em:.3f} F1 {f:.3f}")
+    weights = dict(ranker.weights)
+    for name in features:
+        # Scores without this feature are fixed: precompute them once per candidate.
+        rest = LinearRanker({k: v for k, v in weights.items() if k != name}, ranker.bias)
+        table = [(golds, [(rest.score(c.features), c.features.get(name, 0.0), c.cand.text) for c in cands], a in held)
+                 for a, golds, cands in groups]
+        fired = sum(any(x for _, x, _ in rows) for _, rows, _ in table)
+
+        def quality(w: float, held_out: bool) -> tuple[float, float]:
+            em = f = n = 0
+            for golds, rows, is_test in table:
+                if is_test != held_out:
+                    continue
+                text = max(rows, key=lambda r: r[0] + w * r[1])[2]
+                em += exact_match(text, golds)
+                f += f1(text, golds)
+                n += 1
+            return em / n, f / n
+
+        start = weights.get(name, 0.0)
+        best = max(GRID, key=lambda w: (sum(quality(w, False)), -abs(w)))
+        weights[name] = best
+        (em0, f0), (em, f) = quality(start, False), quality(best, False)
+        print(f"{name}: fires in {fired} questions; weight {start:+.2f} -> {best:+.2f}: "
+              f"train EM {em0:.3f} -> {em:.3f}, F1 {f0:.3f} -> {f:.3f}; held-out EM {quality(start, True)[0]:.3f} "
+              f"-> {quality(best, True)[0]:.3f}, F1 {quality(start, True)[1]:.3f} -> {quality(best, True)[1]:.3f}")
+    final = LinearRanker(weights, ranker.bias, {**ranker.meta, "fit_only": sorted(
+        set(ranker.meta.get("fit_only", [])) | set(features))})
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(final.to_json(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, out)
+    print(f"wrote {out}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--korquad", type=Path, default=Path(os.environ.get("QA_KORQUAD", DEFAULT_KORQUAD)))
@@ -116,8 +166,12 @@ def main() -> int:
     ap.add_argument("--beta", type=float, default=1.0,  # 1.0: best held-out dev-a F1 of 0, .5, 1, 2, 4
                     help="weight of the hand-set scorer blended in (chosen on our own dev questions)")
     ap.add_argument("--save-trained", type=Path, help="also write the unblended weights here")
+    ap.add_argument("--only", nargs="+", metavar="FEATURE",
+                    help="keep the shipped weights and fit only these (new) features' weights, one at a time")
     args = ap.parse_args()
     groups = collect(args.korquad, args.limit)
+    if args.only:
+        return fit_only(groups, args.only, args.out)
     articles = sorted({a for a, _, _ in groups})
     held = set(articles[::5])                  # every 5th dev-a article held out
     train = [g for g in groups if g[0] not in held]

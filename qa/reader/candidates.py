@@ -190,7 +190,27 @@ def _lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         while last and last[-1].tag.startswith(("J", "E", "X", "V")):
             e = last.pop().start
         out.append(Candidate(s, e, text[s:e], "list"))
+        head = _shared_head(text, morphs, e) if "·" in m.group() and e == m.end() else None
+        if head:
+            out.append(Candidate(s, head, text[s:head], "phrase"))
     return out
+
+
+def _shared_head(text: str, morphs: list[Morpheme], end: int) -> int | None:
+    """End of the one noun word right after a "·" list, when it heads the whole list.
+
+    "창업·연구·인재양성 인프라와" -> the end of "인프라": the infrastructure of
+    all three, which is what "어떤 인프라?" asks for.
+    """
+    i = next((k for k, x in enumerate(morphs) if x.start == end + 1), None)
+    if text[end:end + 1] != " " or i is None:
+        return None
+    stop = end + 1
+    while i < len(morphs) and morphs[i].start == stop and morphs[i].tag in ("NNG", "NNP"):
+        stop = morphs[i].end
+        i += 1
+    glued = i < len(morphs) and morphs[i].start == stop and not morphs[i].tag.startswith("J")
+    return None if stop == end + 1 or glued else stop
 
 
 def _dot_pairs(text: str, morphs: list[Morpheme]) -> list[Candidate]:

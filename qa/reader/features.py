@@ -66,6 +66,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
         "quoted_speaker": _quoted_for_speaker(info, ctx.text, cand),
         "list_part": _list_part(ctx.text, cand),
+        "called": _called(info.text, ctx.text, cand),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
@@ -79,7 +80,13 @@ def _focus_suffix(cand: Candidate, slot: QuestionSlot) -> float:
     last = cand.text.split()[-1]
     if last in (slot.focus, slot.focus_tail) and last in TITLES:
         return 0.0   # "김하늘 시장": the question's own title tacked on, not a kind of it
-    return 1.0 if last.endswith(slot.focus_tail or slot.focus) else 0.0
+    key = slot.focus_tail or slot.focus
+    if cand.kind == "coord":   # "개발도구와 AI반도체" is not a kind of 반도체: each side must be
+        return 1.0 if all(side.strip().endswith(key) for side in _COORD_SPLIT.split(cand.text)) else 0.0
+    return 1.0 if last.endswith(key) else 0.0
+
+
+_COORD_SPLIT = re.compile(r"(?<=\w)[와과] ")
 
 
 def _focus_near(text: str, cand: Candidate, slot: QuestionSlot, before: bool) -> float:
@@ -135,6 +142,21 @@ def _quoted_for_speaker(info: QuestionInfo, text: str, cand: Candidate) -> float
     if info.answer_type not in ("person", "organization") or not _SPEECH.search(info.text):
         return 0.0
     return 1.0 if any(m.start() < cand.start and cand.end < m.end() for m in _QUOTED.finditer(text)) else 0.0
+
+
+_CALLED_Q = re.compile(r"(무엇|뭐|어디|누구)(이)?(라고|라는|라며|라|란)")
+_CALLED_S = re.compile(r"[\"'”’」』)]*\s?(이)?(라고|라며|라는|라면서|라\s|란\s|라 ?(부르|불리|칭|한다|했))")
+
+
+def _called(question: str, text: str, cand: Candidate) -> float:
+    """1 when the question asks what something is called and the span is followed by a quotative.
+
+    "AI데이터센터를 대한민국 AI의 무엇이라고 표현했어?" vs "... AI의
+    핵심거점이라며": the word the question asks for is the one said or named.
+    """
+    if not _CALLED_Q.search(question):
+        return 0.0
+    return 1.0 if _CALLED_S.match(text, cand.end) else 0.0
 
 
 def _list_part(text: str, cand: Candidate) -> float:

@@ -93,6 +93,8 @@ def _focus(morphs: list[Morpheme], head: str | None) -> tuple[str | None, str | 
             prev_end = m.end
         else:
             prev_end = -2
+    if len(words) >= 2 and words[-1] in _NAME_NOUNS and words[-2] not in _VAGUE_FOCUS:
+        return words[-2], words[-2]   # "들어설 단지 이름은?": the name of a 단지 is asked for
     if not words or words[-1] in _VAGUE_FOCUS:
         return None, None
     if words[-1] in _CLASSIFIERS and len(words) >= 2 and words[-2] not in _VAGUE_FOCUS:
@@ -100,6 +102,8 @@ def _focus(morphs: list[Morpheme], head: str | None) -> tuple[str | None, str | 
         return words[-2], words[-2]
     return words[-1], tail
 
+
+_NAME_NOUNS = frozenset({"이름", "명칭", "제목"})
 
 # Nouns that only say "which kind of" the noun before them is asked for.
 _CLASSIFIERS = frozenset({"분야", "종류", "형태", "유형", "방식", "형식"})

@@ -76,3 +76,11 @@ def test_comma_lists_of_short_phrases(sentence, expected):
 def test_single_words_and_a_longer_last_item_are_no_list_of_phrases():
     # "에너지 융합 교육" is the last item plus the head all three share
     assert "phrases" not in kinds("학생들은 헬스케어, 자동차, 에너지 융합 교육에 집중한다.").values()
+
+
+def test_a_dot_list_keeps_its_shared_head_noun_as_a_reading():
+    found = kinds("단지에는 주거·상업·업무 시설과 공원이 들어선다.")
+    assert found.get("주거·상업·업무") == "list"
+    assert found.get("주거·상업·업무 시설") == "phrase"
+    # a head glued to more than a particle is no shared head
+    assert "주거·상업·업무 시설화" not in kinds("주거·상업·업무 시설화가 진행된다.")

@@ -54,6 +54,8 @@ def test_plural_questions(question, plural):
     ("축제 주최사는 어디야?", "주최사"),
     ("축제는 어디에서 열려?", None),            # the question word is an argument, not the predicate
     ("개관식에서 말한 사람은 누구야?", None),    # too vague to look for
+    ("새 도서관이 들어설 공원 이름은?", "공원"),  # the name of a park is asked for
+    ("축제 이름은?", "축제"),
 ])
 def test_focus_noun(question, focus):
     assert question_slot(question).focus == focus

@@ -141,3 +141,35 @@ def test_why_questions_take_the_stated_purpose():
         answer = RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc})
         assert answer.text in ("청년 예술가를 지원하기 위해", "청년 예술가를 지원"), q
         assert doc.text[answer.start:answer.end] == answer.text
+
+
+def test_what_it_is_called_prefers_the_word_before_a_quotative():
+    from qa.reader.candidates import Candidate
+    from qa.reader.features import _called
+    text = '시장은 도서관을 "시민의 서재"라고 불렀고 광장은 쉼터라 했다.'
+
+    def cand(word):
+        return Candidate(text.find(word), text.find(word) + len(word), word, "phrase")
+    q = "시장은 도서관을 무엇이라고 불렀어?"
+    assert _called(q, text, cand("시민의 서재")) == 1.0
+    assert _called(q, text, cand("쉼터")) == 1.0
+    assert _called(q, text, cand("도서관")) == 0.0
+    assert _called("시장은 도서관을 어떻게 바꿨어?", text, cand("시민의 서재")) == 0.0
+
+
+def test_a_coordination_is_a_kind_of_the_focus_only_when_both_sides_are():
+    from qa.reader.candidates import Candidate
+    from qa.reader.features import _focus_suffix
+    from qa.reader.slot import question_slot
+    slot = question_slot("시가 지원하는 반도체 분야는?")
+    assert _focus_suffix(Candidate(0, 5, "AI반도체", "phrase"), slot) == 1.0
+    assert _focus_suffix(Candidate(0, 11, "개발도구와 AI반도체", "coord"), slot) == 0.0
+    assert _focus_suffix(Candidate(0, 11, "전력반도체와 AI반도체", "coord"), slot) == 1.0
+
+
+def test_a_synonym_of_the_question_verb_finds_the_sentence():
+    doc = Document("firms", "기업", "한빛전자와 누리소프트 등 기업이 언급됐다. 누리소프트는 부산에 연구센터를 작년 설립했다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    q = "누리소프트가 부산에 세운 시설은?"
+    answer = RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc})
+    assert answer.text == "연구센터"
