@@ -54,7 +54,33 @@ def question_slot(question: str) -> QuestionSlot:
     morphs = morphemes(question)
     slot = _wh_slot(morphs)
     focus, tail = _focus(morphs, slot.head)
+    kind_of = _object_after_classifier(morphs, slot.head)
+    if kind_of:
+        # the object is part of the answer: the slot's right neighbour is the verb after it
+        obj, verb = kind_of
+        return replace(slot, focus=obj, focus_tail=obj, right=verb)
     return replace(slot, focus=focus, focus_tail=tail)
+
+
+def _object_after_classifier(morphs: list[Morpheme], head: str | None) -> tuple[str, str | None] | None:
+    """The object noun after "어떤 방식으로" (what the question asks a kind of), and the verb after it.
+
+    "어떤 형식으로 착수식 메시지를 전했어?" -> ("메시지", "전하"): the answer
+    ("영상 메시지") is a kind of message, not a kind of 형식.
+    """
+    if head not in _CLASSIFIERS:
+        return None
+    i = next((k for k, m in enumerate(morphs) if m.form == head), len(morphs)) + 1
+    if i < len(morphs) and morphs[i].tag.startswith("J"):
+        i += 1
+    noun = None
+    while i < len(morphs) and morphs[i].tag in ("NNG", "NNP", "NNB", "XSN"):
+        noun = morphs[i].form if morphs[i].tag.startswith("NN") else noun   # 착수 + 식(NNB) + 메시지
+        i += 1
+    if not noun or i >= len(morphs) or morphs[i].tag != "JKO":
+        return None
+    verb = next((m.form.lower() for m in morphs[i + 1:] if m.tag in _SLOT_TAGS), None)
+    return noun, verb
 
 
 def _english_focus(question: str) -> QuestionSlot | None:

@@ -56,6 +56,8 @@ def test_plural_questions(question, plural):
     ("개관식에서 말한 사람은 누구야?", None),    # too vague to look for
     ("새 도서관이 들어설 공원 이름은?", "공원"),  # the name of a park is asked for
     ("축제 이름은?", "축제"),
+    ("시장은 어떤 형식으로 축하 편지를 보냈어?", "편지"),   # a kind of letter is asked for, not a kind of 형식
+    ("도서관은 어떤 방식으로 운영돼?", "방식"),
 ])
 def test_focus_noun(question, focus):
     assert question_slot(question).focus == focus
