@@ -52,7 +52,8 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "boundary": boundary_score(ctx.text, cand, ctx.morphs),
         "log_chars": math.log1p(len(cand.text)), "words": min(words, 6) / 6.0,
         "has_digit": 1.0 if any(ch.isdigit() for ch in cand.text) else 0.0,
-        "particle_match": 1.0 if slot.particle and nxt is not None and nxt.form == slot.particle else 0.0,
+        "particle_match": 1.0 if slot.particle and nxt is not None and
+        _particle(nxt.form) == _particle(slot.particle) else 0.0,
         "head_match": 1.0 if slot.head and cand.text.endswith(slot.head) and cand.text != slot.head else 0.0,
         "head_only": 1.0 if slot.head and cand.text == slot.head else 0.0,
         "focus_suffix": _focus_suffix(cand, slot),
@@ -71,6 +72,16 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
     return f
+
+
+# Particle forms that differ only by the sound before them ("어디로" ~ "민간으로").
+_ALLOMORPHS = {"으로": "로", "과": "와", "이": "가", "을": "를", "은": "는", "이랑": "랑", "으로서": "로서",
+               "으로써": "로써", "으로부터": "로부터"}
+
+
+def _particle(form: str) -> str:
+    """One spelling per particle: _particle("으로") -> "로"."""
+    return _ALLOMORPHS.get(form, form)
 
 
 def _focus_suffix(cand: Candidate, slot: QuestionSlot) -> float:
@@ -127,6 +138,39 @@ def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
     until = text[cand.end:cand.end + 2] == "까지" and "까지" not in info.text
     coming = text[max(0, cand.start - 3):cand.start].strip() in ("오는", "향후", "내년")
     return 1.0 if (until or coming) and _PAST.search(info.text) else 0.0
+
+
+_PAST_DATE = ("작년", "지난해", "지난달", "지난주", "지난")
+
+
+def past_date_for_future(info: QuestionInfo, text: str, cand: Candidate) -> bool:
+    """A date the sentence marks as past ("지난 2019년", "작년") offered to a question in the present or future.
+
+    "언제 문을 열어?" asks about an opening still to come (or a habit);
+    "지난 2019년 선정된" dates another, past event. The reader trusts such
+    an answer less (rule_reader's confidence), it does not rank by it.
+    """
+    if info.answer_type != "date" or cand.kind not in ("date", "time") or info.english:
+        return False
+    marked = cand.text.startswith(_PAST_DATE) or text[max(0, cand.start - 3):cand.start].strip() in _PAST_DATE
+    return marked and _asks_non_past(info.text)
+
+
+@lru_cache(maxsize=1024)
+def _asks_non_past(question: str) -> bool:
+    """Does the question have a verb, none of it in the past tense?
+
+    "언제 문을 열어?" -> True; "언제 열었어?", "세운 시기는?" (past ᆫ) and a
+    verbless "언제?" -> False.
+    """
+    ms = morphemes(question)
+    verbs = [i for i, m in enumerate(ms) if m.tag in ("VV", "XSV")]
+    if not verbs:
+        return False
+    past_ending = any(m.tag == "EP" and m.form in ("었", "았", "였", "었었") for m in ms)
+    past_adnominal = any(i + 1 < len(ms) and ms[i + 1].tag == "ETM" and ms[i + 1].form in ("ᆫ", "은", "던")
+                         for i in verbs)
+    return not (past_ending or past_adnominal)
 
 
 _SPEECH = re.compile(r"(말|밝|언급|강조|설명|덧붙|선언|당부|평|기대|약속|주장)(한|했|하였|힌|혔|인|였)|(라|이라|다)고 한")

@@ -22,7 +22,7 @@ from .glossary import english_groups, korean_terms
 from .thesaurus import synonyms
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .question import CUE_WORDS, QuestionInfo, analyze
-from .features import SentenceContext, features
+from .features import past_date_for_future, SentenceContext, features
 from .ranker import LinearRanker
 from .slot import question_slot
 
@@ -114,6 +114,8 @@ class RuleReader:
                                    ctx.entity_gap)
                 if info.answer_type == "person" and not _is_people(cand):
                     conf *= 0.5   # "누구야?" answered by no one: the person asked about is probably not here
+                if past_date_for_future(info, ctx.text, cand):
+                    conf *= 0.4   # "언제 문을 열어?" is not answered by "지난 2019년 선정된"
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
 

@@ -173,3 +173,22 @@ def test_a_synonym_of_the_question_verb_finds_the_sentence():
     q = "누리소프트가 부산에 세운 시설은?"
     answer = RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc})
     assert answer.text == "연구센터"
+
+
+def test_a_past_date_does_not_answer_when_something_will_happen():
+    doc = Document("hall", "문화회관", "문화회관 부지는 지난 2019년 선정됐다. 회관은 공연장 2곳을 갖춘다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    future = "문화회관은 언제 문을 열어?"
+    assert RuleReader().read(future, Resolved(future, future), hit, {doc.id: doc}).abstained
+    past = "문화회관 부지는 언제 선정됐어?"
+    answer = RuleReader().read(past, Resolved(past, past), hit, {doc.id: doc})
+    assert answer.text in ("2019년", "지난 2019년")
+
+
+@pytest.mark.parametrize("question, non_past", [
+    ("도서관은 언제 문을 열어?", True), ("도서관은 언제 열었어?", False), ("도서관을 세운 시기는?", False),
+    ("언제?", False),   # no verb: the tense is unknown
+])
+def test_question_tense(question, non_past):
+    from qa.reader.features import _asks_non_past
+    assert _asks_non_past(question) is non_past
