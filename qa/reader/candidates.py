@@ -60,6 +60,29 @@ def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         # "작년 3월", "향후 10년": a time word right before the number belongs to it.
         if i > 0 and morphs[i - 1].form in ("작년", "올해", "내년", "지난해") and morphs[i - 1].end + 1 == start:
             out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], "date"))
+    return out + _full_dates(text, out)
+
+
+_DATE_ORDER = re.compile(r"\d+(년|월|일)$")
+
+
+def _full_dates(text: str, numbers: list[Candidate]) -> list[Candidate]:
+    """Dates written in parts joined into one: "2017년", "5월", "19일" -> "2017년 5월 19일".
+
+    Each part stays a candidate of its own ("몇 월에?" wants "5월"); the
+    whole is one more, for "날짜는?". Parts must run year -> month -> day.
+    """
+    parts = sorted((c for c in numbers if c.kind == "date" and _DATE_ORDER.search(c.text)), key=lambda c: c.start)
+    order = {"년": 0, "월": 1, "일": 2}
+    out: list[Candidate] = []
+    for k, first in enumerate(parts):
+        last = first
+        for nxt in parts[k + 1:]:
+            if text[last.end:nxt.start] != " " or \
+                    order[_DATE_ORDER.search(nxt.text).group(1)] <= order[_DATE_ORDER.search(last.text).group(1)]:
+                break
+            last = nxt
+            out.append(Candidate(first.start, last.end, text[first.start:last.end], "date"))
     return out
 
 

@@ -40,7 +40,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
     nxt = _next_morph(ctx.morphs, cand.end)
     prv = _prev_morph(ctx.morphs, cand.start)
     # A list's length says nothing about phrase length: count it as one word.
-    words = 1 if cand.kind in ("list", "phrases") else cand.text.count(" ") + 1
+    words = 1 if cand.kind in ("list", "phrases", "date") else cand.text.count(" ") + 1
     f = {
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,

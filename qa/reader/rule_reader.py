@@ -86,7 +86,7 @@ class RuleReader:
         absent = missing_terms(info, hits, documents, resolved.text)
         # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
-        entities = _question_entities(info, resolved.text)
+        entities = _question_entities(info, resolved.text, _hit_documents(hits, documents))
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
         aliases = asked_aliases(resolved.text, _hit_documents(hits, documents))
@@ -198,8 +198,12 @@ def _opens_with_name(morphs) -> bool:
     return False
 
 
-def _question_entities(info: QuestionInfo, question: str) -> list[str]:
-    """Names in a Korean question as typed, particle cut ("티맥스소프트가" -> "티맥스소프트")."""
+def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] | None = None) -> list[str]:
+    """Names in a Korean question as typed, particle cut ("티맥스소프트가" -> "티맥스소프트").
+
+    A word the documents define as a name ("광주과학기술원(GIST)") is one,
+    however Kiwi splits it (광주 + 과학 + 기술원).
+    """
     if info.english:
         return []   # English words are matched through the glossary instead
     stems = _eojeol_stems(question)
@@ -216,6 +220,8 @@ def _question_entities(info: QuestionInfo, question: str) -> list[str]:
             alone = morphemes(stem)
             if len(alone) == 1 and alone[0].tag == "NNP":
                 out.append(stem)
+    defined = {a for t in (texts or {}).values() for a in document_aliases(t)}
+    out += [s for s in stems if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
     return out
 
 

@@ -84,3 +84,10 @@ def test_a_dot_list_keeps_its_shared_head_noun_as_a_reading():
     assert found.get("주거·상업·업무 시설") == "phrase"
     # a head glued to more than a particle is no shared head
     assert "주거·상업·업무 시설화" not in kinds("주거·상업·업무 시설화가 진행된다.")
+
+
+def test_a_date_written_in_parts_is_also_one_candidate():
+    found = kinds("도서관은 2019년 5월 21일 문을 열었고 10월 3일 축제를 했다.")
+    for text in ("2019년", "5월", "21일", "2019년 5월", "2019년 5월 21일", "10월 3일"):
+        assert found.get(text) == "date", text
+    assert "21일 문을" not in found and "5월 21일 10월" not in found

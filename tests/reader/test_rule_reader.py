@@ -192,3 +192,11 @@ def test_a_past_date_does_not_answer_when_something_will_happen():
 def test_question_tense(question, non_past):
     from qa.reader.features import _asks_non_past
     assert _asks_non_past(question) is non_past
+
+
+def test_a_name_the_document_defines_is_a_name_of_the_question():
+    from qa.reader.question import analyze
+    from qa.reader.rule_reader import _question_entities
+    text = "한빛과학기술원(HBIST)은 4일 현판식을 열었다."
+    q = "한빛과학기술원 현판식은 언제 했어?"
+    assert "한빛과학기술원" in _question_entities(analyze(q), q, {"d": text})
