@@ -55,12 +55,33 @@ def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         start, end = morphs[i].start, morphs[j - 1].end
         end = _with_parenthetical(text, end)
         surface = text[start:end]
-        out.append(Candidate(start, end, surface, _number_kind(surface, morphs[i:j], morphs[j:j + 1]),
-                             _counter_of(surface)))
+        base = Candidate(start, end, surface, _number_kind(surface, morphs[i:j], morphs[j:j + 1]), _counter_of(surface))
+        out.append(base)
         # "작년 3월", "향후 10년": a time word right before the number belongs to it.
         if i > 0 and morphs[i - 1].form in ("작년", "올해", "내년", "지난해") and morphs[i - 1].end + 1 == start:
             out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], "date"))
+        if i > 0 and morphs[i - 1].form == "제" and morphs[i - 1].end == start:   # "제16대": an ordinal
+            out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], base.kind, base.counter))
+        unit = _spaced_unit(text, morphs, j) if morphs[j - 1].tag in ("SN", "NR") else None
+        if unit is not None:   # "9만 명", "57 mm": the unit after a space belongs to the number
+            surface = text[start:unit]
+            out.append(Candidate(start, unit, surface, _number_kind(surface, morphs[i:j + 1], morphs[j + 1:j + 2]),
+                                 _counter_of(surface)))
     return out + _full_dates(text, out)
+
+
+_LATIN_UNITS = frozenset({"mm", "cm", "m", "km", "g", "kg", "t", "W", "kW", "MW", "GW", "kWh", "MWh", "V", "Hz",
+                          "MHz", "GHz", "KB", "MB", "GB", "TB", "PB", "ha", "L", "ml", "mL", "PFLOPS", "TFLOPS"})
+
+
+def _spaced_unit(text: str, morphs: list[Morpheme], j: int) -> int | None:
+    """End of a counter or unit written one space after a number, else None."""
+    if j >= len(morphs) or morphs[j].start != morphs[j - 1].end + 1 or text[morphs[j - 1].end] != " ":
+        return None
+    m = morphs[j]
+    counter = m.tag == "NNB" and m.form in _COUNTERS
+    latin = m.form in _LATIN_UNITS and (m.end >= len(text) or not (text[m.end].isascii() and text[m.end].isalnum()))
+    return m.end if counter or latin else None
 
 
 _DATE_ORDER = re.compile(r"\d+(년|월|일)$")

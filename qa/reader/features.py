@@ -68,6 +68,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "quoted_speaker": _quoted_for_speaker(info, ctx.text, cand),
         "list_part": _list_part(ctx.text, cand),
         "called": _called(info.text, ctx.text, cand),
+        "time_edge": _time_edge(cand),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
@@ -201,6 +202,21 @@ def _called(question: str, text: str, cand: Candidate) -> float:
     if not _CALLED_Q.search(question):
         return 0.0
     return 1.0 if _CALLED_S.match(text, cand.end) else 0.0
+
+
+_TIME_WORD = re.compile(r"\d+(년|월|일|시|분)(경|께|쯤)?|당시|이후|이전|이날|당일|시절|무렵|현재|최근|지난|올해|작년|"
+                        r"내년|그해|후|전|직후|직전|초|말|중순|초반|후반")
+
+
+def _time_edge(cand: Candidate) -> float:
+    """1 for a name or phrase that opens or closes on a time word ("2002년 당시 새천년민주당", "포항중학교 시절").
+
+    The time word dates the thing; it is not part of its name.
+    """
+    if cand.kind not in ("name", "phrase", "person") or " " not in cand.text:
+        return 0.0
+    words = cand.text.split()
+    return 1.0 if _TIME_WORD.fullmatch(words[0]) or _TIME_WORD.fullmatch(words[-1]) else 0.0
 
 
 def _list_part(text: str, cand: Candidate) -> float:

@@ -246,7 +246,9 @@ def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
         later = "".join(m.form for m in morphs[i + 2:i + 6])
         if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1]:
             return "period", "년"   # a number of years ("10년"), not a span of dates ("2020~2024년")
-        return "date", None
+        return "date", "년"     # "몇 년에?" asks for a year: "2006년", not "2006년 10월"
+    if unit in ("년도", "연도"):
+        return "date", "년"
     if unit in ("월", "일"):
         return "date", unit     # the unit the date must name ("몇 월" -> 3월)
     if unit == "배":
@@ -261,7 +263,10 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if len(word) > 2 and word.endswith("들"):
             word = word[:-1]   # "기업들" is a cue as "기업" is
         if word in ("해", "날"):   # "선정된 해는?": exact words only (이해, 피해 are no cues)
-            found = ("date", None)
+            found = ("date", "년" if word == "해" else "일")
+            continue
+        if word.endswith(("연도", "년도")):   # "설립 연도는?" asks for a year
+            found = ("date", "년")
             continue
         if word in ("것", "거", "건"):
             found = ("unknown", None)   # "대통령이 선언한 것은?" asks for a thing: earlier nouns are its context

@@ -91,3 +91,23 @@ def test_a_date_written_in_parts_is_also_one_candidate():
     for text in ("2019년", "5월", "21일", "2019년 5월", "2019년 5월 21일", "10월 3일"):
         assert found.get(text) == "date", text
     assert "21일 문을" not in found and "5월 21일 10월" not in found
+
+
+@pytest.mark.parametrize("sentence, text, kind", [
+    ("행렬에는 대략 9만 명이 모였다.", "9만 명", "count"),
+    ("한 변의 길이는 57 mm이다.", "57 mm", "quantity"),
+    ("그는 제16대 국회의원을 지냈다.", "제16대", "count"),
+])
+def test_a_number_keeps_its_spaced_unit_and_ordinal_prefix(sentence, text, kind):
+    found = kinds(sentence)
+    assert found.get(text) == kind
+    assert "3 AI" not in kinds("3 AI 과제를 추진한다.") or kinds("3 AI 과제를 추진한다.")["3 AI"] != "quantity"
+
+
+def test_time_words_at_a_phrase_edge_are_flagged():
+    from qa.reader.candidates import Candidate
+    from qa.reader.features import _time_edge
+    assert _time_edge(Candidate(0, 15, "2002년 당시 새천년민주당", "name")) == 1.0
+    assert _time_edge(Candidate(0, 9, "포항중학교 시절", "name")) == 1.0
+    assert _time_edge(Candidate(0, 6, "새천년민주당", "name")) == 0.0
+    assert _time_edge(Candidate(0, 9, "2019년 5월", "date")) == 0.0

@@ -29,6 +29,11 @@ from qa.reader.slot import question_slot
     ("왜 축제를 열어?", "reason", None),
     ("무엇을 위해 도서관을 지었어?", "reason", None),
     ("Why was the library built?", "reason", None),
+    ("도서관이 문을 연 해는?", "date", "년"),       # a year: "2019년", not "2019년 5월 3일"
+    ("설립 연도는?", "date", "년"),
+    ("몇 년도에 개관했어?", "date", "년"),
+    ("몇 년에 개관했어?", "date", "년"),
+    ("개관 날짜는?", "date", None),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)
