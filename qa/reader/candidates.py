@@ -113,7 +113,12 @@ def _continues_number(m: Morpheme, prev: Morpheme) -> bool:
     if m.tag in _NUM_PARTS or m.form in ("여",):
         return m.form not in ("(", ")")
     # units written as nouns or Latin letters: 페타플롭스, PFLOPS, 배, 개동
-    return (m.tag in ("NNG", "SL") and len(m.form) <= 5) and m.form not in ("이상", "이하", "규모", "만에", "간")
+    return (m.tag in ("NNG", "SL") and len(m.form) <= 5) and m.form not in _NOT_UNITS
+
+
+# Nouns glued to a number that qualify it rather than name its unit ("4번정도", "1969년전").
+_NOT_UNITS = frozenset({"이상", "이하", "규모", "만에", "간", "정도", "가량", "내외", "남짓", "전", "후", "경", "쯤",
+                        "당시", "동안", "이후", "이전", "초", "말", "중", "무렵"})
 
 
 def _with_parenthetical(text: str, end: int) -> int:

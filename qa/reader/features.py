@@ -31,6 +31,7 @@ class SentenceContext:
     cov_gap: float           # best sentence coverage minus this one's
     rank: int                # retrieval rank of the passage
     entity_gap: float = 0.0  # share of the question's names missing from this sentence and the one before
+    prev_gain: float = 0.0   # coverage the sentence before adds to this one's
 
 
 def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, cand: Candidate,
@@ -44,7 +45,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
     f = {
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
-        "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap,
+        "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap, "prev_gain": ctx.prev_gain,
         "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty,
         "example_of": _example_of_question_noun(ctx, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
@@ -69,6 +70,8 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "list_part": _list_part(ctx.text, cand),
         "called": _called(info.text, ctx.text, cand),
         "time_edge": _time_edge(cand),
+        "designated": _designated(ctx.text, cand, slot),
+        "beside_focus": _beside_focus(ctx.text, cand, slot),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
@@ -217,6 +220,37 @@ def _time_edge(cand: Candidate) -> float:
         return 0.0
     words = cand.text.split()
     return 1.0 if _TIME_WORD.fullmatch(words[0]) or _TIME_WORD.fullmatch(words[-1]) else 0.0
+
+
+_DESIGNATING = r"(?:으로|로)\s?(?:선정|지정|임명|선임|선출|채택|낙점|추대|발탁)(?:된|됐던|되었던|한)\s|(?:인|이던|였던)\s"
+
+
+def _designated(text: str, cand: Candidate, slot: QuestionSlot) -> float:
+    """1 when the sentence names the span as the very thing asked for: "사업자로 선정된 NHN".
+
+    For "민간사업자는 어디야?" (focus 사업자) the designation is the answer's
+    evidence, even where the sentence shares few other words with the question.
+    """
+    if not slot.focus:
+        return 0.0
+    before = text[max(0, cand.start - 40):cand.start]
+    keys = {re.escape(slot.focus), re.escape(slot.focus_tail or slot.focus)}
+    return 1.0 if re.search(r"(?:" + "|".join(keys) + r")(?:" + _DESIGNATING + r")$", before) else 0.0
+
+
+def _beside_focus(text: str, cand: Candidate, slot: QuestionSlot) -> float:
+    """1 when the span is joined by 와/과 (or a comma) to the very noun the question asks to identify.
+
+    "광주시와 민간사업자가 ..." for "민간사업자는 어디야?": 광주시 stands beside
+    the 민간사업자, so it is someone else.
+    """
+    if not slot.focus:
+        return 0.0
+    m = _JOINED.match(text, cand.end)
+    return 1.0 if m and (slot.focus in m.group(1) or (slot.focus_tail or slot.focus) in m.group(1)) else 0.0
+
+
+_JOINED = re.compile(r"(?:와|과|, | 및 )\s?(\w+)")
 
 
 def _list_part(text: str, cand: Candidate) -> float:

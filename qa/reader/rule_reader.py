@@ -146,10 +146,14 @@ def _slot(resolved: Resolved):
 
 
 def _top_sentences(contexts: list, n: int) -> list:
-    """The n sentences with the highest question coverage, in their original order."""
+    """The n sentences with the highest question coverage, in their original order.
+
+    Half of what the sentence before adds counts too: a sentence may go on
+    about what the one before named ("작년 사업자로 선정된 NHN이 ...").
+    """
     if len(contexts) <= n:
         return contexts
-    keep = sorted(range(len(contexts)), key=lambda i: (-contexts[i][2].sent_cov, i))[:n]
+    keep = sorted(range(len(contexts)), key=lambda i: (-contexts[i][2].sent_cov - 0.5 * contexts[i][2].prev_gain, i))[:n]
     return [contexts[i] for i in sorted(keep)]
 
 
@@ -174,7 +178,10 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             # not when this one opens on a name of its own ("SoS Lab은 ...").
             first = k if _opens_with_name(morphemes(text)) else max(0, k - 1)
             window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
-            yield hit, key[1], _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
+            ctx = _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
+            if first < k:   # what the sentence before adds: "... 민간사업자가 ... 사업자로 선정된 NHN이"
+                ctx = replace(ctx, prev_gain=max(0.0, _coverage(terms, _tokens_of(window)) - ctx.sent_cov))
+            yield hit, key[1], ctx
 
 
 def _read_sentence(text: str, terms: dict[str, float], chunk_cov: float | None, rank: int,

@@ -200,3 +200,27 @@ def test_a_name_the_document_defines_is_a_name_of_the_question():
     text = "한빛과학기술원(HBIST)은 4일 현판식을 열었다."
     q = "한빛과학기술원 현판식은 언제 했어?"
     assert "한빛과학기술원" in _question_entities(analyze(q), q, {"d": text})
+
+
+def test_designation_and_standing_beside_the_focus():
+    from qa.reader.candidates import Candidate
+    from qa.reader.features import _beside_focus, _designated
+    from qa.reader.slot import question_slot
+    slot = question_slot("도서관 민간사업자는 어디야?")
+    text = "시와 민간사업자가 협약을 맺었다. 작년 사업자로 선정된 한빛재단이 운영을 맡는다."
+
+    def cand(word):
+        return Candidate(text.find(word), text.find(word) + len(word), word, "name")
+    assert _designated(text, cand("한빛재단"), slot) == 1.0
+    assert _designated(text, cand("협약"), slot) == 0.0
+    assert _beside_focus(text, cand("시"), slot) == 1.0
+    assert _beside_focus(text, cand("한빛재단"), slot) == 0.0
+
+
+def test_the_answer_may_sit_in_the_sentence_after_the_one_that_matches():
+    doc = Document("lib", "도서관", "시립도서관은 시와 민간사업자가 협약을 맺고 짓는 시설이다. "
+                                  "작년 사업자로 선정된 한빛재단이 10년간 운영을 맡는다. 도서관은 장서 40만권을 갖춘다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    q = "시립도서관 민간사업자는 어디야?"
+    answer = RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc})
+    assert answer.text == "한빛재단"
