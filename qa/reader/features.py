@@ -96,6 +96,8 @@ def _focus_suffix(cand: Candidate, slot: QuestionSlot) -> float:
     if last in (slot.focus, slot.focus_tail) and last in TITLES:
         return 0.0   # "김하늘 시장": the question's own title tacked on, not a kind of it
     key = slot.focus_tail or slot.focus
+    if cand.kind in ("list", "phrases") and re.split(r", |·", cand.text)[-1] in (slot.focus, slot.focus_tail):
+        return 0.0   # "헬스케어, 자동차, 에너지" holds the asked 에너지; it is no kind of it
     if cand.kind == "coord":   # "개발도구와 AI반도체" is not a kind of 반도체: each side must be
         return 1.0 if all(side.strip().endswith(key) for side in _COORD_SPLIT.split(cand.text)) else 0.0
     return 1.0 if last.endswith(key) else 0.0
@@ -374,7 +376,12 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
         return 0.0
     if cand.kind == "phrases":
         return 1.0   # a list of phrases is one example, however many words it spans
-    return 1.0 + 0.5 * (len(words) - 1)
+    value = 1.0 + 0.5 * (len(words) - 1)
+    prv = _prev_morph(ctx.morphs, cand.start)
+    if prv is not None and prv.tag.startswith("NN") and prv.form not in _FRAME_WORDS and \
+            text[prv.end:cand.start] == " ":
+        value *= 0.5   # the tail of an example ("재난대응 AI플랫폼" of "에너지 재난대응 AI플랫폼")
+    return value
 
 
 def _clause_has_own_term(ctx: SentenceContext, start: int, end: int) -> bool:

@@ -224,3 +224,17 @@ def test_the_answer_may_sit_in_the_sentence_after_the_one_that_matches():
     q = "시립도서관 민간사업자는 어디야?"
     answer = RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc})
     assert answer.text == "한빛재단"
+
+
+def test_a_list_holding_the_focus_is_no_kind_of_it_and_an_example_counts_whole():
+    from qa.reader.candidates import Candidate
+    from qa.reader.features import _focus_suffix
+    from qa.reader.slot import question_slot
+    slot = question_slot("과제 음악 분야는?")
+    assert slot.focus == "음악"
+    assert _focus_suffix(Candidate(0, 10, "미술, 문학, 음악", "list"), slot) == 0.0
+    doc = Document("fest", "축제", "분야별 과제는 미술의 경우 거리 벽화 그리기 등 3개 과제, "
+                                  "음악의 경우 음악 버스킹 무대 등 2개 과제로 추진된다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    q = "음악 분야 과제는?"
+    assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).text == "음악 버스킹 무대"
