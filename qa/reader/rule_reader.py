@@ -4,27 +4,28 @@
     top passages -> sentences -> candidate spans (candidates.py)
     score = linear ranker over features (type fit, sentence coverage,
             closeness to the question's words, boundaries, particles ...)
-    confidence from coverage and type fit; abstain below the threshold.
+    confidence from coverage and type fit (evidence.py); abstain below the threshold.
 
 No model is needed; a neural reader can replace it behind `Reader`.
 """
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
-from ..korean import content_tokens, morphemes
+from ..korean import morphemes
 from ..types import Answer, Citation, Document, Hit
-from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
-from .glossary import english_groups, korean_terms
-from .thesaurus import synonyms
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
-from .question import CUE_WORDS, QuestionInfo, analyze
-from .features import past_date_for_future, SentenceContext, features
+from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
+from .evidence import (confidence, coverage, eojeol_stems, hit_documents, matches, missing_terms, source_texts,
+                       tokens_of)
+from .features import SentenceContext, features, past_date_for_future
+from .glossary import korean_terms
+from .question import QuestionInfo, analyze
 from .ranker import LinearRanker
 from .slot import question_slot
+from .thesaurus import synonyms
 
 MAX_PASSAGES = 4
 MAX_SENTENCES = 10     # only the sentences that cover the question best are read span by span
@@ -86,15 +87,15 @@ class RuleReader:
         absent = missing_terms(info, hits, documents, resolved.text)
         # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
-        entities = _question_entities(info, resolved.text, _hit_documents(hits, documents))
+        entities = _question_entities(info, resolved.text, hit_documents(hits, documents))
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
-        aliases = asked_aliases(resolved.text, _hit_documents(hits, documents))
+        aliases = asked_aliases(resolved.text, hit_documents(hits, documents))
         if aliases:
             contexts = _with_alias_sentences(contexts, aliases, terms, hits, documents)
         # Another name of something the question names is the question's own word too.
         own_names = set() if aliases else \
-            aliases_of(set(terms) | set(_eojeol_stems(resolved.text)), _source_texts(hits, documents))
+            aliases_of(set(terms) | set(eojeol_stems(resolved.text)), source_texts(hits, documents))
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
         out: list[_Scored] = []
@@ -110,7 +111,7 @@ class RuleReader:
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
                     feats["alias"] = 1.0 if cand.text.replace(" ", "").lower() in aliases else 0.0
-                conf = _confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
+                conf = confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
                                    ctx.entity_gap)
                 if info.answer_type == "person" and not _is_people(cand):
                     conf *= 0.5   # "누구야?" answered by no one: the person asked about is probably not here
@@ -167,7 +168,7 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
         # A name in the title is what the whole article is about: no sentence need repeat it.
         title = hit.chunk.title.replace(" ", "").lower()
         own = [e for e in entities if not _mentions(e, title, aliases)]
-        chunk_cov = _coverage(terms, _tokens_of(hit.chunk.text))
+        chunk_cov = coverage(terms, tokens_of(hit.chunk.text))
         for k, span in enumerate(hit.chunk.sentences):
             key = (hit.chunk.doc_id, hit.chunk.start + span.start)
             if key in seen:
@@ -180,7 +181,7 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
             ctx = _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
             if first < k:   # what the sentence before adds: "... 민간사업자가 ... 사업자로 선정된 NHN이"
-                ctx = replace(ctx, prev_gain=max(0.0, _coverage(terms, _tokens_of(window)) - ctx.sent_cov))
+                ctx = replace(ctx, prev_gain=max(0.0, coverage(terms, tokens_of(window)) - ctx.sent_cov))
             yield hit, key[1], ctx
 
 
@@ -188,7 +189,7 @@ def _read_sentence(text: str, terms: dict[str, float], chunk_cov: float | None, 
                    entity_gap: float) -> SentenceContext:
     """The sentence as the ranker sees it; chunk_cov None: the sentence is its own passage."""
     morphs = tuple(morphemes(text))
-    sent_cov = _coverage(terms, {m.form.lower() for m in morphs} | _tokens_of(text))
+    sent_cov = coverage(terms, {m.form.lower() for m in morphs} | tokens_of(text))
     return SentenceContext(text, morphs, _term_positions(terms, morphs), sent_cov,
                            sent_cov if chunk_cov is None else chunk_cov, 0.0, rank, entity_gap)
 
@@ -213,7 +214,7 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
     """
     if info.english:
         return []   # English words are matched through the glossary instead
-    stems = _eojeol_stems(question)
+    stems = eojeol_stems(question)
     out = []
     for e in info.entities:
         if e.upper() in GENERIC_LATIN:
@@ -305,7 +306,7 @@ def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dic
             w = 1.0
         out[t] = w
     if resolved is not None and resolved.carried:
-        own = _tokens_of(resolved.original)
+        own = tokens_of(resolved.original)
         for t in out:
             if t not in own:
                 out[t] *= CARRIED_WEIGHT
@@ -318,36 +319,14 @@ def _in_document_words(terms: dict[str, float], hits: list[Hit],
     if not any(synonyms(t) for t in terms):
         return terms
     tokens: set[str] = set()
-    for text in _source_texts(hits, documents):
-        tokens |= _tokens_of(text)
+    for text in source_texts(hits, documents):
+        tokens |= tokens_of(text)
     out: dict[str, float] = {}
     for t, w in terms.items():
-        if not _matches(t, tokens):
-            t = next((s for s in synonyms(t) if _matches(s, tokens)), t)
+        if not matches(t, tokens):
+            t = next((s for s in synonyms(t) if matches(s, tokens)), t)
         out[t] = max(out.get(t, 0.0), w)
     return out
-
-
-@lru_cache(maxsize=8192)
-def _tokens_of(text: str) -> frozenset[str]:
-    """Search terms of a text; cached because passages recur across questions."""
-    return frozenset(content_tokens(text))
-
-
-def _matches(term: str, tokens: set[str]) -> float:
-    """1 for an exact token, 0.6 when one is a prefix of the other (투자액 ~ 투자)."""
-    if term in tokens:
-        return 1.0
-    if len(term) >= 2 and any(len(t) >= 2 and (term.startswith(t) or t.startswith(term)) for t in tokens):
-        return 0.6
-    return 0.0
-
-
-def _coverage(terms: dict[str, float], tokens: set[str]) -> float:
-    total = sum(terms.values())
-    if total == 0:
-        return 0.0
-    return sum(w * _matches(t, tokens) for t, w in terms.items()) / total
 
 
 def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
@@ -356,7 +335,7 @@ def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
     for m in morphs:
         form = m.form.lower()
         for t in terms:
-            # the same test as _matches(t, {form}), inlined: this runs for every morpheme
+            # the same test as matches(t, {form}), inlined: this runs for every morpheme
             if t == form or (len(t) >= 2 and len(form) >= 2 and (t.startswith(form) or form.startswith(t))):
                 out.setdefault(t, []).append((m.start + m.end) // 2)
     return out
@@ -369,100 +348,3 @@ def _overlap(cand: Candidate, terms: dict[str, float]) -> float:
     if not words:
         return 0.0
     return sum(1 for w in words if w in terms) / len(words)
-
-
-# Words every question may use without the document saying them.
-_GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", "무엇", "누구", "어디", "언제", "얼마", "정도",
-                      "어떤", "무슨", "몇", "얼마나", "기간", "규모", "분야", "종류", "방식", "이유", "목적",
-                      "개", "명", "년", "해", "무엇인가", "뭐", "건", "지금", "현재", "가장", "대해", "관련",
-                      "총", "모두", "전체", "각각", "대상", "숫자", "금액", "액수", "날짜", "시기", "장소",
-                      "며칠", "것들", "곳들", "누구누구", "예시", "형태", "비교", "구성", "행사", "학교", "회사",
-                      "기업들", "제품", "인원", "연간", "동안", "우리말", "한글", "어디야", "사람들", "단체",
-                      "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황", "소속", "형식", "표현",
-                      "목표", "부처", "가지", "그것", "이것", "저것", "거기", "여기", "명칭", "약자", "약칭",
-                      "풀네임", "본명", "정식", "영문", "국문", "공식", "시설"})
-
-
-def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None,
-                  question: str | None = None) -> list[str]:
-    """Question nouns that the documents of the passages never mention (대표이사, 등록금, 날씨).
-
-    A compound counts as present when each of its parts occurs (AI데이터센터 ->
-    ai, 데이터, 센터) or it occurs verbatim; a part also matches a token that
-    starts with it or that it starts with (투자액 ~ 투자, 통신 ~ 통신부). An
-    English word counts as present when any of its Korean glosses occurs.
-    """
-    texts = _source_texts(hits, documents)
-    tokens: set[str] = set()
-    for t in texts:
-        tokens |= _tokens_of(t)
-    flat = "".join(texts).replace(" ", "").lower()
-    groups = english_groups(info.text) if info.english else {w: {w, *synonyms(w)} for w in info.nouns}
-    stems = _eojeol_stems(question or info.text)
-    out = []
-    for word, alternatives in sorted(groups.items()):
-        # Type words (비용, 기간, 금액 ...) name the kind of answer, not the topic:
-        # "건립 비용은?" is answered by "건립에 350억원을 들였다".
-        if word in _GENERIC or word in CUE_WORDS or len(word) < 2 or word.isdigit():
-            continue
-        if re.search(r"\d\s?" + re.escape(word), info.text.lower()):
-            continue   # a unit written after a number ("2개동", "4년간"), not a topic
-        if not any(_present(alt, tokens, flat) for alt in alternatives):
-            # Kiwi splits unknown names oddly (최기영 -> 최기 + 영); the word as
-            # typed, particle stripped, may still be in the text verbatim.
-            if not any(word in stem and len(stem) >= 3 and stem in flat for stem in stems):
-                out.append(word)
-    return out
-
-
-_PARTICLE_END = re.compile(r"(은|는|이|가|을|를|의|와|과|에|에서|에게|로|으로|도|만|까지|부터|이야|야|이다)?[?!.,]*$")
-
-
-def _eojeol_stems(text: str) -> list[str]:
-    """Space-separated words with a trailing particle and punctuation cut ("최기영은?" -> "최기영")."""
-    out = []
-    for w in text.lower().split():
-        stem = _PARTICLE_END.sub("", w, count=1)
-        if stem:
-            out.append(stem)
-    return out
-
-
-def _hit_documents(hits: list[Hit], documents: dict[str, Document] | None) -> dict[str, str]:
-    """Doc id -> text of the known documents behind the hits, in hit order."""
-    docs = documents or {}
-    return {d: docs[d].text for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in docs}
-
-
-def _source_texts(hits: list[Hit], documents: dict[str, Document] | None) -> list[str]:
-    """Whole documents behind the hits when known (the question is about the document)."""
-    texts, seen = [], set()
-    for h in hits:
-        doc = (documents or {}).get(h.chunk.doc_id)
-        key = h.chunk.doc_id if doc else (h.chunk.doc_id, h.chunk.start)
-        if key not in seen:
-            seen.add(key)
-            texts.append(doc.text if doc else h.chunk.text)
-    return texts
-
-
-def _present(word: str, tokens: set[str], flat: str) -> bool:
-    if (len(word) >= 3 and word in flat) or (len(word) >= 4 and word[:-1] in flat):   # verbatim, or + particle
-        return True
-    parts = [p for p in _tokens_of(word) if len(p) >= 2 or p.isascii()] or [word]
-    return all(p in tokens or any(len(x) >= 2 and (p.startswith(x) and len(p) <= len(x) + 1 or x.startswith(p))
-                                  for x in tokens) for p in parts)
-
-
-def _confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missing: int,
-                entity_gap: float = 0.0) -> float:
-    """Support for the answer in [0, 1]: the sentence must cover the question and the span fit its type.
-
-    Each question noun absent from every passage cuts the confidence: the
-    question is probably about something the document does not say. So does
-    a name of the question that the answer's sentence (and the one before)
-    never mentions: "구글은 GIST에 얼마를 투자하나요?" must not take SoS Lab's 168억원.
-    """
-    raw = 0.5 * sent_cov + 0.15 * chunk_cov + 0.25 * t + 0.1 * prox
-    raw *= 0.5 ** missing * (1.0 - entity_gap)
-    return max(0.0, min(1.0, raw))

@@ -1,0 +1,138 @@
+"""What the documents say about the question's words: coverage, absent words, confidence.
+
+    coverage({"투자": 1.0, "nhn": 2.0}, {"nhn", "투자", "운영"})  -> 1.0
+    missing_terms(analyze("NHN 대표이사는 누구야?"), hits, docs)  -> ["대표이사"]
+    confidence(sent_cov=0.9, chunk_cov=1.0, t=1.0, prox=0.5, missing=0)  -> 0.85
+
+The reader scores spans with these and abstains when the evidence is thin:
+a question word that no passage's document mentions halves the confidence.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..korean import content_tokens
+from ..types import Document, Hit
+from .glossary import english_groups
+from .question import CUE_WORDS, QuestionInfo
+from .thesaurus import synonyms
+
+
+@lru_cache(maxsize=8192)
+def tokens_of(text: str) -> frozenset[str]:
+    """Search terms of a text; cached because passages recur across questions."""
+    return frozenset(content_tokens(text))
+
+
+def matches(term: str, tokens: set[str]) -> float:
+    """1 for an exact token, 0.6 when one is a prefix of the other (투자액 ~ 투자)."""
+    if term in tokens:
+        return 1.0
+    if len(term) >= 2 and any(len(t) >= 2 and (term.startswith(t) or t.startswith(term)) for t in tokens):
+        return 0.6
+    return 0.0
+
+
+def coverage(terms: dict[str, float], tokens: set[str]) -> float:
+    total = sum(terms.values())
+    if total == 0:
+        return 0.0
+    return sum(w * matches(t, tokens) for t, w in terms.items()) / total
+
+
+# Words every question may use without the document saying them.
+GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", "무엇", "누구", "어디", "언제", "얼마", "정도",
+                      "어떤", "무슨", "몇", "얼마나", "기간", "규모", "분야", "종류", "방식", "이유", "목적",
+                      "개", "명", "년", "해", "무엇인가", "뭐", "건", "지금", "현재", "가장", "대해", "관련",
+                      "총", "모두", "전체", "각각", "대상", "숫자", "금액", "액수", "날짜", "시기", "장소",
+                      "며칠", "것들", "곳들", "누구누구", "예시", "형태", "비교", "구성", "행사", "학교", "회사",
+                      "기업들", "제품", "인원", "연간", "동안", "우리말", "한글", "어디야", "사람들", "단체",
+                      "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황", "소속", "형식", "표현",
+                      "목표", "부처", "가지", "그것", "이것", "저것", "거기", "여기", "명칭", "약자", "약칭",
+                      "풀네임", "본명", "정식", "영문", "국문", "공식", "시설"})
+
+
+def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None,
+                  question: str | None = None) -> list[str]:
+    """Question nouns that the documents of the passages never mention (대표이사, 등록금, 날씨).
+
+    A compound counts as present when each of its parts occurs (AI데이터센터 ->
+    ai, 데이터, 센터) or it occurs verbatim; a part also matches a token that
+    starts with it or that it starts with (투자액 ~ 투자, 통신 ~ 통신부). An
+    English word counts as present when any of its Korean glosses occurs.
+    """
+    texts = source_texts(hits, documents)
+    tokens: set[str] = set()
+    for t in texts:
+        tokens |= tokens_of(t)
+    flat = "".join(texts).replace(" ", "").lower()
+    groups = english_groups(info.text) if info.english else {w: {w, *synonyms(w)} for w in info.nouns}
+    stems = eojeol_stems(question or info.text)
+    out = []
+    for word, alternatives in sorted(groups.items()):
+        # Type words (비용, 기간, 금액 ...) name the kind of answer, not the topic:
+        # "건립 비용은?" is answered by "건립에 350억원을 들였다".
+        if word in GENERIC or word in CUE_WORDS or len(word) < 2 or word.isdigit():
+            continue
+        if re.search(r"\d\s?" + re.escape(word), info.text.lower()):
+            continue   # a unit written after a number ("2개동", "4년간"), not a topic
+        # Kiwi splits unknown names oddly (최기영 -> 최기 + 영); the word as
+        # typed, particle stripped, may still be in the text verbatim.
+        if not any(_present(alt, tokens, flat) for alt in alternatives) and \
+                not any(word in stem and len(stem) >= 3 and stem in flat for stem in stems):
+            out.append(word)
+    return out
+
+
+_PARTICLE_END = re.compile(r"(은|는|이|가|을|를|의|와|과|에|에서|에게|로|으로|도|만|까지|부터|이야|야|이다)?[?!.,]*$")
+
+
+def eojeol_stems(text: str) -> list[str]:
+    """Space-separated words with a trailing particle and punctuation cut ("최기영은?" -> "최기영")."""
+    out = []
+    for w in text.lower().split():
+        stem = _PARTICLE_END.sub("", w, count=1)
+        if stem:
+            out.append(stem)
+    return out
+
+
+def hit_documents(hits: list[Hit], documents: dict[str, Document] | None) -> dict[str, str]:
+    """Doc id -> text of the known documents behind the hits, in hit order."""
+    docs = documents or {}
+    return {d: docs[d].text for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in docs}
+
+
+def source_texts(hits: list[Hit], documents: dict[str, Document] | None) -> list[str]:
+    """Whole documents behind the hits when known (the question is about the document)."""
+    texts, seen = [], set()
+    for h in hits:
+        doc = (documents or {}).get(h.chunk.doc_id)
+        key = h.chunk.doc_id if doc else (h.chunk.doc_id, h.chunk.start)
+        if key not in seen:
+            seen.add(key)
+            texts.append(doc.text if doc else h.chunk.text)
+    return texts
+
+
+def _present(word: str, tokens: set[str], flat: str) -> bool:
+    if (len(word) >= 3 and word in flat) or (len(word) >= 4 and word[:-1] in flat):   # verbatim, or + particle
+        return True
+    parts = [p for p in tokens_of(word) if len(p) >= 2 or p.isascii()] or [word]
+    return all(p in tokens or any(len(x) >= 2 and (p.startswith(x) and len(p) <= len(x) + 1 or x.startswith(p))
+                                  for x in tokens) for p in parts)
+
+
+def confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missing: int,
+                entity_gap: float = 0.0) -> float:
+    """Support for the answer in [0, 1]: the sentence must cover the question and the span fit its type.
+
+    Each question noun absent from every passage cuts the confidence: the
+    question is probably about something the document does not say. So does
+    a name of the question that the answer's sentence (and the one before)
+    never mentions: "구글은 GIST에 얼마를 투자하나요?" must not take SoS Lab's 168억원.
+    """
+    raw = 0.5 * sent_cov + 0.15 * chunk_cov + 0.25 * t + 0.1 * prox
+    raw *= 0.5 ** missing * (1.0 - entity_gap)
+    return max(0.0, min(1.0, raw))

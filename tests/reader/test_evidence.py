@@ -1,0 +1,39 @@
+"""Evidence for an answer: coverage of the question's words, words the documents lack, confidence."""
+import pytest
+
+from qa.chunking import chunk_document
+from qa.reader.evidence import confidence, coverage, eojeol_stems, missing_terms
+from qa.reader.question import analyze
+from qa.types import Document, Hit
+
+LIBRARY = Document("library", "시립도서관 개관", "시립중앙도서관이 3일 문을 열었다. 시는 건립에 350억원을 들였다. "
+                                              "김하늘 시장은 개관식에서 축사를 했다.")
+HITS = [Hit(1, 1.0, chunk_document(LIBRARY, max_chars=10**6, overlap=0)[0])]
+
+
+def test_coverage_weighs_terms_and_half_matches_prefixes():
+    assert coverage({"투자": 1.0, "nhn": 2.0}, {"nhn", "투자", "운영"}) == 1.0
+    assert coverage({"투자": 1.0, "nhn": 1.0}, {"nhn"}) == 0.5
+    assert coverage({"투자액": 1.0}, {"투자"}) == pytest.approx(0.6)   # 투자액 ~ 투자
+    assert coverage({}, {"nhn"}) == 0.0
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("도서관 건립 비용은?", []),               # 비용 only names the kind of answer
+    ("도서관 대표이사는 누구야?", ["대표이사"]),
+    ("시장 김하늘은 누구야?", []),
+    ("도서관 주차장은 몇 곳이야?", ["주차장"]),
+])
+def test_words_the_documents_never_mention(question, missing):
+    assert missing_terms(analyze(question), HITS, {LIBRARY.id: LIBRARY}, question) == missing
+
+
+def test_confidence_falls_with_each_missing_word_and_a_missing_name():
+    full = confidence(0.9, 1.0, 1.0, 0.5, missing=0)
+    assert 0.0 < confidence(0.9, 1.0, 1.0, 0.5, missing=1) == pytest.approx(full / 2)
+    assert confidence(0.9, 1.0, 1.0, 0.5, missing=0, entity_gap=1.0) == 0.0
+    assert 0.0 <= confidence(5.0, 5.0, 5.0, 5.0, missing=0) <= 1.0
+
+
+def test_eojeol_stems_cut_particles_and_punctuation():
+    assert eojeol_stems("최기영은 누구야?") == ["최기영", "누구"]
