@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import QAError
 
-_THRESHOLDS = ("min_em", "min_f1", "min_recall3", "min_abstain", "max_false_abstain")
+_THRESHOLDS = ("min_em", "min_f1", "min_recall3", "min_abstain", "max_false_abstain", "min_dialogue")
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -37,6 +37,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--min-recall3", type=float, metavar="X", help="fail when recall@3 is below this")
     p.add_argument("--min-abstain", type=float, metavar="X", help="fail when abstain recall is below this")
     p.add_argument("--max-false-abstain", type=float, metavar="X", help="fail when the false abstain rate is above this")
+    p.add_argument("--min-dialogue", type=float, metavar="X",
+                   help="fail when the share of dialogue turns answered right is below this")
     k = p.add_argument_group("KorQuAD 1.0")
     k.add_argument("--korquad", nargs="?", const="", metavar="PATH",
                    help="evaluate on KorQuAD_v1.0_dev.json (default: ../shared/data/korquad/)")

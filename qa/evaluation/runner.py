@@ -171,13 +171,14 @@ def format_table(report: dict) -> str:
 
 # ---- thresholds ---------------------------------------------------------
 
-_MINIMA = {"min_em": "em", "min_f1": "f1", "min_recall3": "recall@3", "min_abstain": "abstain_recall"}
+_MINIMA = {"min_em": "em", "min_f1": "f1", "min_recall3": "recall@3", "min_abstain": "abstain_recall",
+           "min_dialogue": "dialogue_turn_accuracy"}
 _MAXIMA = {"max_false_abstain": "false_abstain_rate"}
 
 
 def check_thresholds(report: dict, min_em: float | None = None, min_f1: float | None = None,
                      min_recall3: float | None = None, min_abstain: float | None = None,
-                     max_false_abstain: float | None = None) -> list[str]:
+                     max_false_abstain: float | None = None, min_dialogue: float | None = None) -> list[str]:
     """One message per missed threshold; `None` thresholds are not checked.
 
     >>> check_thresholds({"em": 0.81, "f1": 0.9}, min_em=0.85, min_f1=0.8)
@@ -186,7 +187,7 @@ def check_thresholds(report: dict, min_em: float | None = None, min_f1: float | 
     ['false_abstain_rate 0.125 > 0.1']
     """
     given = {"min_em": min_em, "min_f1": min_f1, "min_recall3": min_recall3, "min_abstain": min_abstain,
-             "max_false_abstain": max_false_abstain}
+             "max_false_abstain": max_false_abstain, "min_dialogue": min_dialogue}
     failed = []
     for arg, threshold in given.items():
         if threshold is None:

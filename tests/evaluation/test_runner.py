@@ -176,6 +176,8 @@ def test_thresholds(report):
                               max_false_abstain=0.1)
     assert failed == ["em 0.4 < 0.5", "recall@3 0.4 < 0.5", "false_abstain_rate 0.2 > 0.1"]
     assert check_thresholds({"em": 0.5}, min_recall3=0.9) == ["recall@3 not measured in this run (threshold 0.9)"]
+    assert check_thresholds({"dialogue_turn_accuracy": 0.9}, min_dialogue=0.95) == \
+        ["dialogue_turn_accuracy 0.9 < 0.95"]
 
 
 def test_format_table(report):
