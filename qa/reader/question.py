@@ -38,6 +38,16 @@ _CUES: list[tuple[str, str]] = [
     ("분야", "list"), ("과제", "item"), ("종류", "list"), ("목록", "list"), ("산업", "list"),
     ("수", "count"), ("인원", "count"), ("명수", "count"), ("개수", "count"),
     ("목적", "reason"), ("이유", "reason"), ("까닭", "reason"), ("취지", "reason"),
+    ("일자", "date"), ("연월일", "date"), ("나이", "count"), ("관객수", "count"), ("갯수", "count"),
+    ("횟수", "count"), ("건수", "count"), ("인구", "count"), ("관중", "count"),
+    ("선수", "person"), ("감독", "person"), ("작가", "person"), ("가수", "person"), ("배우", "person"),
+    ("만화가", "person"), ("화가", "person"), ("작곡가", "person"), ("소설가", "person"), ("시인", "person"),
+    ("정치인", "person"), ("일본인", "person"), ("한국인", "person"), ("미국인", "person"), ("외국인", "person"),
+    ("후작", "person"), ("백작", "person"), ("남작", "person"), ("공작", "person"), ("황제", "person"),
+    ("국왕", "person"), ("장군", "person"), ("의원", "person"), ("총리", "person"), ("후보자", "person"),
+    ("학자", "person"), ("기자", "person"), ("아들", "person"), ("딸", "person"), ("아버지", "person"),
+    ("어머니", "person"), ("아내", "person"), ("남편", "person"), ("부인", "person"), ("할아버지", "person"),
+    ("할머니", "person"),
 ]
 CUE_WORDS = frozenset(cue for cue, _ in _CUES)
 
@@ -52,7 +62,8 @@ _FAMILY_OF = {"연면적": "area", "면적": "area", "넓이": "area", "부지":
 # Nouns that fix the counter of a count question ("직원 수" -> 명).
 _COUNTERS = {"명": ("학생", "교원", "교수", "직원", "인원", "사람", "인재", "고용", "명", "인력", "교수진"),
              "개": ("기업", "연구소", "대학", "과제", "일자리", "개", "분야", "기관", "회사"),
-             "동": ("동", "건물"), "편": ("영화", "편"), "배": ("배",), "곳": ("곳",)}
+             "동": ("동", "건물"), "편": ("영화", "편"), "배": ("배",), "곳": ("곳",), "살": ("나이",),
+             "건": ("건수",), "번": ("횟수",)}
 _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person", "누가": "person", "어디": "place",
        "누구누구": "person", "어디어디": "place",
        "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item",
@@ -213,7 +224,24 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
                 if cue[0] == "organization":
                     qtype = "organization"
             return qtype, None
-    return _last_cue(morphs)
+    return _last_cue(_asked_phrase(morphs))
+
+
+def _asked_phrase(morphs: list[Morpheme]) -> list[Morpheme]:
+    """The morphemes whose cue nouns type a question without a question word.
+
+    After a relative clause only the final noun phrase counts: in "제정에
+    속도를 내겠다고 한 법은?" the 속도 of the clause is no measure asked for.
+    """
+    end = len(morphs)
+    while end > 0 and (morphs[end - 1].tag.startswith(("J", "S")) or morphs[end - 1].tag in ("VCP", "EF")):
+        end -= 1
+    start = end
+    while start > 0 and (morphs[start - 1].tag.startswith("NN") or morphs[start - 1].tag in ("XSN", "SL", "SN")):
+        start -= 1
+    if start == end or start == 0 or morphs[start - 1].tag != "ETM":
+        return morphs
+    return morphs[start:end]
 
 
 def _wh_noun(morphs: list[Morpheme], i: int) -> list[Morpheme]:

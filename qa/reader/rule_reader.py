@@ -115,6 +115,8 @@ class RuleReader:
                                    ctx.entity_gap)
                 if info.answer_type == "person" and not _is_people(cand):
                     conf *= 0.5   # "누구야?" answered by no one: the person asked about is probably not here
+                if feats["type_clash"]:
+                    conf *= 0.3   # "나이는?" wants a number: a phrase is no answer to it
                 if past_date_for_future(info, ctx.text, cand):
                     conf *= 0.4   # "언제 문을 열어?" is not answered by "지난 2019년 선정된"
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))

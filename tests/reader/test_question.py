@@ -34,6 +34,11 @@ from qa.reader.slot import question_slot
     ("몇 년도에 개관했어?", "date", "년"),
     ("몇 년에 개관했어?", "date", "년"),
     ("개관 날짜는?", "date", None),
+    ("운항이 개시된 일자는?", "date", None),
+    ("화가가 세상을 떠난 나이는?", "count", "살"),
+    ("결승에서 우승한 선수는?", "person", None),
+    ("시장이 제정에 속도를 내겠다고 한 조례는?", "unknown", None),   # 속도 is in the clause, not asked for
+    ("도서관이 들어설 공원 이름은?", "item", None),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)

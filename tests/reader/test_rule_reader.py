@@ -238,3 +238,9 @@ def test_a_list_holding_the_focus_is_no_kind_of_it_and_an_example_counts_whole()
     hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
     q = "음악 분야 과제는?"
     assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).text == "음악 버스킹 무대"
+
+
+def test_a_number_question_without_a_number_in_reach_abstains(passage):
+    # 나이 is a type word (the document may give the age as "38살" alone), so only the
+    # missing number says the document does not answer
+    assert ask("김하늘 시장의 나이는?", passage).abstained
