@@ -158,10 +158,18 @@ def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
             for b in range(a + 1, min(len(words), a + MAX_WORDS) + 1):
                 s, e = words[a][0], words[b - 1][1]
                 surface = text[s:e]
+                inner = surface.split()
+                if "등" in inner or inner[0] in _FUNCTION_NOUNS or inner[-1] in _FUNCTION_NOUNS:
+                    continue   # "이노우에 가오루 등", "동안 프랑스 혁명": 등 and 동안 belong to no name
                 person = (a == 0 and b == 1 and _is_name_before_title(text, run, surface)) or \
                     (b == a + 2 and _is_surname_title(text[s:words[a][1]], text[words[a + 1][0]:e]))
                 out.append(Candidate(s, e, surface, "person" if person else _phrase_kind(text, e, run, s)))
     return out
+
+
+# Bound and frame nouns that open or close no name.
+_FUNCTION_NOUNS = frozenset({"동안", "때", "중", "내", "외", "간", "측", "뒤", "앞", "속", "가운데", "사이", "이후", "이전",
+                             "당시", "경우", "무렵"})
 
 
 def _is_surname_title(first: str, second: str) -> bool:
@@ -408,10 +416,14 @@ def _comma_lists(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         items = text[words[first].start:end].split(", ") if end is not None else []
         # Single words before the last item: the last one's extra words are a shared head
         # ("헬스케어, 자동차, 에너지 융합 교육"), and _lists has the single-word list already.
-        if len(items) >= 2 and any(" " in item for item in items[:-1]):
+        # A date opening the sentence ("2005년 1월 2일, ...") is no item of a list.
+        if len(items) >= 2 and any(" " in item for item in items[:-1]) and not _DATE_ITEM.fullmatch(items[0]):
             out.append(_span(text, words[first].start, end, "phrases"))
         k = max(j, k + 1)
     return out
+
+
+_DATE_ITEM = re.compile(r"[\d년월일 .~]+")
 
 
 def _classify_words(text: str, morphs: list[Morpheme]) -> list[_Word]:

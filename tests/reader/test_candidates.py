@@ -111,3 +111,15 @@ def test_time_words_at_a_phrase_edge_are_flagged():
     assert _time_edge(Candidate(0, 9, "포항중학교 시절", "name")) == 1.0
     assert _time_edge(Candidate(0, 6, "새천년민주당", "name")) == 0.0
     assert _time_edge(Candidate(0, 9, "2019년 5월", "date")) == 0.0
+
+
+def test_no_name_opens_or_closes_on_a_bound_noun_or_holds_deung():
+    found = kinds("개관하는 동안 김하늘 시장 등 내빈이 축하했다.")
+    assert "김하늘 시장" in found
+    assert not any(t.endswith(" 등") or " 등 " in t or t.startswith("동안") for t in found)
+
+
+def test_a_date_opening_the_sentence_is_no_list_item():
+    found = kinds("2005년 1월 2일, 시립도서관 김하늘 관장은 사퇴했다.")
+    assert found.get("2005년 1월 2일") == "date"
+    assert not any(kind == "phrases" for kind in found.values())
