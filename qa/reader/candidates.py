@@ -19,7 +19,7 @@ from ..korean import Morpheme, morphemes, number_runs
 
 _NOUNISH = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XPN", "XR", "NNB"}
 _NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
-_COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회")
+_COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회", "살", "세")
 TITLES = ("대통령", "장관", "대표", "교수", "총장", "원장", "시장", "위원장", "회장", "사장", "이사장", "박사")
 MAX_WORDS = 5
 
@@ -67,7 +67,28 @@ def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
             surface = text[start:unit]
             out.append(Candidate(start, unit, surface, _number_kind(surface, morphs[i:j + 1], morphs[j + 1:j + 2]),
                                  _counter_of(surface)))
-    return out + _full_dates(text, out)
+    out += _spaced_amounts(text, out)
+    dates = _full_dates(text, out)
+    # "오전 6시 12분": the part of the day belongs to the time
+    for c in (*out, *dates):
+        if re.match(r"\d+시", c.text) and text[max(0, c.start - 3):c.start] in ("오전 ", "오후 ", "새벽 ", "저녁 "):
+            dates.append(Candidate(c.start - 3, c.end, text[c.start - 3:c.end], "date"))
+    return out + dates
+
+
+def _spaced_amounts(text: str, numbers: list[Candidate]) -> list[Candidate]:
+    """Amounts written in spaced parts: "1조 8천억원", "1조 8천원" -> one candidate more."""
+    out: list[Candidate] = []
+    ordered = sorted(numbers, key=lambda c: (c.start, c.end))
+    for a in ordered:
+        if not a.text.endswith(("조", "억", "만", "천")):
+            continue
+        b = next((c for c in ordered if c.start == a.end + 1 and text[a.end] == " " and c.text[0].isdigit()
+                  and c.kind != "date"), None)
+        if b is not None:
+            surface = text[a.start:b.end]
+            out.append(Candidate(a.start, b.end, surface, _number_kind(surface, [], []), _counter_of(surface)))
+    return out
 
 
 _LATIN_UNITS = frozenset({"mm", "cm", "m", "km", "g", "kg", "t", "W", "kW", "MW", "GW", "kWh", "MWh", "V", "Hz",
@@ -79,22 +100,24 @@ def _spaced_unit(text: str, morphs: list[Morpheme], j: int) -> int | None:
     if j >= len(morphs) or morphs[j].start != morphs[j - 1].end + 1 or text[morphs[j - 1].end] != " ":
         return None
     m = morphs[j]
-    counter = m.tag == "NNB" and m.form in _COUNTERS
+    counter = m.tag == "NNB" and (m.form in _COUNTERS or m.form in ("원", "달러", "엔", "세", "살"))
     latin = m.form in _LATIN_UNITS and (m.end >= len(text) or not (text[m.end].isascii() and text[m.end].isalnum()))
     return m.end if counter or latin else None
 
 
-_DATE_ORDER = re.compile(r"\d+(년|월|일)$")
+_DATE_ORDER = re.compile(r"\d+(년|월|일|시|분)$")
 
 
 def _full_dates(text: str, numbers: list[Candidate]) -> list[Candidate]:
     """Dates written in parts joined into one: "2017년", "5월", "19일" -> "2017년 5월 19일".
 
     Each part stays a candidate of its own ("몇 월에?" wants "5월"); the
-    whole is one more, for "날짜는?". Parts must run year -> month -> day.
+    whole is one more, for "날짜는?". Parts must run year -> month -> day -> hour -> minute.
     """
-    parts = sorted((c for c in numbers if c.kind == "date" and _DATE_ORDER.search(c.text)), key=lambda c: c.start)
-    order = {"년": 0, "월": 1, "일": 2}
+    # minutes only after an hour: "12분" alone is a quantity ("12분 걸린다")
+    parts = sorted((c for c in numbers if _DATE_ORDER.search(c.text) and
+                    (c.kind == "date" or c.text.endswith("분"))), key=lambda c: c.start)
+    order = {"년": 0, "월": 1, "일": 2, "시": 3, "분": 4}
     out: list[Candidate] = []
     for k, first in enumerate(parts):
         last = first
@@ -139,7 +162,7 @@ def _number_kind(surface: str, parts: list[Morpheme], following: list[Morpheme])
     if re.search(r"\d~\d", surface):
         return "period"
     if re.search(r"\d{4}-\d{2}-\d{2}", surface) or re.search(r"(^|[^\d])\d{4}년$", surface) or \
-            surface.endswith(("월", "일")) or re.search(r"\d{4}~\d{4}년", surface):
+            surface.endswith(("월", "일")) or re.search(r"\d{4}~\d{4}년", surface) or re.fullmatch(r"\d+시", surface):
         return "date"
     if surface.endswith(("년", "개월", "주")):
         return "period" if following and following[0].form in ("간", "동안") or not re.search(r"\d{4}", surface) \

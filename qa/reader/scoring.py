@@ -8,6 +8,7 @@ from .question import UNIT_FAMILIES, QuestionInfo
 
 _NUMERIC = {"money", "count", "date", "period", "quantity"}
 _ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
+_SAME_COUNTER = {"세": "살"}   # an age is written either way
 _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
 
 
@@ -33,7 +34,8 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
         return 0.7 if want == "date" else 0.05
     if want in _NUMERIC:
         if kind == want:
-            if want == "count" and info.counter and cand.counter and info.counter != cand.counter:
+            if want == "count" and info.counter and cand.counter and \
+                    _SAME_COUNTER.get(info.counter, info.counter) != _SAME_COUNTER.get(cand.counter, cand.counter):
                 return 0.35
             if want == "date" and info.counter and not cand.text.rstrip(")").endswith(info.counter):
                 return 0.2   # "며칠에?" wants a day: "2023년" hardly answers it

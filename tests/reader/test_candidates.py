@@ -123,3 +123,17 @@ def test_a_date_opening_the_sentence_is_no_list_item():
     found = kinds("2005년 1월 2일, 시립도서관 김하늘 관장은 사퇴했다.")
     assert found.get("2005년 1월 2일") == "date"
     assert not any(kind == "phrases" for kind in found.values())
+
+
+@pytest.mark.parametrize("sentence, text, kind", [
+    ("홍보효과는 1조 8천억원에 이른다.", "1조 8천억원", "money"),
+    ("채무는 400조 원을 넘었다.", "400조 원", "money"),
+    ("경찰은 오전 6시 12분에 진입했다.", "오전 6시 12분", "date"),
+    ("그는 12세에 입학했다.", "12세", "count"),
+])
+def test_spaced_amounts_times_and_ages(sentence, text, kind):
+    assert kinds(sentence).get(text) == kind
+
+
+def test_minutes_alone_are_no_time_of_day():
+    assert kinds("버스로 12분 걸린다.").get("12분") == "quantity"
