@@ -80,6 +80,8 @@ _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b
        (r"\bwhich (law|project|program|technology|event|facility|product)\b", "item"),
        (r"\bwhy\b|\bpurpose\b|\breason\b|\bwhat for\b", "reason"),
        (r"\bwhat\b|\bwhich\b", "description")]
+_EN_FAMILIES = {"area": r"\b(floor )?area\b|\bspace\b|\bsquare\b", "compute": r"\bperformance\b|\bcomputing\b|\bflops\b",
+                "ratio": r"\bfaster\b|\btimes\b"}
 _EN_COUNTERS = {"명": r"student|faculty|professor|people|person|employee|staff|researcher",
                 "개": r"compan|firm|institut|universit|job|project|task|organization",
                 "동": r"building", "편": r"movie|film"}
@@ -186,6 +188,8 @@ def _english_type(q: str) -> tuple[str, str | None]:
                 counter = next((c for c, p in _EN_COUNTERS.items() if re.search(p, low)), None)
             elif qtype == "period" and re.search(r"\bhow many years\b", low):
                 counter = "년"
+            elif qtype == "quantity":   # the unit family, as 연면적 -> area for a Korean question
+                counter = next((f for f, p in _EN_FAMILIES.items() if re.search(p, low)), None)
             return qtype, counter
     return "unknown", None
 

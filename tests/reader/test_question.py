@@ -22,6 +22,8 @@ from qa.reader.slot import question_slot
     ("How much will the city spend?", "money", None),
     ("How many students are selected?", "count", "명"),
     ("Over how many years will it run?", "period", "년"),
+    ("What is the floor area of the library?", "quantity", "area"),   # ㎡, not PFLOPS
+    ("What is the computing performance of the server?", "quantity", "compute"),
     ("Who is the minister?", "person", None),
     ("시장이 개관식에서 약속한 것은?", "unknown", None),   # a thing; 시장 is only its context
     ("도서관을 설계한 건 누구야?", "person", None),
