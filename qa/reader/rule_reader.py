@@ -179,7 +179,7 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             text = hit.chunk.text[span.start:span.end]
             # The sentence before may name what this one calls "그" or "이 단지";
             # not when this one opens on a name of its own ("SoS Lab은 ...").
-            first = k if _opens_with_name(morphemes(text)) else max(0, k - 1)
+            first = k if _opens_with_name(text) else max(0, k - 1)
             window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
             ctx = _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
             if first < k:   # what the sentence before adds: "... 민간사업자가 ... 사업자로 선정된 NHN이"
@@ -196,8 +196,12 @@ def _read_sentence(text: str, terms: dict[str, float], chunk_cov: float | None, 
                            sent_cov if chunk_cov is None else chunk_cov, 0.0, rank, entity_gap)
 
 
-def _opens_with_name(morphs) -> bool:
+def _opens_with_name(text: str) -> bool:
     """Does the sentence open on a name as its topic or subject ("SoS Lab은", "티맥스소프트는")?"""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if first.endswith(("은", "는", "이", "가")) and _reads_as_name(first[:-1]):
+        return True   # Kiwi may misread the name inside the sentence (티맥스소프 + 트 + 는)
+    morphs = morphemes(text)
     if not morphs or morphs[0].tag not in ("NNP", "SL"):
         return False
     for m in morphs[1:6]:
@@ -225,14 +229,18 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
         out.append(stem)
     # Kiwi misreads some unknown names inside a sentence ("티맥스소프트는" -> 티맥스소프 + 트 + 는)
     # but reads them whole alone: a word that alone is one proper noun is a name too.
-    for stem in stems:
-        if len(stem) >= 3 and stem not in out and re.fullmatch(r"[가-힣]+", stem):
-            alone = morphemes(stem)
-            if len(alone) == 1 and alone[0].tag == "NNP":
-                out.append(stem)
+    out += [stem for stem in dict.fromkeys(stems) if stem not in out and _reads_as_name(stem)]
     defined = {a for t in (texts or {}).values() for a in document_aliases(t)}
     out += [s for s in stems if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
     return out
+
+
+def _reads_as_name(word: str) -> bool:
+    """A Hangul word of 3+ syllables that Kiwi, reading it alone, takes for one proper noun."""
+    if len(word) < 3 or not re.fullmatch(r"[가-힣]+", word):
+        return False
+    alone = morphemes(word)
+    return len(alone) == 1 and alone[0].tag == "NNP"
 
 
 def _entity_gap(entities: list[str], window: str, aliases: dict[str, set[str]] | None = None) -> float:
