@@ -250,7 +250,7 @@ def test_a_date_of_the_next_company_is_not_the_first_ones():
     # Kiwi misreads 티맥스소프트는 inside a sentence (티맥스소프 + 트 + 는); the sentence
     # still opens on its own name, so it does not borrow SoS Lab from the one before.
     doc = Document("firms", "기업", "SoS Lab은 GIST 학생들이 창업한 스타트업으로 설립 5년만에 47명을 고용했다. "
-                                  "티맥스소프트는 광주 AI기술센터를 작년 3월 설립했다.")
+                                  "티맥스소프트는 우수 인프라를 활용하기 위해 광주 AI기술센터를 작년 3월 설립했다.")
     hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
     q = "SoS Lab은 언제 설립됐어?"
     assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).abstained
