@@ -19,6 +19,11 @@ from .thesaurus import synonyms
 TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
          "item", "description", "reason", "unknown")
 
+# People named by their role or kin ("우승한 선수는?" asks for a person).
+_ROLES = ("선수", "감독", "작가", "가수", "배우", "만화가", "화가", "작곡가", "소설가", "시인", "정치인", "일본인",
+          "한국인", "미국인", "외국인", "후작", "백작", "남작", "공작", "황제", "국왕", "장군", "의원", "총리",
+          "후보자", "학자", "기자", "아들", "딸", "아버지", "어머니", "아내", "남편", "부인", "할아버지", "할머니")
+
 # Cue nouns, checked as suffixes of the question's nouns; the last match wins.
 _CUES: list[tuple[str, str]] = [
     ("고용규모", "count"), ("고용", "count"), ("인력", "count"),
@@ -40,16 +45,12 @@ _CUES: list[tuple[str, str]] = [
     ("목적", "reason"), ("이유", "reason"), ("까닭", "reason"), ("취지", "reason"),
     ("일자", "date"), ("연월일", "date"), ("나이", "count"), ("관객수", "count"), ("갯수", "count"),
     ("횟수", "count"), ("건수", "count"), ("인구", "count"), ("관중", "count"),
-    ("선수", "person"), ("감독", "person"), ("작가", "person"), ("가수", "person"), ("배우", "person"),
-    ("만화가", "person"), ("화가", "person"), ("작곡가", "person"), ("소설가", "person"), ("시인", "person"),
-    ("정치인", "person"), ("일본인", "person"), ("한국인", "person"), ("미국인", "person"), ("외국인", "person"),
-    ("후작", "person"), ("백작", "person"), ("남작", "person"), ("공작", "person"), ("황제", "person"),
-    ("국왕", "person"), ("장군", "person"), ("의원", "person"), ("총리", "person"), ("후보자", "person"),
-    ("학자", "person"), ("기자", "person"), ("아들", "person"), ("딸", "person"), ("아버지", "person"),
-    ("어머니", "person"), ("아내", "person"), ("남편", "person"), ("부인", "person"), ("할아버지", "person"),
-    ("할머니", "person"),
+    *((role, "person") for role in _ROLES),
 ]
-CUE_WORDS = frozenset(cue for cue, _ in _CUES)
+# Cue nouns that only name the form of the answer (비용, 기간, 나이 ...): a document may
+# give the answer without the word. Roles name who is asked about, so a document
+# that never says 감독 or 아내 does not answer "...의 아내는?".
+CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES)
 
 # Cue nouns of a quantity question -> the unit family its answer is written in.
 UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|m2|헥타르", "compute": r"플롭스|FLOPS|flops",

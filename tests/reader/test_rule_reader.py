@@ -254,3 +254,4 @@ def test_a_date_of_the_next_company_is_not_the_first_ones():
     hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
     q = "SoS Lab은 언제 설립됐어?"
     assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).abstained
+
