@@ -48,9 +48,10 @@ _CUES: list[tuple[str, str]] = [
     *((role, "person") for role in _ROLES),
 ]
 # Cue nouns that only name the form of the answer (비용, 기간, 나이 ...): a document may
-# give the answer without the word. Roles name who is asked about, so a document
-# that never says 감독 or 아내 does not answer "...의 아내는?".
-CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES)
+# give the answer without the word. Roles and kinds of money name what is asked
+# about, so a document that never says 아내 or 매출 does not answer "...의 아내는?"
+# or "...의 매출은?".
+CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES) - {"매출", "예산", "지원금", "투자유치"}
 
 # Cue nouns of a quantity question -> the unit family its answer is written in.
 UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|m2|헥타르", "compute": r"플롭스|FLOPS|flops",

@@ -24,6 +24,7 @@ from .features import SentenceContext, features, past_date_for_future
 from .glossary import korean_terms
 from .question import QuestionInfo, analyze
 from .ranker import LinearRanker
+from .scoring import type_score
 from .slot import question_slot
 from .thesaurus import synonyms
 
@@ -115,8 +116,8 @@ class RuleReader:
                                    ctx.entity_gap)
                 if info.answer_type == "person" and not _is_people(cand):
                     conf *= 0.5   # "누구야?" answered by no one: the person asked about is probably not here
-                if feats["type_clash"]:
-                    conf *= 0.3   # "나이는?" wants a number: a phrase is no answer to it
+                if feats["type_clash"] or _counter_clash(info, cand):
+                    conf *= 0.3   # "나이는?" wants a number, "몇 층?" floors: a phrase, or 2개동, answers neither
                 if past_date_for_future(info, ctx.text, cand):
                     conf *= 0.4   # "언제 문을 열어?" is not answered by "지난 2019년 선정된"
                 out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
@@ -233,6 +234,18 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
     defined = {a for t in (texts or {}).values() for a in document_aliases(t)}
     out += [s for s in stems if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
     return out
+
+
+def _counter_clash(info: QuestionInfo, cand: Candidate) -> bool:
+    """A count in another counter than the question asks for: "몇 층이야?" vs "2개동"."""
+    if info.answer_type != "count" or not info.counter or not cand.counter or cand.kind != "count":
+        return False
+    same = _COUNTER_CLASS.get(info.counter, info.counter) == _COUNTER_CLASS.get(cand.counter, cand.counter)
+    return not same and type_score(info, cand) < 1.0
+
+
+# Counters written for one another: "몇 곳이야?" is answered by "7개".
+_COUNTER_CLASS = {"곳": "개", "개사": "개", "개국": "개", "세": "살"}
 
 
 def _reads_as_name(word: str) -> bool:

@@ -255,3 +255,12 @@ def test_a_date_of_the_next_company_is_not_the_first_ones():
     q = "SoS Lab은 언제 설립됐어?"
     assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).abstained
 
+
+def test_a_count_in_another_counter_is_no_answer(passage):
+    assert ask("도서관은 몇 층이야?", passage).abstained          # floors: the passage counts 명 and 권
+    assert ask("매년 작가 몇 명을 초청해?", passage).text == "12명"
+    from qa.reader.candidates import Candidate
+    from qa.reader.question import analyze
+    from qa.reader.rule_reader import _counter_clash
+    assert not _counter_clash(analyze("협력 기업은 몇 곳이야?"), Candidate(0, 2, "7개", "count", "개"))
+    assert _counter_clash(analyze("몇 층이야?"), Candidate(0, 3, "2개동", "count", "개"))
