@@ -343,7 +343,7 @@ def _quotes(text: str) -> list[Candidate]:
 
 
 def _purposes(text: str, morphs: list[Morpheme]) -> list[Candidate]:
-    """The purpose a sentence states, for why-questions.
+    """The purpose (or cause) a sentence states, for why-questions.
 
     "AI+X 교육·연구 강화를 위해" -> "AI+X 교육·연구 강화";
     "우수 인프라를 활용하기 위해" -> "우수 인프라를 활용하기 위해" and "우수 인프라를 활용".
@@ -367,6 +367,13 @@ def _purposes(text: str, morphs: list[Morpheme]) -> list[Candidate]:
             out.append(_span(text, morphs[first].start, max(m.end, wie), "purpose"))
             if stem != v:   # "활용하기 위해" -> also "... 활용"
                 out.append(_span(text, morphs[first].start, morphs[stem].end, "purpose"))
+    for k, m in enumerate(morphs):   # a cause: "폭설 때문에", "폭설로 인해" -> "폭설"
+        cause = (m.form == "때문" and m.tag == "NNB") or \
+            (m.form == "인하" and k >= 2 and morphs[k - 1].form in ("로", "으로") and morphs[k - 1].tag == "JKB")
+        end = k - 1 if m.form == "때문" else k - 2
+        s = _phrase_start(morphs, end) if cause and end >= 0 else None
+        if s is not None:
+            out.append(_span(text, morphs[s].start, morphs[end].end, "purpose"))
     return out
 
 

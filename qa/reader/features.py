@@ -335,7 +335,7 @@ def _word_spans(text: str, word: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-_TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list"}
+_TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list", "reason"}
 
 
 def _type_clash(info: QuestionInfo, cand: Candidate) -> float:

@@ -24,7 +24,7 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
     if kind == "pair":        # "구축·운영": one compound unless several things are asked for
         kind = "phrase"
     if want == "reason":      # "왜?", "목적은?": a stated purpose, else at best a phrase
-        return {"purpose": 1.0, "phrase": 0.3, "quote": 0.3, "name": 0.2, "list": 0.2}.get(kind, 0.1)
+        return 1.0 if kind == "purpose" else 0.1   # a name, a number or a bare phrase is no reason
     if kind == "purpose":
         return 0.15
 
@@ -46,6 +46,8 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
                 return 0.5   # "연면적은?" wants ㎡, not PFLOPS
             return 1.0
         if kind in _NUMERIC:
+            if want == "quantity" and info.counter in UNIT_FAMILIES:
+                return 0.15   # "연면적은?" wants ㎡: 2100억원 or 1억편 is no area at all
             if want == "quantity" and kind == "count":
                 return 0.6
             return 0.45 if want == "quantity" or {want, kind} == {"date", "period"} else 0.15

@@ -54,6 +54,8 @@ def test_an_organization_before_a_title_is_no_person():
     ("구청은 주민 독서 문화 확산을 위해 도서관을 짓는다.", ["주민 독서 문화 확산"]),
     ("회사는 우수 인력을 확보하기 위해 연구소를 세웠다.", ["우수 인력을 확보하기 위해", "우수 인력을 확보"]),
     ("도서관은 장서 40만권을 갖췄다.", []),
+    ("축제는 폭설 때문에 취소됐다.", ["폭설"]),                       # a cause
+    ("행사는 감염병 확산으로 인해 연기됐다.", ["감염병 확산"]),
 ])
 def test_purpose_clauses_for_why_questions(sentence, purposes):
     found = [c.text for c in spans(sentence) if c.kind == "purpose"]

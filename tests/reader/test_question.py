@@ -73,3 +73,12 @@ def test_plural_questions(question, plural):
 ])
 def test_focus_noun(question, focus):
     assert question_slot(question).focus == focus
+
+
+def test_a_measure_with_a_unit_family_refuses_other_numbers():
+    from qa.reader.candidates import Candidate
+    from qa.reader.scoring import type_score
+    info = analyze("도서관 연면적은?")
+    assert type_score(info, Candidate(0, 7, "1만2500㎡", "quantity")) == 1.0
+    assert type_score(info, Candidate(0, 6, "350억원", "money")) < 0.2
+    assert type_score(info, Candidate(0, 4, "40만권", "count")) < 0.2

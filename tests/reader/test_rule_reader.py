@@ -264,3 +264,10 @@ def test_a_count_in_another_counter_is_no_answer(passage):
     from qa.reader.rule_reader import _counter_clash
     assert not _counter_clash(analyze("협력 기업은 몇 곳이야?"), Candidate(0, 2, "7개", "count", "개"))
     assert _counter_clash(analyze("몇 층이야?"), Candidate(0, 3, "2개동", "count", "개"))
+
+
+def test_a_why_question_without_a_stated_purpose_abstains():
+    doc = Document("hall", "문화회관", "시는 청년 예술가를 지원하기 위해 문화회관을 세웠다. 한빛재단은 회관에 10억원을 기부했다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    q = "한빛재단은 왜 기부했어?"
+    assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).abstained
