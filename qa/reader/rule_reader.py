@@ -184,7 +184,8 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
             ctx = _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
             if first < k:   # what the sentence before adds: "... 민간사업자가 ... 사업자로 선정된 NHN이"
-                ctx = replace(ctx, prev_gain=max(0.0, coverage(terms, tokens_of(window)) - ctx.sent_cov))
+                both = tokens_of(window) | {m.form.lower() for m in ctx.morphs}   # as sent_cov counts them
+                ctx = replace(ctx, prev_gain=max(0.0, coverage(terms, both) - ctx.sent_cov))
             yield hit, key[1], ctx
 
 
@@ -232,7 +233,7 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
     # but reads them whole alone: a word that alone is one proper noun is a name too.
     out += [stem for stem in dict.fromkeys(stems) if stem not in out and _reads_as_name(stem)]
     defined = {a for t in (texts or {}).values() for a in document_aliases(t)}
-    out += [s for s in stems if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
+    out += [s for s in dict.fromkeys(stems) if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
     return out
 
 
