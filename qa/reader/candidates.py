@@ -4,7 +4,7 @@
       -> [Candidate('NHN', kind='name'), Candidate('10년', kind='period'),
           Candidate('2100억원', kind='money'), ...]
 
-Kinds: money, count, date, period, quantity (numbers with units); name,
+Kinds: money, count, date, period, quantity (numbers with units, numbers.py); name,
 phrase (noun runs and their word-aligned sub-runs); list (three or more
 coordinated nouns); phrases (a comma list of short phrases); pair ("구축·운영"); coord ("A와 B"); quote (text in quotes);
 person; time (작년, 이날); purpose ("... 강화를 위해", "... 활용하기 위해").
@@ -12,27 +12,16 @@ person; time (작년, 이날); purpose ("... 강화를 위해", "... 활용하�
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..korean import Morpheme, morphemes, number_runs
+from ..korean import Morpheme, morphemes
+from .numbers import numbers
+from .span import Candidate
 
 _NOUNISH = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XPN", "XR", "NNB"}
-_NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
-_COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회", "살", "세")
 TITLES = ("대통령", "장관", "대표", "교수", "총장", "원장", "시장", "위원장", "회장", "사장", "이사장", "박사")
 MAX_WORDS = 5
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A span `[start, end)` of the sentence text and its kind."""
-
-    start: int
-    end: int
-    text: str
-    kind: str
-    counter: str | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -40,136 +29,12 @@ def spans(sentence: str) -> tuple[Candidate, ...]:
     """All candidates of a sentence, de-duplicated by span and kind (cached: sentences recur)."""
     morphs = morphemes(sentence)
     found: dict[tuple[int, int], Candidate] = {}
-    for cand in (*_numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
+    for cand in (*numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
                  *_dot_pairs(sentence, morphs), *_quotes(sentence), *_coordinations(sentence, morphs),
                  *_purposes(sentence, morphs), *_comma_lists(sentence, morphs)):
         # a purpose may also be a plain phrase ("AI융합인재 양성"): keep both readings
         found.setdefault((cand.start, cand.end, cand.kind == "purpose"), cand)
     return tuple(found.values())
-
-
-def _numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
-    """2100억원, 50명, 4만6200㎡, 2020~2024년, 88.5페타플롭스(PFLOPS), 1200여개, 10년(간)."""
-    out: list[Candidate] = []
-    for i, j in number_runs(morphs, _continues_number):
-        start, end = morphs[i].start, morphs[j - 1].end
-        end = _with_parenthetical(text, end)
-        surface = text[start:end]
-        base = Candidate(start, end, surface, _number_kind(surface, morphs[i:j], morphs[j:j + 1]), _counter_of(surface))
-        out.append(base)
-        # "작년 3월", "향후 10년": a time word right before the number belongs to it.
-        if i > 0 and morphs[i - 1].form in ("작년", "올해", "내년", "지난해") and morphs[i - 1].end + 1 == start:
-            out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], "date"))
-        if i > 0 and morphs[i - 1].form == "제" and morphs[i - 1].end == start:   # "제16대": an ordinal
-            out.append(Candidate(morphs[i - 1].start, end, text[morphs[i - 1].start:end], base.kind, base.counter))
-        unit = _spaced_unit(text, morphs, j) if morphs[j - 1].tag in ("SN", "NR") else None
-        if unit is not None:   # "9만 명", "57 mm": the unit after a space belongs to the number
-            surface = text[start:unit]
-            out.append(Candidate(start, unit, surface, _number_kind(surface, morphs[i:j + 1], morphs[j + 1:j + 2]),
-                                 _counter_of(surface)))
-    out += _spaced_amounts(text, out)
-    dates = _full_dates(text, out)
-    # "오전 6시 12분": the part of the day belongs to the time
-    for c in (*out, *dates):
-        if re.match(r"\d+시", c.text) and text[max(0, c.start - 3):c.start] in ("오전 ", "오후 ", "새벽 ", "저녁 "):
-            dates.append(Candidate(c.start - 3, c.end, text[c.start - 3:c.end], "date"))
-    return out + dates
-
-
-def _spaced_amounts(text: str, numbers: list[Candidate]) -> list[Candidate]:
-    """Amounts written in spaced parts: "1조 8천억원", "1조 8천원" -> one candidate more."""
-    out: list[Candidate] = []
-    ordered = sorted(numbers, key=lambda c: (c.start, c.end))
-    for a in ordered:
-        if not a.text.endswith(("조", "억", "만", "천")):
-            continue
-        b = next((c for c in ordered if c.start == a.end + 1 and text[a.end] == " " and c.text[0].isdigit()
-                  and c.kind != "date"), None)
-        if b is not None:
-            surface = text[a.start:b.end]
-            out.append(Candidate(a.start, b.end, surface, _number_kind(surface, [], []), _counter_of(surface)))
-    return out
-
-
-_LATIN_UNITS = frozenset({"mm", "cm", "m", "km", "g", "kg", "t", "W", "kW", "MW", "GW", "kWh", "MWh", "V", "Hz",
-                          "MHz", "GHz", "KB", "MB", "GB", "TB", "PB", "ha", "L", "ml", "mL", "PFLOPS", "TFLOPS"})
-
-
-def _spaced_unit(text: str, morphs: list[Morpheme], j: int) -> int | None:
-    """End of a counter or unit written one space after a number, else None."""
-    if j >= len(morphs) or morphs[j].start != morphs[j - 1].end + 1 or text[morphs[j - 1].end] != " ":
-        return None
-    m = morphs[j]
-    counter = m.tag == "NNB" and (m.form in _COUNTERS or m.form in ("원", "달러", "엔", "세", "살"))
-    latin = m.form in _LATIN_UNITS and (m.end >= len(text) or not (text[m.end].isascii() and text[m.end].isalnum()))
-    return m.end if counter or latin else None
-
-
-_DATE_ORDER = re.compile(r"\d+(년|월|일|시|분)$")
-
-
-def _full_dates(text: str, numbers: list[Candidate]) -> list[Candidate]:
-    """Dates written in parts joined into one: "2017년", "5월", "19일" -> "2017년 5월 19일".
-
-    Each part stays a candidate of its own ("몇 월에?" wants "5월"); the
-    whole is one more, for "날짜는?". Parts must run year -> month -> day -> hour -> minute.
-    """
-    # minutes only after an hour: "12분" alone is a quantity ("12분 걸린다")
-    parts = sorted((c for c in numbers if _DATE_ORDER.search(c.text) and
-                    (c.kind == "date" or c.text.endswith("분"))), key=lambda c: c.start)
-    order = {"년": 0, "월": 1, "일": 2, "시": 3, "분": 4}
-    out: list[Candidate] = []
-    for k, first in enumerate(parts):
-        last = first
-        for nxt in parts[k + 1:]:
-            if text[last.end:nxt.start] != " " or \
-                    order[_DATE_ORDER.search(nxt.text).group(1)] <= order[_DATE_ORDER.search(last.text).group(1)]:
-                break
-            last = nxt
-            out.append(Candidate(first.start, last.end, text[first.start:last.end], "date"))
-    return out
-
-
-def _continues_number(m: Morpheme, prev: Morpheme) -> bool:
-    if m.form == "만" and prev.tag != "SN":
-        return False   # "5년만에": 만 means "after", not 10,000
-    if m.tag in _NUM_PARTS or m.form in ("여",):
-        return m.form not in ("(", ")")
-    # units written as nouns or Latin letters: 페타플롭스, PFLOPS, 배, 개동
-    return (m.tag in ("NNG", "SL") and len(m.form) <= 5) and m.form not in _NOT_UNITS
-
-
-# Nouns glued to a number that qualify it rather than name its unit ("4번정도", "1969년전").
-_NOT_UNITS = frozenset({"이상", "이하", "규모", "만에", "간", "정도", "가량", "내외", "남짓", "전", "후", "경", "쯤",
-                        "당시", "동안", "이후", "이전", "초", "말", "중", "무렵"})
-
-
-def _with_parenthetical(text: str, end: int) -> int:
-    m = re.match(r"\([A-Za-z0-9 ./%]{1,15}\)", text[end:])
-    return end + m.end() if m else end
-
-
-def _counter_of(surface: str) -> str | None:
-    for c in sorted(_COUNTERS, key=len, reverse=True):
-        if re.search(r"\d(여)?" + c + r"(동)?$", surface) or surface.endswith(c):
-            return c
-    return None
-
-
-def _number_kind(surface: str, parts: list[Morpheme], following: list[Morpheme]) -> str:
-    if surface.endswith("원"):
-        return "money"
-    if re.search(r"\d~\d", surface):
-        return "period"
-    if re.search(r"\d{4}-\d{2}-\d{2}", surface) or re.search(r"(^|[^\d])\d{4}년$", surface) or \
-            surface.endswith(("월", "일")) or re.search(r"\d{4}~\d{4}년", surface) or re.fullmatch(r"\d+시", surface):
-        return "date"
-    if surface.endswith(("년", "개월", "주")):
-        return "period" if following and following[0].form in ("간", "동안") or not re.search(r"\d{4}", surface) \
-            else "date"
-    if _counter_of(surface):
-        return "count"
-    return "quantity"
 
 
 def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
