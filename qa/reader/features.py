@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..korean import Morpheme, content_tokens, morphemes
-from .candidates import TITLES, Candidate
+from .candidates import Candidate
+from .focus import anchor, beside_focus, designated, focus_near, focus_suffix
 from .question import QuestionInfo
 from .scoring import boundary_score, type_score
 from .slot import QuestionSlot
@@ -57,21 +58,21 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         _particle(nxt.form) == _particle(slot.particle) else 0.0,
         "head_match": 1.0 if slot.head and cand.text.endswith(slot.head) and cand.text != slot.head else 0.0,
         "head_only": 1.0 if slot.head and cand.text == slot.head else 0.0,
-        "focus_suffix": _focus_suffix(cand, slot),
-        "focus_before": _focus_near(ctx.text, cand, slot, before=True),
-        "focus_after": _focus_near(ctx.text, cand, slot, before=False),
+        "focus_suffix": focus_suffix(cand, slot),
+        "focus_before": focus_near(ctx.text, cand, slot, before=True),
+        "focus_after": focus_near(ctx.text, cand, slot, before=False),
         "clause_cov": _clause_coverage(ctx, cand, terms),
         "date_tense": _date_tense_clash(info, ctx.text, cand),
         "in_group": _terms_only_in_groups(ctx.text, tuple(terms)),
-        "slot_left": _anchor(ctx.text, cand, slot.left, before=True),
-        "slot_right": _anchor(ctx.text, cand, slot.right, before=False),
+        "slot_left": anchor(ctx.text, cand, slot.left, before=True),
+        "slot_right": anchor(ctx.text, cand, slot.right, before=False),
         "in_quote": 1.0 if cand.kind == "quote" else 0.0,
         "quoted_speaker": _quoted_for_speaker(info, ctx.text, cand),
         "list_part": _list_part(ctx.text, cand),
         "called": _called(info.text, ctx.text, cand),
         "time_edge": _time_edge(cand),
-        "designated": _designated(ctx.text, cand, slot),
-        "beside_focus": _beside_focus(ctx.text, cand, slot),
+        "designated": designated(ctx.text, cand, slot),
+        "beside_focus": beside_focus(ctx.text, cand, slot),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
@@ -86,48 +87,6 @@ _ALLOMORPHS = {"으로": "로", "과": "와", "이": "가", "을": "를", "은":
 def _particle(form: str) -> str:
     """One spelling per particle: _particle("으로") -> "로"."""
     return _ALLOMORPHS.get(form, form)
-
-
-def _focus_suffix(cand: Candidate, slot: QuestionSlot) -> float:
-    """1 when the span names a kind of the focus noun (법 -> 데이터기본법)."""
-    if not slot.focus or cand.text in (slot.focus, slot.focus_tail):
-        return 0.0
-    last = cand.text.split()[-1]
-    if last in (slot.focus, slot.focus_tail) and last in TITLES:
-        return 0.0   # "김하늘 시장": the question's own title tacked on, not a kind of it
-    key = slot.focus_tail or slot.focus
-    if cand.kind in ("list", "phrases") and re.split(r", |·", cand.text)[-1] in (slot.focus, slot.focus_tail):
-        return 0.0   # "헬스케어, 자동차, 에너지" holds the asked 에너지; it is no kind of it
-    if cand.kind == "coord":   # "개발도구와 AI반도체" is not a kind of 반도체: each side must be
-        return 1.0 if all(side.strip().endswith(key) for side in _COORD_SPLIT.split(cand.text)) else 0.0
-    return 1.0 if last.endswith(key) else 0.0
-
-
-_COORD_SPLIT = re.compile(r"(?<=\w)[와과] ")
-
-
-def _focus_near(text: str, cand: Candidate, slot: QuestionSlot, before: bool) -> float:
-    """How close the focus noun stands to the span, on one side, within the same clause.
-
-    "사업자로 선정된 NHN" (before), "티맥스소프트 등 기업" (after): the focus
-    describes the span. exp(-gap/8) over the gap in characters; 0 past a comma.
-    """
-    if not slot.focus:
-        return 0.0
-    keys = {slot.focus, slot.focus_tail or slot.focus}
-    best = 0.0
-    for key in keys:
-        for mt in re.finditer(re.escape(key), text):
-            if before and mt.end() <= cand.start:
-                gap = text[mt.end():cand.start]
-            elif not before and mt.start() >= cand.end:
-                gap = text[cand.end:mt.start()]
-            else:
-                continue
-            if any(ch in gap for ch in ',."\'“”'):
-                continue
-            best = max(best, math.exp(-len(gap) / 8.0))
-    return best
 
 
 _PAST = re.compile(r"(했|었|았|였|됐|왔|갔|냈|졌)(나|어|니|습니까|는지|지|을까|던)|했다|됐다")
@@ -224,37 +183,6 @@ def _time_edge(cand: Candidate) -> float:
     return 1.0 if _TIME_WORD.fullmatch(words[0]) or _TIME_WORD.fullmatch(words[-1]) else 0.0
 
 
-_DESIGNATING = r"(?:으로|로)\s?(?:선정|지정|임명|선임|선출|채택|낙점|추대|발탁)(?:된|됐던|되었던|한)\s|(?:인|이던|였던)\s"
-
-
-def _designated(text: str, cand: Candidate, slot: QuestionSlot) -> float:
-    """1 when the sentence names the span as the very thing asked for: "사업자로 선정된 NHN".
-
-    For "민간사업자는 어디야?" (focus 사업자) the designation is the answer's
-    evidence, even where the sentence shares few other words with the question.
-    """
-    if not slot.focus:
-        return 0.0
-    before = text[max(0, cand.start - 40):cand.start]
-    keys = {re.escape(slot.focus), re.escape(slot.focus_tail or slot.focus)}
-    return 1.0 if re.search(r"(?:" + "|".join(keys) + r")(?:" + _DESIGNATING + r")$", before) else 0.0
-
-
-def _beside_focus(text: str, cand: Candidate, slot: QuestionSlot) -> float:
-    """1 when the span is joined by 와/과 (or a comma) to the very noun the question asks to identify.
-
-    "광주시와 민간사업자가 ..." for "민간사업자는 어디야?": 광주시 stands beside
-    the 민간사업자, so it is someone else.
-    """
-    if not slot.focus:
-        return 0.0
-    m = _JOINED.match(text, cand.end)
-    return 1.0 if m and (slot.focus in m.group(1) or (slot.focus_tail or slot.focus) in m.group(1)) else 0.0
-
-
-_JOINED = re.compile(r"(?:와|과|, | 및 )\s?(\w+)")
-
-
 def _list_part(text: str, cand: Candidate) -> float:
     """1 for one member of a "·" list cut out of it ("인재" of "인프라·데이터·인재").
 
@@ -305,34 +233,6 @@ def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, flo
     got = sum(terms[t] for t, pos in ctx.positions.items()
               if any(lo <= p < hi and not cand.start <= p < cand.end for p in pos))
     return got / total
-
-
-def _anchor(text: str, cand: Candidate, word: str | None, before: bool) -> float:
-    """How closely the question word's neighbour stands beside the span, on the same side.
-
-    "대한민국 AI의 무엇이라고" vs "대한민국 AI의 핵심거점이라며": ai sits right
-    before the span, as it sits right before the question word. exp(-gap/6).
-    """
-    if not word:
-        return 0.0
-    best = 0.0
-    for start, end in _word_spans(text, word):
-        if before and end <= cand.start:
-            best = max(best, math.exp(-(cand.start - end) / 6.0))
-        elif not before and start >= cand.end:
-            best = max(best, math.exp(-(start - cand.end) / 6.0))
-    return best
-
-
-@lru_cache(maxsize=8192)
-def _word_spans(text: str, word: str) -> tuple[tuple[int, int], ...]:
-    """Spans of the sentence's morphemes that match `word` (equal, or one a prefix of the other)."""
-    out = []
-    for m in morphemes(text):
-        form = m.form.lower()
-        if form == word or (len(word) >= 2 and len(form) >= 2 and (form.startswith(word) or word.startswith(form))):
-            out.append((m.start, m.end))
-    return tuple(out)
 
 
 _TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list", "reason"}

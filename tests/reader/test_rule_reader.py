@@ -157,15 +157,6 @@ def test_what_it_is_called_prefers_the_word_before_a_quotative():
     assert _called("시장은 도서관을 어떻게 바꿨어?", text, cand("시민의 서재")) == 0.0
 
 
-def test_a_coordination_is_a_kind_of_the_focus_only_when_both_sides_are():
-    from qa.reader.candidates import Candidate
-    from qa.reader.features import _focus_suffix
-    from qa.reader.slot import question_slot
-    slot = question_slot("시가 지원하는 반도체 분야는?")
-    assert _focus_suffix(Candidate(0, 5, "AI반도체", "phrase"), slot) == 1.0
-    assert _focus_suffix(Candidate(0, 11, "개발도구와 AI반도체", "coord"), slot) == 0.0
-    assert _focus_suffix(Candidate(0, 11, "전력반도체와 AI반도체", "coord"), slot) == 1.0
-
 
 def test_a_synonym_of_the_question_verb_finds_the_sentence():
     doc = Document("firms", "기업", "한빛전자와 누리소프트 등 기업이 언급됐다. 누리소프트는 부산에 연구센터를 작년 설립했다.")
@@ -202,20 +193,6 @@ def test_a_name_the_document_defines_is_a_name_of_the_question():
     assert "한빛과학기술원" in _question_entities(analyze(q), q, {"d": text})
 
 
-def test_designation_and_standing_beside_the_focus():
-    from qa.reader.candidates import Candidate
-    from qa.reader.features import _beside_focus, _designated
-    from qa.reader.slot import question_slot
-    slot = question_slot("도서관 민간사업자는 어디야?")
-    text = "시와 민간사업자가 협약을 맺었다. 작년 사업자로 선정된 한빛재단이 운영을 맡는다."
-
-    def cand(word):
-        return Candidate(text.find(word), text.find(word) + len(word), word, "name")
-    assert _designated(text, cand("한빛재단"), slot) == 1.0
-    assert _designated(text, cand("협약"), slot) == 0.0
-    assert _beside_focus(text, cand("시"), slot) == 1.0
-    assert _beside_focus(text, cand("한빛재단"), slot) == 0.0
-
 
 def test_the_answer_may_sit_in_the_sentence_after_the_one_that_matches():
     doc = Document("lib", "도서관", "시립도서관은 시와 민간사업자가 협약을 맺고 짓는 시설이다. "
@@ -228,11 +205,11 @@ def test_the_answer_may_sit_in_the_sentence_after_the_one_that_matches():
 
 def test_a_list_holding_the_focus_is_no_kind_of_it_and_an_example_counts_whole():
     from qa.reader.candidates import Candidate
-    from qa.reader.features import _focus_suffix
+    from qa.reader.focus import focus_suffix
     from qa.reader.slot import question_slot
     slot = question_slot("과제 음악 분야는?")
     assert slot.focus == "음악"
-    assert _focus_suffix(Candidate(0, 10, "미술, 문학, 음악", "list"), slot) == 0.0
+    assert focus_suffix(Candidate(0, 10, "미술, 문학, 음악", "list"), slot) == 0.0
     doc = Document("fest", "축제", "분야별 과제는 미술의 경우 거리 벽화 그리기 등 3개 과제, "
                                   "음악의 경우 음악 버스킹 무대 등 2개 과제로 추진된다.")
     hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
