@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.chunking import chunk_document  # noqa: E402
 from qa.conversation import Resolved  # noqa: E402
+from qa.evaluation.cli import write_json_atomic  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
 from qa.korean import normalize_text  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
@@ -118,8 +119,7 @@ def fit_only(groups, features: list[str], out: Path) -> int:
     Chosen on the train articles (4/5), checked on the held-out fifth.
     """
     ranker = LinearRanker.load_default()
-    articles = sorted({a for a, _, _ in groups})
-    held = set(articles[::5])
+    held = held_out_articles(groups)
     em, f = argmax_scores([g for g in groups if g[0] in held], ranker)
     print(f"shipped weights: held-out EM {em:.3f} F1 {f:.3f}")
     weights = dict(ranker.weights)
@@ -145,16 +145,20 @@ def fit_only(groups, features: list[str], out: Path) -> int:
         best = max(GRID, key=lambda w: (sum(quality(w, False)), -abs(w)))
         weights[name] = best
         (em0, f0), (em, f) = quality(start, False), quality(best, False)
+        (hem0, hf0), (hem, hf) = quality(start, True), quality(best, True)
         print(f"{name}: fires in {fired} questions; weight {start:+.2f} -> {best:+.2f}: "
-              f"train EM {em0:.3f} -> {em:.3f}, F1 {f0:.3f} -> {f:.3f}; held-out EM {quality(start, True)[0]:.3f} "
-              f"-> {quality(best, True)[0]:.3f}, F1 {quality(start, True)[1]:.3f} -> {quality(best, True)[1]:.3f}")
+              f"train EM {em0:.3f} -> {em:.3f}, F1 {f0:.3f} -> {f:.3f}; "
+              f"held-out EM {hem0:.3f} -> {hem:.3f}, F1 {hf0:.3f} -> {hf:.3f}")
     final = LinearRanker(weights, ranker.bias, {**ranker.meta, "fit_only": sorted(
         set(ranker.meta.get("fit_only", [])) | set(features))})
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(final.to_json(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, out)
+    write_json_atomic(out, final.to_json())
     print(f"wrote {out}")
     return 0
+
+
+def held_out_articles(groups) -> set:
+    """Every 5th dev-a article (by index), held out for checking."""
+    return set(sorted({a for a, _, _ in groups})[::5])
 
 
 def main() -> int:
@@ -172,8 +176,7 @@ def main() -> int:
     groups = collect(args.korquad, args.limit)
     if args.only:
         return fit_only(groups, args.only, args.out)
-    articles = sorted({a for a, _, _ in groups})
-    held = set(articles[::5])                  # every 5th dev-a article held out
+    held = held_out_articles(groups)
     train = [g for g in groups if g[0] not in held]
     test = [g for g in groups if g[0] in held]
     names, X, y, _ = matrix(train)
@@ -196,9 +199,7 @@ def main() -> int:
     ranker = blend(trained, args.beta)
     em, f = argmax_scores(test, ranker)
     print(f"blended with beta={args.beta}: held-out EM {em:.3f} F1 {f:.3f} (fit on all of dev-a, so optimistic)")
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(ranker.to_json(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, args.out)
+    write_json_atomic(args.out, ranker.to_json())
     print(f"wrote {args.out} (C={best_c})")
     return 0
 

@@ -29,6 +29,7 @@ _MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼�
 _PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(가|는|의|를|에게|도|와|한테)(?=\s)")
 # The particle written after "그" (no final consonant) -> its form after a final consonant.
 _AFTER_CONSONANT = {"가": "이", "는": "은", "를": "을", "와": "과"}
+_EN_WORD = re.compile(r"[A-Za-z][\w'+-]*")   # an English word ("full-time", "AI+X" kept whole)
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 _TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
@@ -153,7 +154,7 @@ def is_elliptical(question: str) -> bool:
     q = question.strip()
     if is_latin_text(q):
         # "Over how many years?": short, and no name of its own (capitalized past the first word)
-        words = re.findall(r"[A-Za-z][\w'+-]*", q)
+        words = _EN_WORD.findall(q)
         return len(words) <= 5 and not any(w[0].isupper() for w in words[1:])
     if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")):
         return True
@@ -248,8 +249,8 @@ def _carried_terms(previous: str, current: str) -> list[str]:
     - a new Latin-script name replaces the old ones ("Kakao" after "NHN").
     """
     if is_latin_text(previous) and is_latin_text(current):
-        have = {w.lower() for w in re.findall(r"[A-Za-z][\w'+-]*", current)}
-        return [w for w in re.findall(r"[A-Za-z][\w'+-]*", previous)
+        have = {w.lower() for w in _EN_WORD.findall(current)}
+        return [w for w in _EN_WORD.findall(previous)
                 if w.lower() not in _EN_FUNCTION and w.lower() not in have]
     prev = _terms(previous)
     cur = _terms(current)

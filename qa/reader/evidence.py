@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..korean import content_tokens
+from ..korean import content_tokens, morphemes
 from ..types import Document, Hit
 from .glossary import english_groups
 from .question import CUE_WORDS, QuestionInfo
+from .span import Candidate
 from .thesaurus import synonyms
 
 
@@ -63,9 +64,7 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     English word counts as present when any of its Korean glosses occurs.
     """
     texts = source_texts(hits, documents)
-    tokens: set[str] = set()
-    for t in texts:
-        tokens |= tokens_of(t)
+    tokens = source_tokens(hits, documents)
     flat = "".join(texts).replace(" ", "").lower()
     groups = english_groups(info.text) if info.english else {w: {w, *synonyms(w)} for w in info.nouns}
     stems = eojeol_stems(question or info.text)
@@ -116,6 +115,16 @@ def source_texts(hits: list[Hit], documents: dict[str, Document] | None) -> list
     return texts
 
 
+def source_tokens(hits: list[Hit], documents: dict[str, Document] | None) -> frozenset[str]:
+    """Search terms of the documents behind the hits (cached: the same documents come back)."""
+    return _tokens_of_all(tuple(source_texts(hits, documents)))
+
+
+@lru_cache(maxsize=64)
+def _tokens_of_all(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(tokens_of(t) for t in texts))
+
+
 def _present(word: str, tokens: set[str], flat: str) -> bool:
     if (len(word) >= 3 and word in flat) or (len(word) >= 4 and word[:-1] in flat):   # verbatim, or + particle
         return True
@@ -136,3 +145,36 @@ def confidence(sent_cov: float, chunk_cov: float, t: float, prox: float, missing
     raw = 0.5 * sent_cov + 0.15 * chunk_cov + 0.25 * t + 0.1 * prox
     raw *= 0.5 ** missing * (1.0 - entity_gap)
     return max(0.0, min(1.0, raw))
+
+
+_PAST_DATE = ("작년", "지난해", "지난달", "지난주", "지난")
+
+
+def past_date_for_future(info: QuestionInfo, text: str, cand: Candidate) -> bool:
+    """A date the sentence marks as past ("지난 2019년", "작년") offered to a question in the present or future.
+
+    "언제 문을 열어?" asks about an opening still to come (or a habit);
+    "지난 2019년 선정된" dates another, past event. The reader trusts such
+    an answer less; it does not rank by it.
+    """
+    if info.answer_type != "date" or cand.kind not in ("date", "time") or info.english:
+        return False
+    marked = cand.text.startswith(_PAST_DATE) or text[max(0, cand.start - 3):cand.start].strip() in _PAST_DATE
+    return marked and _asks_non_past(info.text)
+
+
+@lru_cache(maxsize=1024)
+def _asks_non_past(question: str) -> bool:
+    """Does the question have a verb, none of it in the past tense?
+
+    "언제 문을 열어?" -> True; "언제 열었어?", "세운 시기는?" (past ᆫ) and a
+    verbless "언제?" -> False.
+    """
+    ms = morphemes(question)
+    verbs = [i for i, m in enumerate(ms) if m.tag in ("VV", "XSV")]
+    if not verbs:
+        return False
+    past_ending = any(m.tag == "EP" and m.form in ("었", "았", "였", "었었") for m in ms)
+    past_adnominal = any(i + 1 < len(ms) and ms[i + 1].tag == "ETM" and ms[i + 1].form in ("ᆫ", "은", "던")
+                         for i in verbs)
+    return not (past_ending or past_adnominal)

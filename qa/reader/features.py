@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..korean import Morpheme, content_tokens, morphemes
+from ..korean import Morpheme, content_tokens
 from .candidates import Candidate
 from .focus import anchor, beside_focus, designated, focus_near, focus_suffix
 from .question import QuestionInfo
@@ -103,39 +103,6 @@ def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
     until = text[cand.end:cand.end + 2] == "까지" and "까지" not in info.text
     coming = text[max(0, cand.start - 3):cand.start].strip() in ("오는", "향후", "내년")
     return 1.0 if (until or coming) and _PAST.search(info.text) else 0.0
-
-
-_PAST_DATE = ("작년", "지난해", "지난달", "지난주", "지난")
-
-
-def past_date_for_future(info: QuestionInfo, text: str, cand: Candidate) -> bool:
-    """A date the sentence marks as past ("지난 2019년", "작년") offered to a question in the present or future.
-
-    "언제 문을 열어?" asks about an opening still to come (or a habit);
-    "지난 2019년 선정된" dates another, past event. The reader trusts such
-    an answer less (rule_reader's confidence), it does not rank by it.
-    """
-    if info.answer_type != "date" or cand.kind not in ("date", "time") or info.english:
-        return False
-    marked = cand.text.startswith(_PAST_DATE) or text[max(0, cand.start - 3):cand.start].strip() in _PAST_DATE
-    return marked and _asks_non_past(info.text)
-
-
-@lru_cache(maxsize=1024)
-def _asks_non_past(question: str) -> bool:
-    """Does the question have a verb, none of it in the past tense?
-
-    "언제 문을 열어?" -> True; "언제 열었어?", "세운 시기는?" (past ᆫ) and a
-    verbless "언제?" -> False.
-    """
-    ms = morphemes(question)
-    verbs = [i for i, m in enumerate(ms) if m.tag in ("VV", "XSV")]
-    if not verbs:
-        return False
-    past_ending = any(m.tag == "EP" and m.form in ("었", "았", "였", "었었") for m in ms)
-    past_adnominal = any(i + 1 < len(ms) and ms[i + 1].tag == "ETM" and ms[i + 1].form in ("ᆫ", "은", "던")
-                         for i in verbs)
-    return not (past_ending or past_adnominal)
 
 
 _SPEECH = re.compile(r"(말|밝|언급|강조|설명|덧붙|선언|당부|평|기대|약속|주장)(한|했|하였|힌|혔|인|였)|(라|이라|다)고 한")

@@ -18,13 +18,13 @@ from ..korean import morphemes
 from ..types import Answer, Citation, Document, Hit
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
-from .evidence import (confidence, coverage, eojeol_stems, hit_documents, matches, missing_terms, source_texts,
-                       tokens_of)
-from .features import SentenceContext, features, past_date_for_future
+from .evidence import (confidence, coverage, eojeol_stems, hit_documents, matches, missing_terms,
+                       past_date_for_future, source_texts, source_tokens, tokens_of)
+from .features import SentenceContext, features
 from .glossary import korean_terms
 from .question import QuestionInfo, analyze
 from .ranker import LinearRanker
-from .scoring import type_score
+from .scoring import counter_clash
 from .slot import question_slot
 from .thesaurus import synonyms
 
@@ -88,10 +88,11 @@ class RuleReader:
         absent = missing_terms(info, hits, documents, resolved.text)
         # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
-        entities = _question_entities(info, resolved.text, hit_documents(hits, documents))
+        doc_texts = hit_documents(hits, documents)
+        entities = _question_entities(info, resolved.text, doc_texts)
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
-        aliases = asked_aliases(resolved.text, hit_documents(hits, documents))
+        aliases = asked_aliases(resolved.text, doc_texts)
         if aliases:
             contexts = _with_alias_sentences(contexts, aliases, terms, hits, documents)
         # Another name of something the question names is the question's own word too.
@@ -111,12 +112,12 @@ class RuleReader:
                     continue   # the question's own words (or its own person) are not its answer
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
-                    feats["alias"] = 1.0 if cand.text.replace(" ", "").lower() in aliases else 0.0
+                    feats["alias"] = 1.0 if flat in aliases else 0.0
                 conf = confidence(ctx.sent_cov, ctx.chunk_cov, feats["type"], feats["prox"], missing,
                                    ctx.entity_gap)
                 if info.answer_type == "person" and not _is_people(cand):
                     conf *= 0.5   # "누구야?" answered by no one: the person asked about is probably not here
-                if feats["type_clash"] or _counter_clash(info, cand):
+                if feats["type_clash"] or counter_clash(info, cand):
                     conf *= 0.3   # "나이는?" wants a number, "몇 층?" floors: a phrase, or 2개동, answers neither
                 if past_date_for_future(info, ctx.text, cand):
                     conf *= 0.4   # "언제 문을 열어?" is not answered by "지난 2019년 선정된"
@@ -237,18 +238,6 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
     return out
 
 
-def _counter_clash(info: QuestionInfo, cand: Candidate) -> bool:
-    """A count in another counter than the question asks for: "몇 층이야?" vs "2개동"."""
-    if info.answer_type != "count" or not info.counter or not cand.counter or cand.kind != "count":
-        return False
-    same = _COUNTER_CLASS.get(info.counter, info.counter) == _COUNTER_CLASS.get(cand.counter, cand.counter)
-    return not same and type_score(info, cand) < 1.0
-
-
-# Counters written for one another: "몇 곳이야?" is answered by "7개".
-_COUNTER_CLASS = {"곳": "개", "개사": "개", "개국": "개", "세": "살"}
-
-
 def _reads_as_name(word: str) -> bool:
     """A Hangul word of 3+ syllables that Kiwi, reading it alone, takes for one proper noun."""
     if len(word) < 3 or not re.fullmatch(r"[가-힣]+", word):
@@ -342,9 +331,7 @@ def _in_document_words(terms: dict[str, float], hits: list[Hit],
     """Each question term the documents never use swapped for a synonym they do ("계산" -> "연산")."""
     if not any(synonyms(t) for t in terms):
         return terms
-    tokens: set[str] = set()
-    for text in source_texts(hits, documents):
-        tokens |= tokens_of(text)
+    tokens = source_tokens(hits, documents)
     out: dict[str, float] = {}
     for t, w in terms.items():
         if not matches(t, tokens):

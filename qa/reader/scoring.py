@@ -9,6 +9,8 @@ from .question import UNIT_FAMILIES, QuestionInfo
 _NUMERIC = {"money", "count", "date", "period", "quantity"}
 _ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _SAME_COUNTER = {"세": "살"}   # an age is written either way
+# Counters also written for one another: "몇 곳이야?" is answered by "7개".
+_INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "개사": "개", "개국": "개"}
 _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
 
 
@@ -82,3 +84,10 @@ def boundary_score(text: str, cand: Candidate, morphs) -> float:
     if prev is None or prev.tag.startswith(("J", "E")) or prev.tag in ("SP", "SSO", "SF", "MM", "ETM"):
         score += 0.3
     return score
+
+
+def counter_clash(info: QuestionInfo, cand: Candidate) -> bool:
+    """A count in a counter no one writes for the asked one: "몇 층이야?" vs "2개동"."""
+    if info.answer_type != "count" or not info.counter or not cand.counter or cand.kind != "count":
+        return False
+    return _INTERCHANGEABLE.get(info.counter, info.counter) != _INTERCHANGEABLE.get(cand.counter, cand.counter)

@@ -119,13 +119,12 @@ def _focus(morphs: list[Morpheme], head: str | None) -> tuple[str | None, str | 
             prev_end = m.end
         else:
             prev_end = -2
-    if len(words) >= 2 and words[-1] in _NAME_NOUNS and words[-2] not in _VAGUE_FOCUS:
-        return words[-2], words[-2]   # "들어설 단지 이름은?": the name of a 단지 is asked for
+    if len(words) >= 2 and words[-1] in _NAME_NOUNS | _CLASSIFIERS and words[-2] not in _VAGUE_FOCUS:
+        # "들어설 단지 이름은?" asks for the name of a 단지; "반도체 분야는?",
+        # "일자리 형태는?" for a kind of 반도체 / 일자리
+        return words[-2], words[-2]
     if not words or words[-1] in _VAGUE_FOCUS:
         return None, None
-    if words[-1] in _CLASSIFIERS and len(words) >= 2 and words[-2] not in _VAGUE_FOCUS:
-        # "반도체 분야는?", "일자리 형태는?": the answer is a kind of 반도체 / 일자리
-        return words[-2], words[-2]
     return words[-1], tail
 
 

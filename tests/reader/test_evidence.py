@@ -2,7 +2,7 @@
 import pytest
 
 from qa.chunking import chunk_document
-from qa.reader.evidence import confidence, coverage, eojeol_stems, missing_terms
+from qa.reader.evidence import _asks_non_past, confidence, coverage, eojeol_stems, missing_terms
 from qa.reader.question import analyze
 from qa.types import Document, Hit
 
@@ -40,3 +40,11 @@ def test_confidence_falls_with_each_missing_word_and_a_missing_name():
 
 def test_eojeol_stems_cut_particles_and_punctuation():
     assert eojeol_stems("최기영은 누구야?") == ["최기영", "누구"]
+
+
+@pytest.mark.parametrize("question, non_past", [
+    ("도서관은 언제 문을 열어?", True), ("도서관은 언제 열었어?", False), ("도서관을 세운 시기는?", False),
+    ("언제?", False),   # no verb: the tense is unknown
+])
+def test_question_tense(question, non_past):
+    assert _asks_non_past(question) is non_past

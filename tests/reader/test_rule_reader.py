@@ -176,15 +176,6 @@ def test_a_past_date_does_not_answer_when_something_will_happen():
     assert answer.text in ("2019년", "지난 2019년")
 
 
-@pytest.mark.parametrize("question, non_past", [
-    ("도서관은 언제 문을 열어?", True), ("도서관은 언제 열었어?", False), ("도서관을 세운 시기는?", False),
-    ("언제?", False),   # no verb: the tense is unknown
-])
-def test_question_tense(question, non_past):
-    from qa.reader.features import _asks_non_past
-    assert _asks_non_past(question) is non_past
-
-
 def test_a_name_the_document_defines_is_a_name_of_the_question():
     from qa.reader.question import analyze
     from qa.reader.rule_reader import _question_entities
@@ -238,9 +229,9 @@ def test_a_count_in_another_counter_is_no_answer(passage):
     assert ask("매년 작가 몇 명을 초청해?", passage).text == "12명"
     from qa.reader.candidates import Candidate
     from qa.reader.question import analyze
-    from qa.reader.rule_reader import _counter_clash
-    assert not _counter_clash(analyze("협력 기업은 몇 곳이야?"), Candidate(0, 2, "7개", "count", "개"))
-    assert _counter_clash(analyze("몇 층이야?"), Candidate(0, 3, "2개동", "count", "개"))
+    from qa.reader.scoring import counter_clash
+    assert not counter_clash(analyze("협력 기업은 몇 곳이야?"), Candidate(0, 2, "7개", "count", "개"))
+    assert counter_clash(analyze("몇 층이야?"), Candidate(0, 3, "2개동", "count", "개"))
 
 
 def test_a_why_question_without_a_stated_purpose_abstains():
