@@ -4,6 +4,7 @@
     qa eval my_set.jsonl --index news --json out.json --min-em 0.85 --max-false-abstain 0.1
     qa eval --korquad --split dev-a --mode reader --limit 300
     qa eval --korquad PATH --split dev-b --mode open --json dev-b.json
+    qa eval --squad ../shared/data/tydiqa/korean_tydiqa_dev.json --mode reader
 
 Exit codes: 0 ok, 1 a threshold was missed (one `FAIL: ...` line each),
 2 bad input (one `error: ...` line).
@@ -42,6 +43,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     k = p.add_argument_group("KorQuAD 1.0")
     k.add_argument("--korquad", nargs="?", const="", metavar="PATH",
                    help="evaluate on KorQuAD_v1.0_dev.json (default: ../shared/data/korquad/)")
+    k.add_argument("--squad", metavar="PATH",
+                   help="evaluate on any SQuAD v1.1-format file, whole (e.g. Korean TyDi QA dev); "
+                        "takes --mode and --limit")
     k.add_argument("--split", choices=("dev-a", "dev-b"), default="dev-a",
                    help="dev-a = even articles (tune here), dev-b = odd (held back); default dev-a")
     k.add_argument("--mode", choices=("reader", "open"), default="reader",
@@ -56,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
     """Run the evaluation `args` describe, print the table, return the exit code."""
     try:
         _check_args(args)
-        report, table = _korquad(args) if args.korquad is not None else _sets(args)
+        if args.squad is not None:
+            report, table = _squad(args)
+        elif args.korquad is not None:
+            report, table = _korquad(args)
+        else:
+            report, table = _sets(args)
         print(table)
         if args.json:
             write_json_atomic(Path(args.json), report)
@@ -82,13 +91,17 @@ def _check_args(args) -> None:
             flag = "--" + name.replace("_", "-")
             raise InputError(f"{flag} {value:g} is out of range: thresholds are fractions in [0, 1], "
                              f"e.g. {flag} {min(value / 100, 1.0):g}")
-    if args.korquad is not None:
+    if args.squad is not None and args.korquad is not None:
+        raise InputError("name either --korquad or --squad, not both")
+    flag = "--squad" if args.squad is not None else "--korquad"
+    if args.korquad is not None or args.squad is not None:
         if args.files:
-            raise InputError("name either evaluation files or --korquad, not both")
+            raise InputError(f"name either evaluation files or {flag}, not both")
         if args.index:
-            raise InputError("--index does not apply to --korquad: it builds and caches its own index of the split")
+            raise InputError(f"--index does not apply to {flag}: it builds and caches its own index of the questions' "
+                             "paragraphs")
     elif args.limit is not None:
-        raise InputError("--limit applies to --korquad only")
+        raise InputError("--limit applies to --korquad and --squad only")
 
 
 def _settings(args):
@@ -110,6 +123,12 @@ def _korquad(args) -> tuple[dict, str]:
     report = run_korquad(args.korquad or None, args.split, args.mode, args.limit, settings=_settings(args),
                          progress=not args.no_progress)
     return report, format_korquad(report)
+
+
+def _squad(args) -> tuple[dict, str]:
+    from .korquad import format_korquad, run_squad
+    report = run_squad(args.squad, args.mode, args.limit, settings=_settings(args), progress=not args.no_progress)
+    return report, format_korquad(report).replace("KorQuAD all", f"SQuAD-format {Path(args.squad).name}", 1)
 
 
 def write_json_atomic(path: Path, obj) -> None:

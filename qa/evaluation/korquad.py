@@ -7,12 +7,16 @@
 
 dev-a = articles at even positions of `data` (tune on it), dev-b = odd
 positions (held back: report on it, never tune on it).
+
+Any other SQuAD v1.1-format file (Korean TyDi QA GoldP dev, say) is scored
+whole, with the same report keys: `run_squad(path, "reader")`.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,17 +44,23 @@ class KQ:
     context: str
 
 
-def load_korquad(path: str | Path | None = None) -> dict:
+def load_korquad(path: str | Path | None = None, what: str = "KorQuAD_v1.0_dev.json") -> dict:
     """The parsed KorQuAD json (SQuAD v1.1 layout), checked enough to fail clearly."""
     path = Path(path) if path else DEFAULT_PATH
     if not path.is_file():
-        raise InputError(f"KorQuAD file not found: {path} (pass the path of KorQuAD_v1.0_dev.json)")
+        raise InputError(f"{'KorQuAD' if what.startswith('KorQuAD') else 'SQuAD'} file not found: {path} "
+                         f"(pass the path of {what})")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path} is not a JSON file ({type(e).__name__}): pass KorQuAD_v1.0_dev.json") from None
+        raise InputError(f"{path} is not a JSON file ({type(e).__name__}): pass {what}") from None
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise InputError(f'{path} is not in KorQuAD/SQuAD format: expected {{"data": [articles...]}}')
+    for i, article in enumerate(data["data"]):
+        if not isinstance(article, dict) or not isinstance(article.get("paragraphs", []), list) or any(
+                not isinstance(p, dict) or not isinstance(p.get("context"), str) for p in article.get("paragraphs", [])):
+            raise InputError(f"{path}: article {i} is not in SQuAD v1.1 format "
+                             f'(expected {{"title", "paragraphs": [{{"context", "qas"}}]}})')
     return data
 
 
@@ -66,6 +76,19 @@ def split_articles(data: dict, split: str) -> list[tuple[int, dict]]:
     return [(i, a) for i, a in enumerate(data["data"]) if i % 2 == parity]
 
 
+# TyDi QA's GoldP contexts keep stray bold tags from the Wikipedia HTML.
+_MARKUP = re.compile(r"</?b>")
+
+
+def clean_context(context: str) -> str:
+    """A context with stray HTML bold tags removed (they are in no gold answer).
+
+    >>> clean_context("서울</b>은 수도이다")
+    '서울은 수도이다'
+    """
+    return _MARKUP.sub("", context)
+
+
 def questions(articles: list[tuple[int, dict]], limit: int | None = None) -> list[KQ]:
     """The split's questions in file order, the first `limit` of them when given."""
     if limit is not None and limit <= 0:
@@ -78,7 +101,7 @@ def questions(articles: list[tuple[int, dict]], limit: int | None = None) -> lis
                 if not answers:
                     continue  # KorQuAD 1.0 has none of these; skip rather than score against nothing
                 out.append(KQ(str(qa["id"]), qa["question"], answers, f"{ai}:{pi}", article.get("title", ""),
-                              para["context"]))
+                              clean_context(para["context"])))
                 if limit is not None and len(out) >= limit:
                     return out
     return out
@@ -87,7 +110,8 @@ def questions(articles: list[tuple[int, dict]], limit: int | None = None) -> lis
 def paragraph_documents(articles: list[tuple[int, dict]]) -> list[Document]:
     """One normalized Document per paragraph, id "{article}:{paragraph}", titled by its article."""
     from ..korean import normalize_text
-    return [Document(f"{ai}:{pi}", article.get("title", ""), normalize_text(para["context"]), source="korquad")
+    return [Document(f"{ai}:{pi}", article.get("title", ""), normalize_text(clean_context(para["context"])),
+                     source="korquad")
             for ai, article in articles for pi, para in enumerate(article.get("paragraphs", []))]
 
 
@@ -238,3 +262,24 @@ def run_korquad(path: str | Path | None, split: str, mode: str, limit: int | Non
     else:
         report = evaluate_open(articles, qs, split, settings, progress)
     return {"dataset": str(Path(path) if path else DEFAULT_PATH), "split": split, **report}
+
+
+def run_squad(path: str | Path, mode: str, limit: int | None = None, settings: Settings | None = None,
+              progress: bool = True) -> dict:
+    """Any SQuAD v1.1-format file, scored whole (no dev-a/dev-b split), same report keys as KorQuAD.
+
+    The open-mode index is cached under a name made of the file's stem and content hash.
+    """
+    if mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    data = load_korquad(path, what="a SQuAD v1.1-format JSON file")
+    articles = list(enumerate(data["data"]))
+    qs = questions(articles, limit)
+    if not qs:
+        raise InputError(f"{path} holds no answerable questions")
+    name = "squad-" + re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem)[:40]
+    if mode == "reader":
+        report = evaluate_reader(qs, settings=settings, progress=progress)
+    else:
+        report = evaluate_open(articles, qs, name, settings, progress)
+    return {"dataset": str(path), "split": "all", **report}

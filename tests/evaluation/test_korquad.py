@@ -118,3 +118,49 @@ def test_cache_root(monkeypatch, tmp_path):
     assert korquad.cache_root() == tmp_path / "korquad"
     monkeypatch.delenv("QA_CACHE_DIR")
     assert korquad.cache_root().parts[-2:] == ("qa-korean", "korquad")
+
+
+# ---- any SQuAD v1.1 file (TyDi QA GoldP dev, say) ------------------------
+
+def _tydi_like(tmp_path):
+    context = "서울</b>은 대한민국의 수도이다. 인구는 약 940만 명이다."
+    data = {"data": [{"title": "서울", "paragraphs": [{"context": context, "qas": [
+        {"id": "t1", "question": "대한민국의 수도는?", "answers": [{"text": "서울", "answer_start": 0}]},
+        {"id": "t2", "question": "서울 인구는?", "answers": [{"text": "약 940만 명", "answer_start": 25}]},
+        {"id": "t3", "question": "답이 없는 질문", "answers": []}]}]}]}
+    p = tmp_path / "korean_tydiqa_dev.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_squad_file_whole_in_reader_mode(tmp_path, monkeypatch):
+    path = _tydi_like(tmp_path)
+    seen = []
+
+    def fake_reader(qs, settings=None, progress=True):
+        seen.extend(qs)
+        return {"mode": "reader", "n": len(qs), "em": 1.0, "f1": 1.0}
+
+    monkeypatch.setattr(korquad, "evaluate_reader", fake_reader)
+    report = korquad.run_squad(path, "reader")
+    assert report["split"] == "all" and report["dataset"] == str(path) and report["n"] == 2
+    assert [q.id for q in seen] == ["t1", "t2"]                     # unanswerable entries are skipped
+    assert seen[0].context.startswith("서울은 대한민국의 수도")        # stray bold tags removed
+    with pytest.raises(InputError, match="unknown mode"):
+        korquad.run_squad(path, "both")
+
+
+def test_squad_open_mode_index_name_is_a_safe_name(tmp_path, monkeypatch):
+    path = _tydi_like(tmp_path)
+    names = []
+    monkeypatch.setattr(korquad, "evaluate_open",
+                        lambda articles, qs, split, settings, progress: names.append(split) or {"n": len(qs)})
+    korquad.run_squad(path, "open", limit=1)
+    assert names == ["squad-korean_tydiqa_dev"]
+
+
+def test_squad_file_with_bad_paragraphs(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"data": [{"title": "x", "paragraphs": [{"qas": []}]}]}), encoding="utf-8")
+    with pytest.raises(InputError, match="article 0 is not in SQuAD v1.1 format"):
+        korquad.run_squad(bad, "reader")

@@ -216,8 +216,11 @@ def test_cli_passes(records, fake_load, capsys):
     (["eval", "missing.jsonl"], "error: evaluation file not found: missing.jsonl"),
     (["eval", "--min-em", "85"], "error: --min-em 85 is out of range"),
     (["eval", "x.jsonl", "--korquad"], "error: name either evaluation files or --korquad"),
-    (["eval", "--limit", "3"], "error: --limit applies to --korquad only"),
+    (["eval", "--limit", "3"], "error: --limit applies to --korquad and --squad only"),
     (["eval", "--korquad", "no/such/korquad.json"], "error: KorQuAD file not found"),
+    (["eval", "--squad", "no/such/tydi.json"], "error: SQuAD file not found"),
+    (["eval", "--squad", "a.json", "--korquad"], "error: name either --korquad or --squad"),
+    (["eval", "x.jsonl", "--squad", "a.json"], "error: name either evaluation files or --squad"),
 ])
 def test_cli_bad_input_exits_2(argv, message, fake_load, capsys):
     assert main(argv) == 2
