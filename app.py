@@ -18,6 +18,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="bind address (env QA_HOST)")
     p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (env QA_PORT)")
     p.add_argument("--index", default=None, help="index name (env QA_INDEX_NAME, default 'default')")
+    p.add_argument("--reader", choices=("rule", "neural"), default=None,
+                   help="answer extraction (env QA_READER, default rule)")
     return p.parse_args(argv)
 
 
@@ -33,7 +35,7 @@ def main(argv=None) -> None:
     from qa.server import create_app
 
     try:  # a fixable problem (bad QA_* value, stale or missing index) is one line, not a traceback
-        settings = Settings.from_env().with_(index_name=args.index)
+        settings = Settings.from_env().with_(index_name=args.index, reader=args.reader)
         logging.getLogger("app").info("loading index %r (built on first start)", settings.index_name)
         pipeline = load_pipeline(settings)
         app = create_app(pipeline, settings)

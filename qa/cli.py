@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from .errors import InputError, QAError
-from .settings import EMBEDDERS, Settings
+from .settings import EMBEDDERS, READERS, Settings
 
 log = logging.getLogger(__name__)
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -230,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     index_opt.add_argument("--index", "--name", dest="index_name", metavar="NAME",
                            help="index name (default: QA_INDEX_NAME or 'default', the bundled announcement)")
 
+    reader_opt = argparse.ArgumentParser(add_help=False)
+    reader_opt.add_argument("--reader", choices=READERS,
+                            help="answer extraction: rule (default) or neural (the trained span model); QA_READER")
+
     parser = argparse.ArgumentParser(prog="qa", description="Korean question answering over documents.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -258,12 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(cmd=cmd_search)
 
-    a = sub.add_parser("ask", parents=[common, index_opt], help="a short cited answer")
+    a = sub.add_parser("ask", parents=[common, index_opt, reader_opt], help="a short cited answer")
     a.add_argument("question")
     a.add_argument("--json", action="store_true", help="print JSON")
     a.set_defaults(cmd=cmd_ask)
 
-    c = sub.add_parser("chat", parents=[common, index_opt], help="interactive chat with follow-up questions")
+    c = sub.add_parser("chat", parents=[common, index_opt, reader_opt],
+                       help="interactive chat with follow-up questions")
     c.set_defaults(cmd=cmd_chat)
 
     model = sub.add_parser("model", help="embedding model tools", parents=[common])
@@ -296,6 +301,7 @@ def _settings(args) -> Settings:
         chunk_overlap=getattr(args, "chunk_overlap", None),
         faiss_kind="hnsw" if getattr(args, "hnsw", False) else None,
         k=getattr(args, "k", None),
+        reader=getattr(args, "reader", None),
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from .conversation import Conversation, Resolved, resolve_followup
 from .errors import InputError
 from .index_manager import open_index
-from .reader import Reader, RuleReader
+from .reader import Reader
+from .reader.factory import make_reader
 from .retrieval import HybridRetriever, check_query
 from .settings import Settings
 from .spelling import latinize
@@ -61,4 +62,4 @@ def load_pipeline(settings: Settings | None = None, reader: Reader | None = None
     retriever = HybridRetriever(store, embedder, dense_weight=settings.dense_weight,
                                 lexical_weight=settings.lexical_weight, candidates=settings.candidates,
                                 rrf_k=settings.rrf_k, fusion=settings.fusion)
-    return Pipeline(retriever, reader or RuleReader(abstain_threshold=settings.abstain_threshold), settings)
+    return Pipeline(retriever, reader or make_reader(settings), settings)

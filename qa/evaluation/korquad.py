@@ -125,10 +125,10 @@ def evaluate_reader(qs: list[KQ], reader=None, settings: Settings | None = None,
     from ..conversation import Resolved
     from ..korean import normalize_text
     if reader is None:
-        from ..reader import RuleReader
+        from ..reader.factory import make_reader
         # KorQuAD 1.0 has no unanswerable questions and the gold paragraph is
         # given: abstaining can only lose, so the reader always answers here.
-        reader = RuleReader(abstain_threshold=0.0)
+        reader = make_reader((settings or Settings()).with_(abstain_threshold=0.0))
     passages: dict[str, tuple[Document, Hit]] = {}  # questions share paragraphs: split sentences once
     rows, t0 = [], time.perf_counter()
     for q in tqdm(qs, desc="korquad reader", unit="q", disable=not progress):

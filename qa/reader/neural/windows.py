@@ -1,0 +1,84 @@
+"""Question + context -> fixed-size token windows with character offsets.
+
+A span model reads `<s> question </s></s> context </s>` (the XLM-R pair
+layout e5 was trained with). A context longer than one window is read in
+overlapping windows; each context token keeps its character offsets into
+the context, so a predicted token span maps back to exact text.
+
+    >>> w = make_windows(FakeTokenizer(), "누구?", "가 나 다 라", max_len=8, stride=2)
+    >>> [(win.ids[win.ctx_first:-1], win.offsets) for win in w]    # doctest: +NORMALIZE_WHITESPACE
+    [((10, 11, 12), ((0, 1), (2, 3), (4, 5))), ((12, 13), ((4, 5), (6, 7)))]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BOS, PAD, EOS = 0, 1, 2   # e5 / XLM-R special ids
+
+
+@dataclass(frozen=True)
+class Window:
+    """One model input: token ids, where the context starts, and each context token's char offsets."""
+
+    ids: tuple[int, ...]
+    ctx_first: int
+    offsets: tuple[tuple[int, int], ...]
+
+    @property
+    def n_ctx(self) -> int:
+        return len(self.offsets)
+
+    def token_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Window positions (inclusive) of the context tokens covering chars [start, end); None if outside.
+
+        >>> Window((0, 5, 2, 2, 7, 8, 2), 4, ((0, 2), (3, 5))).token_span(3, 5)
+        (5, 5)
+        """
+        if not self.offsets or start < self.offsets[0][0] or end > self.offsets[-1][1]:
+            return None
+        s = next((i for i, (a, b) in enumerate(self.offsets) if b > start), None)
+        e = next((i for i in range(len(self.offsets) - 1, -1, -1) if self.offsets[i][0] < end), None)
+        if s is None or e is None or e < s:
+            return None
+        return self.ctx_first + s, self.ctx_first + e
+
+
+def encode_plain(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Token ids and char offsets of `text` without special tokens (a `tokenizers.Tokenizer`)."""
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    return list(enc.ids), [tuple(o) for o in enc.offsets]
+
+
+def make_windows(tokenizer, question: str, context: str, max_len: int = 256, stride: int = 128,
+                 max_question: int = 48, context_tokens=None) -> list[Window]:
+    """Overlapping windows of `context` after `question`; each step moves `stride` tokens.
+
+    `context_tokens` (ids, offsets) can be passed when one context serves many questions.
+    """
+    q_ids, _ = encode_plain(tokenizer, question)
+    q_ids = q_ids[:max_question]
+    c_ids, c_off = context_tokens if context_tokens is not None else encode_plain(tokenizer, context)
+    head = [BOS, *q_ids, EOS, EOS]
+    room = max_len - len(head) - 1
+    if room < 1:
+        raise ValueError(f"max_len {max_len} leaves no room for the context after a {len(q_ids)}-token question")
+    windows, first = [], 0
+    while True:
+        ids = c_ids[first:first + room]
+        windows.append(Window(tuple(head + ids + [EOS]), len(head), tuple(c_off[first:first + room])))
+        if first + room >= len(c_ids):
+            return windows
+        first += min(stride, room)
+
+
+class FakeTokenizer:
+    """Whitespace tokenizer for doctests and fast tests: token id = 10 + index of the word."""
+
+    class _Enc:
+        def __init__(self, ids, offsets):
+            self.ids, self.offsets = ids, offsets
+
+    def encode(self, text: str, add_special_tokens: bool = False):
+        import re
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        return self._Enc([10 + i for i in range(len(spans))], spans)

@@ -1,0 +1,20 @@
+"""Span decoding: only context positions, end >= start, bounded length, best first."""
+import numpy as np
+
+from qa.reader.neural.decode import best_spans, null_score
+
+
+def test_best_spans_respect_the_context_and_order():
+    s = np.array([9.0, 8.0, 0, 1.0, 2.0, 0.5])
+    e = np.array([9.0, 8.0, 0, 0.5, 0.1, 3.0])
+    spans = best_spans(s, e, ctx_first=3, n_ctx=3)
+    assert spans[0] == (5.0, 4, 5)                      # 2.0 + 3.0; positions 0-2 (question) never used
+    assert all(3 <= a <= b < 6 for _, a, b in spans)
+    assert [x[0] for x in spans] == sorted((x[0] for x in spans), reverse=True)
+    assert null_score(s, e) == 18.0
+
+
+def test_max_length_and_empty_context():
+    s = np.zeros(10); e = np.zeros(10); s[2] = 5; e[9] = 5
+    assert all(b - a < 3 for _, a, b in best_spans(s, e, 2, 8, max_tokens=3))
+    assert best_spans(s, e, 10, 0) == []

@@ -1,0 +1,64 @@
+"""The torch span scorer on a tiny random-weight BERT, and the weights' manifest checks."""
+import json
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from qa.errors import ModelError  # noqa: E402
+from qa.reader.neural.model import SpanModel  # noqa: E402
+from qa.reader.neural.scorer import TorchSpanScorer, load_span_scorer, read_manifest  # noqa: E402
+from qa.reader.neural.windows import FakeTokenizer  # noqa: E402
+
+
+def _tiny_model(first_trained=1):
+    from transformers import BertConfig, BertModel
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=400, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=128, pad_token_id=1)
+    return SpanModel(BertModel(config, add_pooling_layer=False).eval(), first_trained)
+
+
+def test_predictions_are_spans_of_each_context():
+    scorer = TorchSpanScorer(_tiny_model(), FakeTokenizer(), max_len=24, stride=6)
+    contexts = ["광주 에 국가 AI 데이터센터 를 짓는다", " ".join(f"낱말{i}" for i in range(40))]
+    preds = scorer.predict("누가 짓나?", contexts, top=5)
+    assert len(preds) == 2 and all(0 < len(p) <= 5 for p in preds)
+    for ctx, ps in zip(contexts, preds):
+        assert [p.score for p in ps] == sorted((p.score for p in ps), reverse=True)
+        assert len({(p.start, p.end) for p in ps}) == len(ps)
+        for p in ps:
+            assert 0 <= p.start < p.end <= len(ctx) and ctx[p.start:p.end].strip()
+    assert preds == scorer.predict("누가 짓나?", contexts, top=5)        # deterministic
+
+
+def test_trained_state_round_trips_only_the_top_layers():
+    a, b = _tiny_model(), _tiny_model()
+    torch.nn.init.normal_(a.head.weight)
+    state = a.trained_state()
+    assert {k.split(".")[0] for k in state} == {"head", "layer"}
+    assert not any(k.startswith("layer.0.") for k in state)            # layer 0 is frozen, never shipped
+    b.load_trained_state({k: v.half() for k, v in state.items()})
+    ids = torch.tensor([[0, 11, 2, 2, 12, 13, 2]])
+    mask = torch.ones_like(ids)
+    sa, _ = a(ids, mask)
+    sb, _ = b(ids, mask)
+    assert torch.allclose(sa, sb, atol=1e-2)
+    frozen = [p.requires_grad for p in a.bert.encoder.layer[0].parameters()]
+    assert not any(frozen) and all(p.requires_grad for p in a.bert.encoder.layer[1].parameters())
+
+
+def test_manifest_errors_say_how_to_fix(tmp_path):
+    with pytest.raises(ModelError, match="span_model.json is missing.*train_neural_reader"):
+        read_manifest(tmp_path / "span_model.json")
+    bad = tmp_path / "span_model.json"
+    bad.write_text('{"weights": 3}', encoding="utf-8")
+    with pytest.raises(ModelError, match="corrupt"):
+        read_manifest(bad)
+    bad.write_text(json.dumps({"first_trained_layer": 6, "weights": {"file": "w.safetensors", "sha256": "0" * 64},
+                               "base": {"file": "e5-small-q4.bin", "sha256": "0" * 64}}), encoding="utf-8")
+    with pytest.raises(ModelError, match="weights .* are missing"):
+        load_span_scorer(bad)
+    (tmp_path / "w.safetensors").write_bytes(b"not the trained weights")
+    with pytest.raises(ModelError, match="do not match the sha256"):
+        load_span_scorer(bad)
