@@ -12,7 +12,7 @@ build holds an exclusive `fcntl.flock` on `ROOT/.NAME.lock`, so:
   `.NAME.old-*`, which `restore_interrupted_swap` puts back.
 
     with build_lock(root, "news", timeout=600):
-        remove_leftovers(root, "news")
+        clean_up_killed_builds(root, "news")
         ...write, swap...
 
 The holder deletes the lock file before releasing it, so nothing stays in
@@ -61,8 +61,10 @@ def leftovers(root: Path, name: str) -> list[Path]:
     return sorted(p for p in root.iterdir() if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
 
 
-def remove_leftovers(root: Path, name: str) -> int:
-    """Delete what killed builds of `name` left; call only while holding its build lock."""
+def clean_up_killed_builds(root: Path, name: str) -> int:
+    """Put back a previous index a killed swap left aside, then delete every other leftover of
+    builds of `name`; the number deleted. Call only while holding the name's build lock."""
+    _put_back_previous(root / name)
     found = leftovers(root, name)
     for p in found:
         shutil.rmtree(p, ignore_errors=True)
@@ -141,18 +143,21 @@ def restore_interrupted_swap(path: Path) -> bool:
     if fd is None:                             # a build is running: it will put an index in place
         return False
     try:
-        if path.exists():
-            return False
-        olds = _complete_olds(root, name)      # again, now that no build can move them
-        if not olds:
-            return False
-        newest = max(olds, key=lambda p: int(p.name.rsplit("-", 1)[1]))
-        newest.rename(path)
-        log.warning("index %r: a build was interrupted mid-swap; restored the previous index from %s",
-                    name, newest.name)
-        return True
+        return _put_back_previous(path)        # checked again, now that no build can move things
     finally:
         _unlock(lock, fd)
+
+
+def _put_back_previous(path: Path) -> bool:
+    """Under the lock: when `path` is absent, rename the newest complete `.NAME.old-*` to it."""
+    olds = _complete_olds(path.parent, path.name)
+    if path.exists() or not olds:
+        return False
+    newest = max(olds, key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    newest.rename(path)
+    log.warning("index %r: a build was killed mid-swap; restored the previous index from %s",
+                path.name, newest.name)
+    return True
 
 
 def _complete_olds(root: Path, name: str) -> list[Path]:

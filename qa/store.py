@@ -31,7 +31,7 @@ from .chunking import CHUNKING_VERSION, chunk_documents, dedupe
 from .embedding.base import Embedder
 from .errors import IndexStoreError
 from .index_format import FORMAT_VERSION, check_counts, corrupt, read_chunks, read_documents, read_manifest
-from .index_lock import build_lock, old_name, remove_leftovers, restore_interrupted_swap, tmp_prefix
+from .index_lock import build_lock, clean_up_killed_builds, old_name, restore_interrupted_swap, tmp_prefix
 from .lexical import LexicalIndex, top_k
 from .names import validate_index_name
 from .types import Chunk, Document
@@ -141,7 +141,7 @@ class IndexStore:
             "build_seconds": None,
         }
         with build_lock(path.parent, path.name, options.lock_timeout):
-            remove_leftovers(path.parent, path.name)     # of builds killed earlier: nobody else owns them now
+            clean_up_killed_builds(path.parent, path.name)   # nobody else owns them while we hold the lock
             _replaceable(path)
             tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(path.name), dir=path.parent))
             try:

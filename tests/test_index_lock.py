@@ -210,3 +210,18 @@ def test_a_swap_cut_short_is_undone_on_load(built):
             IndexStore.load(path)
     assert IndexStore.load(path).chunks == old.chunks
     assert hidden(root) == []
+
+
+def test_a_failed_build_after_a_cut_short_swap_keeps_the_previous_index(built, tiny_corpus, fake_embedder,
+                                                                        monkeypatch):
+    root, path, old = built
+    path.rename(root / ".tiny.old-1700000000000")                 # as a build killed between its renames
+
+    def disk_full(self, target):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(qa.store.LexicalIndex, "save", disk_full)
+    with pytest.raises(OSError):
+        IndexStore.build(path, tiny_corpus[:1], fake_embedder, BuildOptions())
+    monkeypatch.undo()
+    assert IndexStore.load(path).chunks == old.chunks              # put back, not deleted as a leftover
+    assert hidden(root) == []
