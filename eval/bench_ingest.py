@@ -12,6 +12,7 @@ Cases (deterministic, seeded):
   words   one line of varied Korean words with no sentence punctuation at all
   repeat  one Korean sentence repeated on one line ("... 투자한다. ... 투자한다. ...")
   prose   one line of varied Korean sentences (a real document without line breaks)
+  passage the bundled announcement with its sentence punctuation removed, on one line, repeated
 """
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def _vocabulary() -> list[str]:
     return sorted({w for d in bundled_documents() for w in d.text.split() if w.strip(".,!?")})
 
 
+def _passage() -> str:
+    text = " ".join(d.text for d in bundled_documents()).replace("\n", " ")
+    return " ".join(text.translate(str.maketrans("", "", ".!?")).split())
+
+
 def make_text(case: str, kb: int, seed: int = 0) -> str:
     """About `kb` kilobytes (UTF-8) of one-line text of the given case."""
     rng = random.Random(seed)
@@ -46,6 +52,8 @@ def make_text(case: str, kb: int, seed: int = 0) -> str:
     while size < target:
         if case == "repeat":
             piece = SENTENCE
+        elif case == "passage":
+            piece = _passage() + " "
         elif case == "words":
             piece = rng.choice(words) + " "
         else:   # prose: sentences of 6-20 random words
@@ -88,7 +96,7 @@ def _build(path: Path, workdir: Path) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="200,400,800,5000", help="sizes in KB, comma-separated")
-    ap.add_argument("--cases", default="words,repeat,prose", help="cases, comma-separated")
+    ap.add_argument("--cases", default="words,repeat,prose,passage", help="cases, comma-separated")
     ap.add_argument("--build", action="store_true", help="also run `qa index build` on each file")
     args = ap.parse_args()
     cols = ["case", "KB", "chars", "load s", "dedupe s", "chunk s", "sentences", "dropped", "chunks",

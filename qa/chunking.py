@@ -66,6 +66,10 @@ def _minhash(key: str) -> np.ndarray:
     return mixed.min(axis=0)
 
 
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b)
+
+
 class _Seen:
     """Sentences kept so far: exact keys in a set, near-duplicates through LSH buckets."""
 
@@ -85,7 +89,7 @@ class _Seen:
             for idx in self.buckets.get(band, ()):
                 if idx not in checked:
                     checked.add(idx)
-                    if len(grams & self.grams[idx]) / len(grams | self.grams[idx]) >= NEAR_DUP_JACCARD:
+                    if _jaccard(grams, self.grams[idx]) >= NEAR_DUP_JACCARD:
                         return True
         return False
 
