@@ -36,7 +36,7 @@ def cmd_index_build(args, settings: Settings) -> int:
     if args.paths and settings.index_name == DEFAULT_INDEX:
         raise InputError("the default index holds the bundled announcement and is rebuilt from it; "
                          "give your documents their own index: qa index build PATHS... --name NAME")
-    docs = load_paths(args.paths) if args.paths else bundled_documents()
+    docs = load_paths(args.paths, settings.max_file_mb) if args.paths else bundled_documents()
     sources = [str(Path(p).resolve()) for p in args.paths] if args.paths else None
     t0 = time.perf_counter()
     store = build_index(settings, docs, progress=True, sources=sources)
@@ -92,7 +92,7 @@ def _staleness(store, settings: Settings) -> str:
         if not sources or missing:
             return f"unknown (sources not found: {', '.join(missing) or 'none recorded'})"
         try:
-            docs = load_paths(sources)
+            docs = load_paths(sources, settings.max_file_mb)
         except QAError as e:
             return f"unknown ({e})"
     return "yes (rebuild it)" if store.is_stale(docs) else "no"
@@ -251,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--overlap", type=int, dest="chunk_overlap", metavar="N",
                    help="sentences shared by neighbouring chunks (default 1)")
     b.add_argument("--hnsw", action="store_true", help="approximate HNSW vectors (large corpora)")
+    b.add_argument("--max-file-mb", type=float, dest="max_file_mb", metavar="N",
+                   help="refuse input files over N megabytes (default 20; QA_MAX_FILE_MB)")
     b.set_defaults(cmd=cmd_index_build)
     info = isub.add_parser("info", parents=[common, index_opt], help="show an index's manifest and staleness")
     info.set_defaults(cmd=cmd_index_info)
@@ -300,6 +302,7 @@ def _settings(args) -> Settings:
         chunk_max_chars=getattr(args, "chunk_max_chars", None),
         chunk_overlap=getattr(args, "chunk_overlap", None),
         faiss_kind="hnsw" if getattr(args, "hnsw", False) else None,
+        max_file_mb=getattr(args, "max_file_mb", None),
         k=getattr(args, "k", None),
         reader=getattr(args, "reader", None),
     )

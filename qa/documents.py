@@ -20,7 +20,11 @@ from .types import Document
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".jsonl")
 BUNDLED_ID = "gwangju-ai-datacenter-2021"
 BUNDLED_FILE = "gwangju_ai_datacenter_2021.txt"
-_MAX_FILE_BYTES = 200 * 1024 * 1024
+# Per-file limit (Settings.max_file_mb, `qa index build --max-file-mb N`). 20 MB is
+# several books of Korean text (a long novel is ~3 MB of UTF-8) and cleans in a
+# few minutes on a laptop CPU (Kiwi splits and tokenizes ~30-80K characters/s);
+# a bigger file is more likely a dump or a mistake than one document.
+DEFAULT_MAX_FILE_MB = 20.0
 
 
 def bundled_documents() -> list[Document]:
@@ -36,8 +40,11 @@ def bundled_documents() -> list[Document]:
                      metadata={"date": "2021-02-04", "language": "ko"})]
 
 
-def load_paths(paths: list[str | Path]) -> list[Document]:
-    """Documents from files and folders (folders are walked recursively, sorted)."""
+def load_paths(paths: list[str | Path], max_file_mb: float = DEFAULT_MAX_FILE_MB) -> list[Document]:
+    """Documents from files and folders (folders are walked recursively, sorted).
+
+    A file over `max_file_mb` megabytes (2**20 bytes) is refused before anything is read.
+    """
     if not paths:
         raise InputError("no input paths given: name files or folders to index")
     docs: list[Document] = []
@@ -48,18 +55,17 @@ def load_paths(paths: list[str | Path]) -> list[Document]:
         if p.is_dir() and not files:
             raise InputError(f"folder {p} holds no {'/'.join(SUPPORTED)} files")
         for f in files:
-            docs.extend(load_file(f, base=p if p.is_dir() else p.parent))
+            docs.extend(load_file(f, base=p if p.is_dir() else p.parent, max_file_mb=max_file_mb))
     _check_unique_ids(docs)
     return docs
 
 
-def load_file(path: Path, base: Path | None = None) -> list[Document]:
+def load_file(path: Path, base: Path | None = None, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> list[Document]:
     """One file -> its documents (a .jsonl file may hold many)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError(f"unsupported file type {suffix or '(none)'} for {path}: use {', '.join(SUPPORTED)}")
-    if path.stat().st_size > _MAX_FILE_BYTES:
-        raise InputError(f"{path} is larger than {_MAX_FILE_BYTES // 2**20} MiB; split it into smaller files")
+    _check_size(path, max_file_mb)
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -72,6 +78,15 @@ def load_file(path: Path, base: Path | None = None) -> list[Document]:
         return [_make(doc_id, title, text, str(path))]
     text = normalize_text(raw)
     return [_make(doc_id, _first_line_title(text, path), text, str(path))]
+
+
+def _check_size(path: Path, max_file_mb: float) -> None:
+    """Refuse a file over the limit, naming its size and the flag that raises the limit."""
+    size_mb = path.stat().st_size / 2**20
+    if size_mb > max_file_mb:
+        raise InputError(f"{path} is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit per file: split it, or "
+                         f"raise the limit with `qa index build --max-file-mb {int(size_mb) + 1}` "
+                         f"(or QA_MAX_FILE_MB)")
 
 
 def _make(doc_id: str, title: str, text: str, source: str, metadata: dict | None = None) -> Document:
@@ -115,9 +130,14 @@ def _check_unique_ids(docs: list[Document]) -> None:
 
 
 class _VisibleText(HTMLParser):
-    """Collects text outside script/style/head; block tags become line breaks."""
+    """Collects text outside script/style/head; block tags become line breaks.
 
-    _HIDDEN = {"script", "style", "noscript", "template", "head", "svg"}
+    The title is the text of <title> minus any script-like element inside it:
+    hostile or broken pages put <script> there, and its code is not a title.
+    """
+
+    _SCRIPTS = {"script", "style", "noscript", "template", "svg"}
+    _HIDDEN = _SCRIPTS | {"head"}
     _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
               "footer", "blockquote", "pre", "table", "ul", "ol", "title"}
 
@@ -126,6 +146,7 @@ class _VisibleText(HTMLParser):
         self.parts: list[str] = []
         self.title: list[str] = []
         self._hidden = 0
+        self._scripts = 0       # open script-like elements (a subset of the hidden ones)
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
@@ -133,6 +154,7 @@ class _VisibleText(HTMLParser):
             self._in_title = True
         elif tag in self._HIDDEN:
             self._hidden += 1
+            self._scripts += tag in self._SCRIPTS
         if tag in self._BLOCK:
             self.parts.append("\n")
 
@@ -141,12 +163,15 @@ class _VisibleText(HTMLParser):
             self._in_title = False
         elif tag in self._HIDDEN and self._hidden:
             self._hidden -= 1
+            if tag in self._SCRIPTS and self._scripts:
+                self._scripts -= 1
         if tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data):
         if self._in_title:
-            self.title.append(data)
+            if not self._scripts:
+                self.title.append(data)
         elif not self._hidden:
             self.parts.append(data)
 
@@ -156,8 +181,15 @@ def _html_text(raw: str) -> tuple[str, str]:
 
     >>> _html_text("<html><head><title>T</title></head><body><p>가</p><script>x</script></body></html>")
     ('T', '가')
+    >>> _html_text("<title>T<script>alert(1)</script></title><p>가</p>")
+    ('T', '가')
     """
     parser = _VisibleText()
     parser.feed(raw)
     text = re.sub(r"\n\s*\n+", "\n", "".join(parser.parts))
-    return "".join(parser.title).strip(), normalize_text(text)
+    # Pythons that parse <title> as raw text (RCDATA) hand a nested script over as text
+    title = _SCRIPT_IN_TITLE.sub("", "".join(parser.title))
+    return title.strip(), normalize_text(text)
+
+
+_SCRIPT_IN_TITLE = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)

@@ -66,24 +66,101 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence boundaries of `text`, never crossing a line break.
+# Hard cap on one sentence: a longer run without a sentence end (a megabyte line
+# with no punctuation) is cut at a space, or at the cap when there is none, so
+# chunks can keep their size promise and Kiwi never analyses unbounded input.
+SENTENCE_MAX_CHARS = 500
+# Kiwi's splitter sees at most this much at once: its cost grows faster than
+# linearly on one huge line (800 KB took 21 s), and repeated blocks are split once.
+_BLOCK_CHARS = 1000
+_SENTENCE_END = re.compile(r"[.!?。…\"'”’)\]](?=\s)")
+
+
+def sentence_spans(text: str, max_chars: int = SENTENCE_MAX_CHARS) -> list[tuple[int, int]]:
+    """Sentence boundaries of `text`, never crossing a line break, each at most `max_chars`.
 
     >>> sentence_spans("첫 문장이다. 둘째 문장이다.\\n셋째")
     [(0, 7), (8, 16), (17, 19)]
+    >>> sentence_spans("가나 다라 마바", max_chars=5)
+    [(0, 5), (6, 8)]
     """
-    spans: list[tuple[int, int]] = []
+    return list(iter_sentence_spans(text, max_chars))
+
+
+def iter_sentence_spans(text: str, max_chars: int = SENTENCE_MAX_CHARS):
+    """`sentence_spans` one at a time, so a caller can report progress on a huge text.
+
+    Each line is cut into blocks of at most `_BLOCK_CHARS` (after a sentence end
+    where there is one, else at a space) before Kiwi splits it; sentences longer
+    than `max_chars` are then cut at spaces. Offsets always index `text`.
+    """
+    if max_chars < 1:
+        raise ValueError("max_chars must be positive")
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            with _LOCK:
-                sents = kiwi().split_into_sents(line)
-            for s in sents:
-                start, end = _strip_span(line, s.start, s.end)
-                if end > start:
-                    spans.append((offset + start, offset + end))
+            for b_start, b_end in _blocks(line, _BLOCK_CHARS):
+                for s, e in _kiwi_sentences(line[b_start:b_end]):
+                    for cs, ce in cap_span(line, b_start + s, b_start + e, max_chars):
+                        yield offset + cs, offset + ce
         offset += len(line) + 1
-    return spans
+
+
+@lru_cache(maxsize=2048)    # blocks are <= _BLOCK_CHARS: a few MB at most; repeated text is split once
+def _kiwi_sentences(block: str) -> tuple[tuple[int, int], ...]:
+    with _LOCK:
+        sents = kiwi().split_into_sents(block)
+    spans = (_strip_span(block, s.start, s.end) for s in sents)
+    return tuple((s, e) for s, e in spans if e > s)
+
+
+def _blocks(line: str, size: int) -> list[tuple[int, int]]:
+    """Consecutive [start, end) pieces of `line`, each at most `size` long, cut after a
+    sentence end in the second half of the budget if there is one, else at a space.
+
+    >>> _blocks("가나. 다라. 마바", 8)
+    [(0, 7), (7, 10)]
+    """
+    out, start = [], 0
+    while len(line) - start > size:
+        window = line[start + size // 2:start + size]
+        ends = list(_SENTENCE_END.finditer(window))
+        cut = start + size // 2 + (ends[-1].end() if ends else _last_space(window, len(window)))
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(line)))
+    return out
+
+
+def _last_space(window: str, default: int) -> int:
+    """Index of the last whitespace character in `window`, or `default` when there is none."""
+    for i in range(len(window) - 1, -1, -1):
+        if window[i].isspace():
+            return i
+    return default
+
+
+def cap_span(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """`text[start:end]` cut into stripped, non-empty pieces of at most `max_chars`:
+    at the last space in the second half of the budget, else exactly at the budget.
+
+    >>> cap_span("가나 다라 마바사", 0, 9, 6)
+    [(0, 5), (6, 9)]
+    """
+    pieces = []
+    while end - start > max_chars:
+        half = max(1, max_chars // 2)
+        cut = start + half + _last_space(text[start + half:start + max_chars + 1], max_chars - half)
+        s, e = _strip_span(text, start, cut)
+        if e > s:
+            pieces.append((s, e))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    s, e = _strip_span(text, start, end)
+    if e > s:
+        pieces.append((s, e))
+    return pieces
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

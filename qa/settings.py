@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .documents import DEFAULT_MAX_FILE_MB
 from .errors import InputError
 from .names import validate_index_name
 
@@ -27,6 +28,7 @@ RANGES = {
     "rrf_k": (1, 10_000),             # RRF's rank offset; 60 is the usual value
     "candidates": (1, 1000),          # per-retriever depth; FAISS flat search cost grows with it
     "abstain_threshold": (0.0, 1.0),  # compared with a confidence in [0, 1]
+    "max_file_mb": (0.001, 10_000.0), # per input file (--max-file-mb); documents.py says why 20 by default
 }
 CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS}
 
@@ -66,6 +68,7 @@ class Settings:
     abstain_threshold: float = 0.35
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
     reader: str = "rule"              # "rule" or "neural" (the trained span model, qa/reader/neural/)
+    max_file_mb: float = DEFAULT_MAX_FILE_MB   # per input file; bigger files are refused (see documents.py)
 
     def __post_init__(self):
         for f in fields(self):

@@ -118,8 +118,8 @@ class IndexStore:
         if not docs:
             raise IndexStoreError("nothing to index: no documents were loaded")
         t0 = time.perf_counter()
-        clean, report = dedupe(docs)
-        chunks = chunk_documents(clean, options.max_chars, options.overlap)
+        clean, report = dedupe(docs, progress=options.progress)
+        chunks = chunk_documents(clean, options.max_chars, options.overlap, progress=options.progress)
         if not chunks:
             raise IndexStoreError("nothing to index: the documents hold no sentences")
         vectors = embedder.embed_passages([c.text for c in chunks], progress=options.progress)

@@ -31,12 +31,11 @@ def check_chunks(docs: list[Document], max_chars: int, overlap: int) -> None:
             sent = c.text[s.start:s.end]
             assert sent == sent.strip() and sent
             prev_end = s.end
-        # a window only exceeds max_chars when it is one long sentence
-        assert len(c.text) <= max_chars or len(c.sentences) == 1
-    # every sentence of every document lands in some chunk
+        assert len(c.text) <= max_chars, "no window exceeds max_chars, not even one long sentence"
+    # every sentence (cut to max_chars) of every document lands in some chunk
     for doc in docs:
         covered = {(c.start + s.start, c.start + s.end) for c in chunks if c.doc_id == doc.id for s in c.sentences}
-        assert covered == set(sentence_spans(doc.text))
+        assert covered == set(sentence_spans(doc.text, max_chars=max_chars))
 
 
 @pytest.mark.parametrize("max_chars,overlap", SETTINGS)
@@ -119,3 +118,119 @@ def test_document_made_only_of_duplicates_is_dropped():
     clean, report = dedupe(docs)
     assert [d.id for d in clean] == ["a"]
     assert report.dropped == 1 and report.dropped_paragraphs == 1
+
+
+# ---- huge and hostile inputs: linear work, a hard length cap (issue 12) ------------
+
+WORDS = ("광주 인공지능 데이터센터 구축 사업 엔에이치엔 투자 규모 연산 능력 국가 슈퍼컴퓨터 "
+         "대학원 인재 양성 기업 입주 지원 첨단 과학 산업 단지 조성 계획 발표 정부 예산").split()
+
+
+def unpunctuated_line(n_words: int, seed: int = 0) -> str:
+    """One line of Korean words with no sentence punctuation (the README's 13,063-char chunk case)."""
+    import random
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(n_words))
+
+
+@pytest.mark.parametrize("text", [
+    unpunctuated_line(3000),                        # ~15,000 characters, spaces only
+    "가" * 3000,                                    # no space at all: cut at the budget
+    ("데이터센터를 짓는다 " * 40 + "\n") * 3,        # long lines that Kiwi does split, then capped
+], ids=["words", "no-spaces", "lines"])
+def test_long_unpunctuated_text_is_cut_to_max_chars(text):
+    doc = Document("big", "big", text)
+    for max_chars in (500, 120):
+        chunks = chunk_document(doc, max_chars=max_chars, overlap=1)
+        assert chunks and all(0 < len(c.text) <= max_chars for c in chunks)
+        assert all(c.text == doc.text[c.start:c.end] for c in chunks)
+        # nothing is lost: every non-space character is in some chunk
+        covered = set()
+        for c in chunks:
+            covered.update(range(c.start, c.end))
+        assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_dedupe_of_a_big_repeated_sentence_keeps_one_copy():
+    sentence = "NHN이 향후 10년간 구축·운영에 2100억원을 투자한다."
+    docs = [Document("rep", "rep", " ".join([sentence] * 3000) + "\n" + "다른 문장이 하나 있다.")]
+    clean, report = dedupe(docs)
+    assert [d.text for d in clean] == [sentence + "\n다른 문장이 하나 있다."]
+    assert report.sentences == 3001 and report.dropped == 2999
+
+
+def test_near_duplicate_checks_grow_linearly(monkeypatch):
+    """Each sentence is checked against its LSH bucket-mates only, not every kept sentence."""
+    import qa.chunking as chunking
+    calls = []
+    real = chunking._jaccard
+    monkeypatch.setattr(chunking, "_jaccard", lambda a, b: calls.append(1) or real(a, b))
+    # similar but not near-identical sentences: they share most trigrams, so they meet in buckets
+    base = unpunctuated_line(12, seed=1)
+    sentences = [f"{base} {unpunctuated_line(3, seed=i)} 번호 {i}번이다." for i in range(1500)]
+    clean, report = dedupe([Document("d", "d", "\n".join(sentences))])
+    assert len(calls) <= 20 * chunking._BUCKET_CAP * len(sentences)
+    assert len(calls) < len(sentences) ** 2 / 20      # all pairs would be ~1.1 million
+
+
+def test_restated_headline_checks_grow_linearly(monkeypatch):
+    import qa.chunking as chunking
+    calls = []
+    real = chunking._restates
+    monkeypatch.setattr(chunking, "_restates", lambda a, b: calls.append(1) or real(a, b))
+    # many sentences drawn from one small vocabulary: every pair shares words
+    paragraphs = [[unpunctuated_line(8 + i % 20, seed=i) + "다."] for i in range(800)]
+    chunking.drop_restated(paragraphs)
+    assert len(calls) <= chunking._MAX_RESTATE_CANDIDATES * len(paragraphs)   # all pairs: ~320,000
+
+
+def test_kiwi_never_splits_more_than_a_block_at_once(monkeypatch):
+    import qa.korean as korean
+    seen = []
+    real = korean.kiwi()
+
+    class Spy:
+        def split_into_sents(self, text, *a, **kw):
+            seen.append(len(text))
+            return real.split_into_sents(text, *a, **kw)
+
+    monkeypatch.setattr(korean, "kiwi", lambda: Spy())
+    text = unpunctuated_line(4000, seed=7) + "\n" + "첫 문장이다. 둘째 문장이다."
+    spans = sentence_spans(text)
+    assert seen and max(seen) <= 1000
+    assert all(0 < e - s <= 500 for s, e in spans)
+    first = text.index("첫 문장이다.")
+    assert spans[-2:] == [(first, first + 7), (first + 8, len(text))]    # short lines split as before
+
+
+def test_progress_bars_move_during_cleaning_and_chunking(capsys):
+    docs = [Document("d", "d", unpunctuated_line(400))]
+    clean, _ = dedupe(docs, progress=True)
+    chunk_documents(clean, progress=True)
+    err = capsys.readouterr().err
+    assert "cleaning" in err and "chunking" in err
+
+
+# ---- properties on arbitrary Unicode ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=1500) | st.builds(
+    lambda words, seps: "".join(w + s for w, s in zip(words, seps)),
+    st.lists(st.sampled_from(WORDS + ["다.", "?", "A", "😀", "\u0301", "　"]), min_size=1, max_size=400),
+    st.lists(st.sampled_from([" ", "", "\n", ". ", "  ", "\t"]), min_size=400, max_size=400))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, max_chars=st.integers(1, 600), overlap=st.integers(0, 2))
+def test_chunks_hold_offsets_and_length_on_any_text(text, max_chars, overlap):
+    doc = Document("d", "d", text)
+    chunks = chunk_document(doc, max_chars=max_chars, overlap=overlap)
+    for c in chunks:
+        assert c.text == doc.text[c.start:c.end]
+        assert 0 < len(c.text) <= max_chars and c.text.strip()
+        assert all(c.text[s.start:s.end].strip() for s in c.sentences)
+    assert chunk_document(doc, max_chars=max_chars, overlap=overlap) == chunks      # deterministic
+    if text.strip():
+        assert chunks, "text with any non-space character gives at least one chunk"

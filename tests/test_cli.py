@@ -301,3 +301,25 @@ def test_python_dash_m(real_root):
     bad = subprocess.run([sys.executable, "-m", "qa", "search", ""], env=env, capture_output=True, text=True,
                          timeout=300)
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+# ---- huge inputs (issue 12) ---------------------------------------------------------
+
+def test_file_over_max_file_mb_is_one_error_line_and_nothing_is_stored(capsys, empty_root, tmp_path):
+    (empty_root / "keep").mkdir()
+    (empty_root / "keep" / "manifest.json").write_text("{}", encoding="utf-8")
+    before = snapshot(empty_root)
+    big = tmp_path / "big.txt"
+    big.write_text("광주 데이터센터 " * 30_000, encoding="utf-8")       # 690,000 bytes
+    rc, out, err = run(capsys, "index", "build", str(big), "--name", "big", "--max-file-mb", "0.5")
+    line = one_line_error(err)
+    assert rc == 2 and out == ""
+    assert "big.txt" in line and "0.7 MB" in line and "--max-file-mb" in line
+    assert snapshot(empty_root) == before
+
+
+@pytest.mark.parametrize("value", ["nan", "0", "-1", "inf"])
+def test_max_file_mb_must_be_a_positive_number(capsys, empty_root, monkeypatch, value):
+    monkeypatch.setenv("QA_MAX_FILE_MB", value)
+    rc, _, err = run(capsys, "index", "info")
+    assert rc == 2 and "QA_MAX_FILE_MB" in one_line_error(err)

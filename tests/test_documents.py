@@ -140,3 +140,30 @@ def test_bundled_announcement():
     assert doc.title.startswith('"누구나 AI기술 쓸수있게"')
     assert "2100억원" in doc.text
     assert unicodedata.is_normalized("NFC", doc.text)
+
+
+def test_script_inside_html_title_does_not_leak(tmp_path):
+    html = ("<html><head><title>실적 발표<script>document.title='해킹'</script><style>t{x:1}</style> 요약"
+            "</title></head><body><p>매출 4조2천억원을 기록했다.</p></body></html>")
+    [doc] = load_paths([write(tmp_path / "page.html", html)])
+    assert doc.title == "실적 발표 요약"
+    assert "해킹" not in doc.title + doc.text and "document" not in doc.title + doc.text
+    assert "x:1" not in doc.title + doc.text
+    assert doc.text == "매출 4조2천억원을 기록했다."
+
+
+def test_file_over_the_size_limit_is_refused_with_its_size_and_the_flag(tmp_path):
+    f = write(tmp_path / "big.txt", "가나다라 마바사 " * 20_000)        # ~0.4 MB
+    with pytest.raises(InputError) as e:
+        load_paths([f], max_file_mb=0.1)
+    msg = str(e.value)
+    assert "big.txt" in msg and "0.4 MB" in msg and "0.1 MB limit" in msg and "--max-file-mb" in msg
+    assert load_paths([f], max_file_mb=1)[0].text.startswith("가나다라")
+
+
+def test_default_size_limit_is_20_mb(tmp_path):
+    f = tmp_path / "huge.txt"
+    with open(f, "wb") as out:                 # sparse: 21 MB on paper, no disk used, never read
+        out.truncate(21 * 2**20)
+    with pytest.raises(InputError, match=r"huge\.txt is 21\.0 MB, over the 20 MB limit"):
+        load_paths([f])
