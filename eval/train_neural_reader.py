@@ -285,6 +285,8 @@ def main() -> int:
     ap.add_argument("--stride", type=int, default=128)
     ap.add_argument("--first-trained", type=int, default=6, help="layers below this stay frozen (0..11)")
     ap.add_argument("--negatives", type=float, default=0.3, help="share of questions paired with a no-answer passage")
+    ap.add_argument("--null-keep", type=float, default=0.35,
+                    help="share of training windows without the answer that are kept (they outnumber the rest)")
     ap.add_argument("--english", action="store_true", help="also train on English TyDi train")
     ap.add_argument("--limit", type=int, help="only this many training questions (smoke runs)")
     ap.add_argument("--seed", type=int, default=13)
@@ -330,6 +332,8 @@ def main() -> int:
     tok = base_tokenizer()
     model = SpanModel(base_encoder(), args.first_trained)
     f_train = featurize(tok, train_all, args.max_len, args.stride)
+    keep = random.Random(args.seed + 2)
+    f_train = [f for f in f_train if f.start > 0 or keep.random() < args.null_keep]
     f_held = featurize(tok, held_all, args.max_len, args.stride)
     n_pos = sum(f.start > 0 for f in f_train)
     print(f"windows: {len(f_train)} train ({n_pos} holding the answer), {len(f_held)} held out", flush=True)
@@ -412,7 +416,7 @@ def main() -> int:
             "licenses": LICENSES,
             "questions": len(train), "no_answer_pairs": len(negs), "windows": len(f_train),
             "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
-            "negatives": args.negatives, "english": args.english, "limit": args.limit,
+            "negatives": args.negatives, "null_keep": args.null_keep, "english": args.english, "limit": args.limit,
             "best_epoch": epoch_best, "table": table,
             "seconds": round(time.perf_counter() - t_start, 1), "threads": args.threads,
             "code_version": git_version(),

@@ -16,6 +16,7 @@ import math
 
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
+from .boundary import trim_particles
 from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
@@ -26,7 +27,7 @@ class NeuralReader:
     """`Reader` backed by a `SpanScorer` (the trained span model, or a fake in tests)."""
 
     def __init__(self, scorer: SpanScorer, abstain_threshold: float = 0.35, max_passages: int = MAX_PASSAGES,
-                 calibration: tuple[float, float] = (1.0, 0.0)):
+                 calibration: tuple[float, float] = (1.0, 0.0), trim: bool = True):
         if not 0.0 <= abstain_threshold <= 1.0:
             raise ValueError("abstain_threshold must be within [0, 1]")
         if max_passages < 1:
@@ -35,6 +36,7 @@ class NeuralReader:
         self.abstain_threshold = abstain_threshold
         self.max_passages = max_passages
         self.slope, self.bias = calibration
+        self.trim = trim            # drop trailing particles/endings (boundary.py)
 
     def confidence(self, margin: float) -> float:
         """Best span score minus the null score -> probability-like confidence.
@@ -59,6 +61,8 @@ class NeuralReader:
         if conf < self.abstain_threshold:
             return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))
         start, end = _trim(hit.chunk.text, best)
+        if self.trim:
+            start, end = trim_particles(hit.chunk.text, start, end)
         chunk = hit.chunk
         doc = documents.get(chunk.doc_id)
         text = chunk.text[start:end]

@@ -63,3 +63,11 @@ def test_reads_only_the_top_passages_and_the_resolved_question():
 def test_no_hits_or_no_spans_abstain():
     assert NeuralReader(FakeScorer("x")).read("q", Resolved("q", "q"), [], {}).abstained
     assert _read(NeuralReader(FakeScorer("없는말")), [_hit(1, 0, 20)]).abstained
+
+
+def test_trailing_particles_are_trimmed_unless_asked_not_to():
+    hits = [_hit(1, 0, len(DOC.text))]
+    scorer = FakeScorer("2100억원을")
+    assert _read(NeuralReader(scorer), hits).text == "2100억원"
+    raw = _read(NeuralReader(scorer, trim=False), hits)
+    assert raw.text == "2100억원을" and DOC.text[raw.start:raw.end] == raw.text
