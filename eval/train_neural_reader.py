@@ -289,6 +289,9 @@ def main() -> int:
                     help="share of training windows without the answer that are kept (they outnumber the rest)")
     ap.add_argument("--english", action="store_true", help="also train on English TyDi train")
     ap.add_argument("--limit", type=int, help="only this many training questions (smoke runs)")
+    ap.add_argument("--resume", type=Path, help="start from these trained weights (a .partial checkpoint); "
+                    "with --epochs 0 only calibrate and write the manifest")
+    ap.add_argument("--note", default="", help="recorded in the manifest (e.g. how a resumed run came about)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=OUT)
@@ -337,7 +340,11 @@ def main() -> int:
     f_held = featurize(tok, held_all, args.max_len, args.stride)
     n_pos = sum(f.start > 0 for f in f_train)
     print(f"windows: {len(f_train)} train ({n_pos} holding the answer), {len(f_held)} held out", flush=True)
-    h_train = cache_lower(model, f_train, 32, "train")
+    if args.resume:
+        from safetensors.torch import load_file
+        model.load_trained_state(load_file(str(args.resume)))
+        print(f"resumed from {args.resume}", flush=True)
+    h_train = cache_lower(model, f_train, 32, "train") if args.epochs > 0 else []
     h_held = cache_lower(model, f_held, 32, "held")
     print(f"cached frozen layers in {time.perf_counter() - t_start:.0f}s", flush=True)
 
@@ -384,6 +391,13 @@ def main() -> int:
             ckpt = args.out / "span_model.safetensors.partial"
             save_file(best[2], str(ckpt))   # a checkpoint survives a killed session
 
+    if best is None:      # --epochs 0: the resumed weights as they are
+        model.eval()
+        em, f, null_acc = score(predict(model, h_held, f_held, held_all, 64), held_all)
+        table.append({"epoch": 0, "train_loss": None, "held_em": round(em * 100, 2), "held_f1": round(f * 100, 2),
+                      "held_null_acc": round(null_acc * 100, 2), "seconds": 0.0})
+        best = (f, 0, {k: v.detach().clone().to(torch.float16) for k, v in model.trained_state().items()})
+
     # ---- calibrate the confidence on the held-out questions (best epoch's weights)
     f_best, epoch_best, state = best
     model.load_trained_state(state)
@@ -420,12 +434,13 @@ def main() -> int:
             "best_epoch": epoch_best, "table": table,
             "seconds": round(time.perf_counter() - t_start, 1), "threads": args.threads,
             "code_version": git_version(),
+            "resumed_from": args.resume.name if args.resume else None, "note": args.note,
             "command": "python eval/train_neural_reader.py " + " ".join(sys.argv[1:]),
         },
         "calibration": {"slope": slope, "bias": bias,
                         "fit": "logistic regression of (best span - null) on held-out dev-a: right (F1 >= 0.5) "
                                "vs wrong or no-answer pair"},
-        "scores": {"held_out_dev_a": table[epoch_best - 1]},
+        "scores": {"held_out_dev_a": table[max(0, epoch_best - 1)]},
     }
     tmp = args.out / "span_model.json.tmp"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
