@@ -18,7 +18,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="bind address (env QA_HOST)")
     p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (env QA_PORT)")
     p.add_argument("--index", default=None, help="index name (env QA_INDEX_NAME, default 'default')")
-    p.add_argument("--reader", choices=("rule", "neural"), default=None,
+    p.add_argument("--reader", choices=("rule", "neural", "hybrid"), default=None,
                    help="answer extraction (env QA_READER, default rule)")
     return p.parse_args(argv)
 

