@@ -142,7 +142,7 @@ def create_api(pipeline, *, index_name: str, embedder: str) -> FastAPI:
     # Starlette runs the last added middleware first: the size check wraps everything (every
     # route, the chat page's too), then the error boundary, then the per-route body checks.
     # `app.state.body_checks` is open: qa.ui adds the Gradio routes' checks when it mounts.
-    app.state.body_checks = {f"{API_PREFIX}/ask": check_json_body, f"{API_PREFIX}/retrieve": check_json_body}
+    app.state.body_checks = {f"POST {API_PREFIX}/ask": check_json_body, f"POST {API_PREFIX}/retrieve": check_json_body}
     app.add_middleware(BodyCheck, checks=app.state.body_checks)
     app.add_middleware(ErrorBoundary)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
@@ -302,17 +302,17 @@ def parse_json_body(body: bytes, content_type: str | None):
         raise BodyProblem(422, "the request body holds a number too large to read") from None
 
 
-def check_json_body(body: bytes, content_type: str | None) -> None:
-    """The /api POST routes' check: a JSON object (its fields are the route model's business)."""
+def check_json_body(body: bytes, content_type: str | None, query: str = "") -> None:
+    """The /api POST routes' check: valid JSON (its fields are the route model's business)."""
     parse_json_body(body, content_type)
 
 
 class BodyCheck:
-    """ASGI middleware: POST bodies of the routes in `checks` are read, checked, then replayed.
+    """ASGI middleware: requests to the routes in `checks` are read, checked, then replayed.
 
-    `checks` maps an exact path to `check(body, content_type)`, which
-    raises BodyProblem; the reply is then a JSON error naming the problem.
-    The body is already bounded by BodySizeLimit, which wraps this.
+    `checks` maps "METHOD /exact/path" to `check(body, content_type, query)`,
+    which raises BodyProblem; the reply is then a JSON error naming the
+    problem. The body is already bounded by BodySizeLimit, which wraps this.
     """
 
     def __init__(self, app, checks: dict):
@@ -320,10 +320,11 @@ class BodyCheck:
         self.checks = checks
 
     async def __call__(self, scope, receive, send):
-        check = self.checks.get(scope.get("path")) if scope["type"] == "http" else None
-        if check is None or scope.get("method") != "POST":
+        key = f"{scope.get('method')} {scope.get('path')}" if scope["type"] == "http" else None
+        check = self.checks.get(key)
+        if check is None:
             return await self.app(scope, receive, send)
-        chunks, more = [], True
+        chunks, more = [], scope.get("method") not in ("GET", "HEAD")
         while more:
             message = await receive()
             if message["type"] != "http.request":
@@ -333,7 +334,8 @@ class BodyCheck:
         body = b"".join(chunks)
         content_type = dict(scope.get("headers") or []).get(b"content-type")
         try:
-            check(body, content_type.decode("latin-1") if content_type is not None else None)
+            check(body, content_type.decode("latin-1") if content_type is not None else None,
+                  scope.get("query_string", b"").decode("latin-1"))
         except BodyProblem as e:
             return await _json_error(send, e.status, e.detail)
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)

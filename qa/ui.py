@@ -262,14 +262,15 @@ def mount_ui(app, pipeline, path: str = "/"):
     prefix = path.rstrip("/") + "/gradio_api"
     checks = getattr(app.state, "body_checks", None)
     if checks is not None:
-        checks[f"{prefix}/queue/join"] = queue_join_check(demo)
+        checks[f"POST {prefix}/queue/join"] = queue_join_check(demo)
+        checks[f"GET {prefix}/queue/data"] = queue_data_check(demo)
         for route in ("upload", "process_recording"):
-            checks[f"{prefix}/{route}"] = refuse_files
+            checks[f"POST {prefix}/{route}"] = refuse_files
     return gr.mount_gradio_app(app, demo, path=path, css=UI_CSS, theme=ui_theme(), max_file_size=0,
                                run_history=False, footer_links=[], show_error=False, enable_monitoring=False)
 
 
-def refuse_files(body: bytes, content_type: str | None) -> None:
+def refuse_files(body: bytes, content_type: str | None, query: str = "") -> None:
     """Body check for Gradio's file routes: always refused."""
     from .api import BodyProblem
     raise BodyProblem(403, "uploads are disabled: this chat takes no files")
@@ -283,7 +284,7 @@ def queue_join_check(demo):
     """
     from .api import BodyProblem, parse_json_body
 
-    def check(body: bytes, content_type: str | None) -> None:
+    def check(body: bytes, content_type: str | None, query: str = "") -> None:
         value = parse_json_body(body, content_type)
         if not isinstance(value, dict):
             raise BodyProblem(422, "the request body must be a JSON object")
@@ -297,5 +298,24 @@ def queue_join_check(demo):
             raise BodyProblem(422, f"data must be a list of {inputs} values for fn_index {fn_index}")
         if not isinstance(value.get("session_hash"), str):
             raise BodyProblem(422, "session_hash must be a string")
+
+    return check
+
+
+def queue_data_check(demo):
+    """Check for GET /gradio_api/queue/data: a session with pending events, else a JSON 404.
+
+    Gradio finds out only after its event stream has started, and then
+    breaks the stream with a logged traceback.
+    """
+    from urllib.parse import parse_qs
+
+    from .api import BodyProblem
+
+    def check(body: bytes, content_type: str | None, query: str = "") -> None:
+        session = (parse_qs(query).get("session_hash") or [""])[0]
+        queue = getattr(demo, "_queue", None)
+        if queue is not None and session not in queue.pending_messages_per_session:
+            raise BodyProblem(404, "no events are pending for this session: join the queue first")
 
     return check
