@@ -301,3 +301,15 @@ def test_python_dash_m(real_root):
     bad = subprocess.run([sys.executable, "-m", "qa", "search", ""], env=env, capture_output=True, text=True,
                          timeout=300)
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("argv", [
+    ["ask", b"\xff\xfe NHN".decode("utf-8", "surrogateescape")],   # what `qa ask $'\xff\xfe NHN'` receives
+    ["search", b"\xff".decode("utf-8", "surrogateescape")],
+    ["ask", "NHN \ud800 투자액"],
+])
+def test_text_that_is_not_utf8_is_one_error_line(capsys, empty_root, argv):
+    rc, out, err = run(capsys, *argv)
+    assert rc == 2 and out == ""
+    assert "not UTF-8" in one_line_error(err) or "surrogate" in one_line_error(err)
+    assert list(empty_root.iterdir()) == []          # failed before building anything
