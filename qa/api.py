@@ -235,14 +235,13 @@ class ErrorBoundary:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        state = {"started": False, "replaced": False}
+        state = {"started": False, "replaced": None}
 
         async def tracked(message):
             if message["type"] == "http.response.start":
                 state["started"] = True
                 if message.get("status", 200) >= 500:
-                    state["replaced"] = True
-                    log.error("%s %s answered %d", scope.get("method"), scope.get("path"), message["status"])
+                    state["replaced"] = message["status"]
                     return await _json_error(send, 500, INTERNAL_ERROR)
             elif state["replaced"]:
                 return None   # the replaced reply's own body
@@ -254,6 +253,10 @@ class ErrorBoundary:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not state["started"]:
                 await _json_error(send, 500, INTERNAL_ERROR)
+            return
+        if state["replaced"]:
+            log.error("%s %s answered %d (sent as a generic JSON 500)", scope.get("method"), scope.get("path"),
+                      state["replaced"])
 
 
 async def _json_error(send, status: int, detail: str) -> None:
@@ -310,7 +313,7 @@ def check_json_body(body: bytes, content_type: str | None, query: str = "") -> N
 class BodyCheck:
     """ASGI middleware: requests to the routes in `checks` are read, checked, then replayed.
 
-    `checks` maps "METHOD /exact/path" to `check(body, content_type, query)`,
+    `checks` maps "METHOD /exact/path" (or "METHOD /prefix*") to `check(body, content_type, query)`,
     which raises BodyProblem; the reply is then a JSON error naming the
     problem. The body is already bounded by BodySizeLimit, which wraps this.
     """
@@ -319,9 +322,15 @@ class BodyCheck:
         self.app = app
         self.checks = checks
 
+    def _check_for(self, key: str):
+        """The check of "METHOD /path": an exact key, else the longest "METHOD /prefix*" key."""
+        if key in self.checks:
+            return self.checks[key]
+        prefixes = [k for k in self.checks if k.endswith("*") and key.startswith(k[:-1])]
+        return self.checks[max(prefixes, key=len)] if prefixes else None
+
     async def __call__(self, scope, receive, send):
-        key = f"{scope.get('method')} {scope.get('path')}" if scope["type"] == "http" else None
-        check = self.checks.get(key)
+        check = self._check_for(f"{scope.get('method')} {scope.get('path')}") if scope["type"] == "http" else None
         if check is None:
             return await self.app(scope, receive, send)
         chunks, more = [], scope.get("method") not in ("GET", "HEAD")

@@ -252,8 +252,9 @@ def build_ui(pipeline) -> "gr.Blocks":  # noqa: F821 (gradio is imported lazily)
 def mount_ui(app, pipeline, path: str = "/"):
     """Mount the chat page on a FastAPI `app` with its CSS and theme (Gradio 6 takes them at mount/launch).
 
-    The chat takes no files: uploads are refused (403) and `max_file_size` is 0
-    as a second guard. A queue request naming no event of this page, or the
+    The chat takes no files: uploads are refused (403), `max_file_size` is 0
+    as a second guard, and /gradio_api/file= serves nothing (404). Gradio's own
+    API routes (/gradio_api/run|api|call/...) are a JSON 404: the events are private. A queue request naming no event of this page, or the
     wrong number of inputs, is a JSON 422 before Gradio sees it (Gradio
     answered a plain-text 500). `app.state.body_checks` comes from create_api.
     """
@@ -266,6 +267,10 @@ def mount_ui(app, pipeline, path: str = "/"):
         checks[f"GET {prefix}/queue/data"] = queue_data_check(demo)
         for route in ("upload", "process_recording"):
             checks[f"POST {prefix}/{route}"] = refuse_files
+        for method in ("GET", "HEAD"):   # nothing is uploaded, so no file is served back either
+            checks[f"{method} {prefix}/file=*"] = checks[f"{method} {prefix}/file/*"] = no_files
+        for route in ("run", "api", "call"):   # every event is api_visibility="private": the REST API is /api
+            checks[f"POST {prefix}/{route}/*"] = checks[f"GET {prefix}/{route}/*"] = no_gradio_api
     return gr.mount_gradio_app(app, demo, path=path, css=UI_CSS, theme=ui_theme(), max_file_size=0,
                                run_history=False, footer_links=[], show_error=False, enable_monitoring=False)
 
@@ -274,6 +279,18 @@ def refuse_files(body: bytes, content_type: str | None, query: str = "") -> None
     """Body check for Gradio's file routes: always refused."""
     from .api import BodyProblem
     raise BodyProblem(403, "uploads are disabled: this chat takes no files")
+
+
+def no_files(body: bytes, content_type: str | None, query: str = "") -> None:
+    """Check for Gradio's file routes: the chat serves no files (and says so without echoing the path)."""
+    from .api import BodyProblem
+    raise BodyProblem(404, "no files are served here")
+
+
+def no_gradio_api(body: bytes, content_type: str | None, query: str = "") -> None:
+    """Check for Gradio's own API routes: the chat's events are private; the REST API is /api."""
+    from .api import BodyProblem
+    raise BodyProblem(404, "this page has no Gradio API: use POST /api/ask (docs at /docs)")
 
 
 def queue_join_check(demo):

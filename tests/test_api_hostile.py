@@ -185,3 +185,14 @@ def test_a_valid_queue_request_still_joins(ui_client):
 def test_api_and_page_still_served_with_the_ui(ui_client):
     assert ui_client.get("/").status_code == 200
     assert ui_client.get("/api/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("path", ["/gradio_api/file=/etc/passwd", "/gradio_api/file=%2e%2e/%2e%2e/app.py", "/gradio_api/file/x"])
+def test_no_files_are_served_and_no_path_is_echoed(ui_client, path):
+    assert "no files" in clean_error(ui_client.get(path), 404)
+
+
+@pytest.mark.parametrize("path", ["/gradio_api/run/predict", "/gradio_api/call/respond", "/gradio_api/api/respond"])
+def test_gradio_api_routes_point_to_the_rest_api(ui_client, path):
+    # /gradio_api/run/predict was a 500.
+    assert "/api/ask" in clean_error(post(ui_client, path, json.dumps({"data": ["NHN", None]})), 404)
