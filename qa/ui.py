@@ -267,6 +267,7 @@ def mount_ui(app, pipeline, path: str = "/"):
         checks[f"GET {prefix}/queue/data"] = queue_data_check(demo)
         for route in ("upload", "process_recording"):
             checks[f"POST {prefix}/{route}"] = refuse_files
+        checks[f"GET {prefix}/upload_progress"] = refuse_files   # Gradio answered it in plain text
         for method in ("GET", "HEAD"):   # nothing is uploaded, so no file is served back either
             checks[f"{method} {prefix}/file=*"] = checks[f"{method} {prefix}/file/*"] = no_files
         for route in ("run", "api", "call"):   # every event is api_visibility="private": the REST API is /api

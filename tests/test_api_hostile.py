@@ -159,6 +159,7 @@ def test_gradio_routes_have_the_body_cap(ui_client):
 def test_uploads_are_refused(ui_client):
     r = ui_client.post("/gradio_api/upload", files={"files": ("a.txt", b"hello" * 100)})
     assert "uploads are disabled" in clean_error(r, 403)
+    assert "uploads are disabled" in clean_error(ui_client.get("/gradio_api/upload_progress?upload_id=x"), 403)
 
 
 @pytest.mark.parametrize("body, says", [
