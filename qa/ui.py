@@ -254,9 +254,10 @@ def mount_ui(app, pipeline, path: str = "/"):
 
     The chat takes no files: uploads are refused (403), `max_file_size` is 0
     as a second guard, and /gradio_api/file= serves nothing (404). Gradio's own
-    API routes (/gradio_api/run|api|call/...) are a JSON 404: the events are private. A queue request naming no event of this page, or the
-    wrong number of inputs, is a JSON 422 before Gradio sees it (Gradio
-    answered a plain-text 500). `app.state.body_checks` comes from create_api.
+    API routes (/gradio_api/run|api|call/...) are a JSON 404: the events are
+    private. A queue request naming no event of this page, or the wrong
+    number of inputs, is a JSON 422 before Gradio sees it (Gradio answered a
+    plain-text 500). `app.state.body_checks` comes from create_api.
     """
     import gradio as gr
     demo = build_ui(pipeline)

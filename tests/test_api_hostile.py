@@ -188,7 +188,8 @@ def test_api_and_page_still_served_with_the_ui(ui_client):
     assert ui_client.get("/api/health").json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("path", ["/gradio_api/file=/etc/passwd", "/gradio_api/file=%2e%2e/%2e%2e/app.py", "/gradio_api/file/x"])
+@pytest.mark.parametrize("path", ["/gradio_api/file=/etc/passwd", "/gradio_api/file=%2e%2e/%2e%2e/app.py",
+                                  "/gradio_api/file/x"])
 def test_no_files_are_served_and_no_path_is_echoed(ui_client, path):
     assert "no files" in clean_error(ui_client.get(path), 404)
 
