@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 MAX_K = 50
 MAX_HISTORY = 50
+MAX_REPORTED_ERRORS = 10
 API_PREFIX = "/api"
 INTERNAL_ERROR = "internal server error: the request could not be answered (the server log has details)"
 
@@ -183,8 +184,12 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
     [{"loc": ("body", "k"), "msg": "Input should be less than or equal to 50", ...}]
       -> {"detail": "k: Input should be less than or equal to 50", "errors": [{"field": "k", "message": ...}]}
     """
-    errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors()]
-    detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
+    found = exc.errors()
+    # A 50-turn history of wrong shapes has ~100 errors: the first few say what is wrong, a count the rest.
+    errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in found[:MAX_REPORTED_ERRORS]]
+    detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors[:3])
+    if len(found) > 3:
+        detail += f" (and {len(found) - 3} more problems)"
     return JSONResponse({"detail": detail or "invalid request", "errors": errors}, status_code=422)
 
 

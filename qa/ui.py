@@ -263,16 +263,17 @@ def mount_ui(app, pipeline, path: str = "/"):
     demo = build_ui(pipeline)
     prefix = path.rstrip("/") + "/gradio_api"
     checks = getattr(app.state, "body_checks", None)
-    if checks is not None:
-        checks[f"POST {prefix}/queue/join"] = queue_join_check(demo)
-        checks[f"GET {prefix}/queue/data"] = queue_data_check(demo)
-        for route in ("upload", "process_recording"):
-            checks[f"POST {prefix}/{route}"] = refuse_files
-        checks[f"GET {prefix}/upload_progress"] = refuse_files   # Gradio answered it in plain text
-        for method in ("GET", "HEAD"):   # nothing is uploaded, so no file is served back either
-            checks[f"{method} {prefix}/file=*"] = checks[f"{method} {prefix}/file/*"] = no_files
-        for route in ("run", "api", "call"):   # every event is api_visibility="private": the REST API is /api
-            checks[f"POST {prefix}/{route}/*"] = checks[f"GET {prefix}/{route}/*"] = no_gradio_api
+    if checks is None:   # without them the page would take any body, file and fn_index again
+        raise TypeError("mount_ui needs an app made by qa.api.create_api (it installs the request checks)")
+    checks[f"POST {prefix}/queue/join"] = queue_join_check(demo)
+    checks[f"GET {prefix}/queue/data"] = queue_data_check(demo)
+    for route in ("upload", "process_recording"):
+        checks[f"POST {prefix}/{route}"] = refuse_files
+    checks[f"GET {prefix}/upload_progress"] = refuse_files   # Gradio answered it in plain text
+    for method in ("GET", "HEAD"):   # nothing is uploaded, so no file is served back either
+        checks[f"{method} {prefix}/file=*"] = checks[f"{method} {prefix}/file/*"] = no_files
+    for route in ("run", "api", "call"):   # every event is api_visibility="private": the REST API is /api
+        checks[f"POST {prefix}/{route}/*"] = checks[f"GET {prefix}/{route}/*"] = no_gradio_api
     return gr.mount_gradio_app(app, demo, path=path, css=UI_CSS, theme=ui_theme(), max_file_size=0,
                                run_history=False, footer_links=[], show_error=False, enable_monitoring=False)
 

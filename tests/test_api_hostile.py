@@ -198,3 +198,12 @@ def test_no_files_are_served_and_no_path_is_echoed(ui_client, path):
 def test_gradio_api_routes_point_to_the_rest_api(ui_client, path):
     # /gradio_api/run/predict was a 500.
     assert "/api/ask" in clean_error(post(ui_client, path, json.dumps({"data": ["NHN", None]})), 404)
+
+
+def test_many_invalid_history_items_are_summarized_not_repeated(client, caplog):
+    body = {"question": "기간은?", "history": [{"role": "bogus", "content": 5}] * 50}
+    with caplog.at_level("INFO"):
+        r = client.post("/api/ask", json=body)
+    detail = clean_error(r, 422)
+    assert "more problems" in detail and len(detail) < 400 and len(r.json()["errors"]) <= 10
+    assert len(caplog.records) <= 1
