@@ -38,6 +38,7 @@ MAX_HISTORY = 50
 MAX_REPORTED_ERRORS = 10
 API_PREFIX = "/api"
 INTERNAL_ERROR = "internal server error: the request could not be answered (the server log has details)"
+BUSY = "the server is busy: try again shortly"
 
 
 # ---- request / response models ----------------------------------------------------------------------------------
@@ -231,7 +232,8 @@ class ErrorBoundary:
     Unlike an `Exception` handler (which Starlette re-raises after replying,
     so the server logs it twice), this logs once and stops it here. A 5xx
     that a mounted app (Gradio) answered itself, often as plain text, is
-    replaced by the same JSON so no route's failure leaks its wording.
+    replaced by the same JSON (a 503 keeps its status: "try again shortly")
+    so no route's failure leaks its wording.
     """
 
     def __init__(self, app):
@@ -246,8 +248,8 @@ class ErrorBoundary:
             if message["type"] == "http.response.start":
                 state["started"] = True
                 if message.get("status", 200) >= 500:
-                    state["replaced"] = message["status"]
-                    return await _json_error(send, 500, INTERNAL_ERROR)
+                    state["replaced"] = status = message["status"]
+                    return await _json_error(send, status, BUSY if status == 503 else INTERNAL_ERROR)
             elif state["replaced"]:
                 return None   # the replaced reply's own body
             await send(message)
@@ -260,7 +262,7 @@ class ErrorBoundary:
                 await _json_error(send, 500, INTERNAL_ERROR)
             return
         if state["replaced"]:
-            log.error("%s %s answered %d (sent as a generic JSON 500)", scope.get("method"), scope.get("path"),
+            log.error("%s %s answered %d (sent as a generic JSON reply)", scope.get("method"), scope.get("path"),
                       state["replaced"])
 
 

@@ -207,3 +207,12 @@ def test_many_invalid_history_items_are_summarized_not_repeated(client, caplog):
     detail = clean_error(r, 422)
     assert "more problems" in detail and len(detail) < 400 and len(r.json()["errors"]) <= 10
     assert len(caplog.records) <= 1
+
+
+@pytest.mark.parametrize("status, says", [(500, "internal server error"), (503, "try again")])
+def test_a_plain_text_5xx_of_any_route_becomes_generic_json(pipeline, status, says):
+    from starlette.responses import PlainTextResponse
+    app = create_app(pipeline, Settings(), ui=False, warm=False)
+    app.add_route("/mounted", lambda request: PlainTextResponse("boom in /work/x/site-packages/y.py", status))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        assert says in clean_error(c.get("/mounted"), status)
