@@ -169,8 +169,8 @@ def chat_turn(pipeline, message: str, history: list | None, conversation: Conver
     try:
         text = clean_text(message if message is not None else "").strip()
     except InputError as e:
-        return "", _append(history, "(표시할 수 없는 문자가 든 질문)", format_error_html(f"질문을 처리할 수 없습니다: {e}")), \
-            conversation
+        reply = format_error_html(f"질문을 처리할 수 없습니다: {e}")
+        return "", _append(history, "(표시할 수 없는 문자가 든 질문)", reply), conversation
     if not text:
         return "", history, conversation
     if len(text) > MAX_QUERY_CHARS:
