@@ -22,8 +22,8 @@ import unicodedata
 
 from .errors import InputError
 
-# Chosen by measurement (README, "Web app and REST API"): an ask costs a fixed ~25 ms plus ~0.5 ms of
-# CPU per character (the e5 query encoding grows fastest), so 2,000 characters took 1.2-4.2 s. 150 keeps
+# Chosen by measurement (README, "Web app and REST API"): an ask costs a fixed ~25 ms plus 0.5-2 ms a
+# character (the e5 query encoding grows fastest), so 2,000 characters took 1.2-4.2 s. 150 keeps
 # every real question whole (KorQuAD 1.0 dev: longest 111 characters, p99 71; our set: longest 83).
 MAX_ANALYZED_CHARS = 150
 # C0 and C1 controls and DEL. Tab and line feed are kept only where several lines make sense.
