@@ -147,8 +147,8 @@ def main(argv=None) -> int:
     row("pipeline load (built index)", f"{(time.perf_counter() - t) * 1000:.0f} ms")
     qs = questions(args.queries)
     emb, st = pipe.retriever.embedder, pipe.store
-    from qa.korean import _morphemes_cached
-    fresh = _morphemes_cached.cache_clear      # each phase analyses the questions afresh
+    from qa.korean import _CACHE
+    fresh = _CACHE.clear      # each phase analyses the questions afresh
     depth = pipe.retriever.candidates
     row(f"query p50 / p95: dense only ({len(qs)} q)", ms(latency(
         lambda q: st.dense_search(emb.embed_queries([q])[0], depth), qs)), "embed + FAISS flat")

@@ -101,7 +101,8 @@ def _staleness(store, settings: Settings) -> str:
 def cmd_search(args, settings: Settings) -> int:
     from .pipeline import load_pipeline
     from .retrieval import check_query
-    query = check_query(args.query)          # fail before loading anything
+    from .sanitize import clean_text
+    query = check_query(clean_text(args.query, what="the query"))   # fail before loading anything
     hits = load_pipeline(settings).retrieve(query)
     if args.json:
         _print_json({"query": query, "hits": [h.to_json() for h in hits]})
@@ -119,7 +120,8 @@ def cmd_search(args, settings: Settings) -> int:
 def cmd_ask(args, settings: Settings) -> int:
     from .pipeline import load_pipeline
     from .retrieval import check_query
-    question = check_query(args.question)
+    from .sanitize import clean_text
+    question = check_query(clean_text(args.question))   # argv bytes that are not UTF-8 arrive surrogate-escaped
     answer = load_pipeline(settings).ask(question)
     if args.json:
         _print_json(answer.to_json())

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 _LOCK = threading.RLock()
 _KIWI = None
@@ -177,14 +177,70 @@ def morphemes(text: str) -> list[Morpheme]:
     >>> [(m.form, m.tag) for m in morphemes("NHN이")]
     [('NHN', 'SL'), ('이', 'JKS')]
     """
-    return list(_morphemes_cached(text))
+    cached = _CACHE.get(text)
+    if cached is None:
+        cached = _analyze(text)
+        _CACHE.put(text, cached)
+    return list(cached)
 
 
-@lru_cache(maxsize=4096)
-def _morphemes_cached(text: str) -> tuple[Morpheme, ...]:
+def _analyze(text: str) -> tuple[Morpheme, ...]:
     with _LOCK:
         tokens = kiwi().tokenize(text)
     return tuple(Morpheme(t.form, t.tag, t.start, t.start + t.len) for t in tokens)
+
+
+class TextCache:
+    """A thread-safe LRU keyed on text, bounded by the characters it holds, not by its entry count.
+
+    Analyses cost ~80 bytes per input character, so a count bound (the old
+    lru_cache(4096)) let 2,000-character inputs grow it to ~640 MB. Texts
+    longer than `max_key_chars` are not kept at all: sentences and passages
+    recur, long one-off inputs do not.
+
+    >>> c = TextCache(max_chars=10, max_key_chars=6)
+    >>> c.put("abcdef", 1); c.put("ghijkl", 2); c.put("x" * 7, 3)
+    >>> c.get("abcdef"), c.get("ghijkl"), c.get("x" * 7), c.chars
+    (None, 2, None, 6)
+    """
+
+    def __init__(self, max_chars: int, max_key_chars: int):
+        self.max_chars = max_chars
+        self.max_key_chars = max_key_chars
+        self.chars = 0
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        if len(key) > self.max_key_chars:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self.chars += len(key)
+            while self.chars > self.max_chars:
+                old, _ = self._items.popitem(last=False)
+                self.chars -= len(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.chars = 0
+
+
+# Keys up to 1,000 characters (every sentence and passage of a chunked corpus, and every bounded
+# question), 400,000 characters in all: at ~80 bytes a character, at most ~32 MB of analyses.
+MAX_CACHED_TEXT_CHARS = 1000
+MAX_CACHE_CHARS = 400_000
+_CACHE = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
 
 
 def content_tokens(text: str) -> list[str]:

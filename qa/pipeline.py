@@ -13,6 +13,7 @@ from .index_manager import open_index
 from .reader import Reader
 from .reader.factory import make_reader
 from .retrieval import HybridRetriever, check_query
+from .sanitize import bound_question, clean_text
 from .settings import Settings
 from .spelling import latinize
 from .types import Answer, Hit
@@ -37,15 +38,19 @@ class Pipeline:
         return self.retriever.store
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
-        """Top-k passages for `query` (hybrid dense + BM25)."""
+        """Top-k passages for `query` (hybrid dense + BM25), searched on its first MAX_ANALYZED_CHARS."""
         k = self.settings.k if k is None else k
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise InputError(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
-        return self.retriever.retrieve(query, k)
+        return self.retriever.retrieve(bound_question(check_query(clean_text(query, what="the query"))), k)
 
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        """Answer `question`; with a conversation, follow-ups are resolved and the turn is recorded."""
-        question = check_query(question)
+        """Answer `question`; with a conversation, follow-ups are resolved and the turn is recorded.
+
+        Only the first MAX_ANALYZED_CHARS characters are analyzed (qa.sanitize.bound_question):
+        the answer's `question` is that part, so it says what was answered.
+        """
+        question = bound_question(check_query(clean_text(question)))
         searched = latinize(question)   # "엔에이치엔" -> "NHN", as the documents write it
         resolved = resolve_followup(searched, conversation) if conversation else Resolved(searched, searched)
         hits = self.retriever.retrieve(resolved.text, self.settings.k)

@@ -13,8 +13,10 @@ import html
 import logging
 
 from .conversation import Conversation
-from .errors import QAError
+from .errors import InputError, QAError
 from .reader.base import NOT_FOUND
+from .retrieval import MAX_QUERY_CHARS
+from .sanitize import clean_text
 from .types import Answer, Hit
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,10 @@ DESCRIPTION = ("문서에 대해 한국어(또는 영어)로 질문하면, 근�
                "\"기간은?\"처럼 앞 질문에 이어지는 질문도 이해합니다.")
 EXAMPLES = ("NHN 투자액은?", "GIST AI대학원은 매년 몇 명을 뽑나요?", "How much will NHN invest?", "데이터센터 연산성능은?")
 MAX_SOURCES = 3
+# The chat keeps its last 20 turns on screen (the conversation itself remembers 20 turns too).
+MAX_CHAT_MESSAGES = 40
+PREVIEW_CHARS = 80      # how much of a refused message is shown back
+SESSION_TTL_S = 3600    # a chat session idle this long is forgotten (bounds what idle sessions hold)
 INTERNAL_ERROR = "죄송합니다. 답을 만드는 중에 오류가 났습니다. 잠시 뒤 다시 시도해 주세요."
 
 # Classes only (no inline style): the colours live in one place and follow the theme's dark mode.
@@ -153,13 +159,23 @@ def chat_turn(pipeline, message: str, history: list | None, conversation: Conver
     """One turn: (message, chat messages, conversation) -> ("", messages + 2, conversation).
 
     A session starts with `conversation=None` (gr.State cannot deep-copy the
-    lock inside a Conversation), so the first turn creates its own.
+    lock inside a Conversation), so the first turn creates its own. The
+    message is checked here as the API checks it (lone surrogates, over
+    2,000 characters): such a message gets an error reply and only a short
+    preview of it is shown back. The chat keeps its last MAX_CHAT_MESSAGES.
     """
     conversation = conversation if conversation is not None else Conversation()
     history = list(history or [])
-    text = (message or "").strip()
+    try:
+        text = clean_text(message if message is not None else "").strip()
+    except InputError as e:
+        reply = format_error_html(f"질문을 처리할 수 없습니다: {e}")
+        return "", _append(history, "(표시할 수 없는 문자가 든 질문)", reply), conversation
     if not text:
         return "", history, conversation
+    if len(text) > MAX_QUERY_CHARS:
+        reply = format_error_html(f"질문이 너무 깁니다: {len(text):,}자입니다. {MAX_QUERY_CHARS:,}자 이내로 물어 주세요.")
+        return "", _append(history, text[:PREVIEW_CHARS] + "…", reply), conversation
     try:
         reply = format_answer_html(pipeline.ask(text, conversation))
     except QAError as e:
@@ -167,8 +183,14 @@ def chat_turn(pipeline, message: str, history: list | None, conversation: Conver
     except Exception:
         log.exception("chat turn failed for %r", text[:200])
         reply = format_error_html(INTERNAL_ERROR)
-    history += [{"role": "user", "content": user_message_html(text)}, {"role": "assistant", "content": reply}]
-    return "", history, conversation
+    return "", _append(history, text, reply), conversation
+
+
+def _append(history: list, user_text: str, reply_html: str) -> list:
+    """The chat messages plus one turn, the oldest dropped past MAX_CHAT_MESSAGES."""
+    history = history + [{"role": "user", "content": user_message_html(user_text)},
+                         {"role": "assistant", "content": reply_html}]
+    return history[-MAX_CHAT_MESSAGES:]
 
 
 def new_chat():
@@ -194,33 +216,126 @@ def build_ui(pipeline) -> "gr.Blocks":  # noqa: F821 (gradio is imported lazily)
     counts = f" (문서 {len(store.documents)}개 · 문단 {len(store.chunks)}개)" if store is not None else ""
     with gr.Blocks(title=TITLE, fill_height=True) as demo:
         gr.Markdown(f"# {TITLE}\n{DESCRIPTION}{counts} · [REST API 문서](/docs)")
-        conversation = gr.State(None)     # one per browser session; chat_turn fills it
+        # One per browser session, kept on the server: (chat messages, Conversation). The chatbot is an
+        # output only, so a client cannot post a history (its size and its shape are ours).
+        session = gr.State(None, time_to_live=SESSION_TTL_S)
         # No fixed height: the chat grows with the answers (up to max_height, then scrolls).
         chatbot = gr.Chatbot(show_label=False, height=None, min_height=420, max_height=1400,
                              latex_delimiters=[], elem_id="qa-chat",
                              placeholder="아래에 질문을 입력하거나 예시 질문을 눌러 보세요.", buttons=["copy"])
         with gr.Row(equal_height=True):
             box = gr.Textbox(placeholder="질문을 입력하세요 (예: NHN 투자액은?)", show_label=False, scale=8,
-                             max_length=2000, autofocus=True, submit_btn="보내기", elem_id="qa-question")
+                             max_length=MAX_QUERY_CHARS, autofocus=True, submit_btn="보내기", elem_id="qa-question")
             reset = gr.Button("새 대화", variant="secondary", scale=1, min_width=90, elem_id="qa-reset")
         gr.Markdown("**예시 질문** (누르면 바로 물어봅니다)")
         with gr.Row(elem_id="qa-examples"):
             buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
 
-        def respond(message, history, conv):
-            return chat_turn(pipeline, message, history, conv)
+        def respond(message, state):
+            messages, conv = state or ([], None)
+            box_value, messages, conv = chat_turn(pipeline, message, messages, conv)
+            return box_value, messages, (messages, conv)
 
-        outputs = [box, chatbot, conversation]
-        box.submit(respond, [box, chatbot, conversation], outputs, api_visibility="private", concurrency_limit=4)
+        def restart():
+            messages, conv, box_value = new_chat()
+            return messages, (messages, conv), box_value
+
+        outputs = [box, chatbot, session]
+        box.submit(respond, [box, session], outputs, api_visibility="private", concurrency_limit=4)
         for button, question in zip(buttons, EXAMPLES):
-            button.click(lambda history, conv, q=question: chat_turn(pipeline, q, history, conv),
-                         [chatbot, conversation], outputs, api_visibility="private", concurrency_limit=4)
-        reset.click(new_chat, None, [chatbot, conversation, box], api_visibility="private")
+            button.click(lambda state, q=question: respond(q, state), [session], outputs,
+                         api_visibility="private", concurrency_limit=4)
+        reset.click(restart, None, [chatbot, session, box], api_visibility="private")
     return demo
 
 
 def mount_ui(app, pipeline, path: str = "/"):
-    """Mount the chat page on a FastAPI `app` with its CSS and theme (Gradio 6 takes them at mount/launch)."""
+    """Mount the chat page on a FastAPI `app` with its CSS and theme (Gradio 6 takes them at mount/launch).
+
+    The chat takes no files: uploads are refused (403), `max_file_size` is 0
+    as a second guard, and /gradio_api/file= serves nothing (404). Gradio's own
+    API routes (/gradio_api/run|api|call/...) are a JSON 404: the events are
+    private. A queue request naming no event of this page, or the wrong
+    number of inputs, is a JSON 422 before Gradio sees it (Gradio answered a
+    plain-text 500). `app.state.body_checks` comes from create_api.
+    """
     import gradio as gr
-    return gr.mount_gradio_app(app, build_ui(pipeline), path=path, css=UI_CSS, theme=ui_theme(),
+    demo = build_ui(pipeline)
+    prefix = path.rstrip("/") + "/gradio_api"
+    checks = getattr(app.state, "body_checks", None)
+    if checks is None:   # without them the page would take any body, file and fn_index again
+        raise TypeError("mount_ui needs an app made by qa.api.create_api (it installs the request checks)")
+    checks[f"POST {prefix}/queue/join"] = queue_join_check(demo)
+    checks[f"GET {prefix}/queue/data"] = queue_data_check(demo)
+    for route in ("upload", "process_recording"):
+        checks[f"POST {prefix}/{route}"] = refuse_files
+    checks[f"GET {prefix}/upload_progress"] = refuse_files   # Gradio answered it in plain text
+    for method in ("GET", "HEAD"):   # nothing is uploaded, so no file is served back either
+        checks[f"{method} {prefix}/file=*"] = checks[f"{method} {prefix}/file/*"] = no_files
+    for route in ("run", "api", "call"):   # every event is api_visibility="private": the REST API is /api
+        checks[f"POST {prefix}/{route}/*"] = checks[f"GET {prefix}/{route}/*"] = no_gradio_api
+    return gr.mount_gradio_app(app, demo, path=path, css=UI_CSS, theme=ui_theme(), max_file_size=0,
                                run_history=False, footer_links=[], show_error=False, enable_monitoring=False)
+
+
+def refuse_files(body: bytes, content_type: str | None, query: str = "") -> None:
+    """Body check for Gradio's file routes: always refused."""
+    from .api import BodyProblem
+    raise BodyProblem(403, "uploads are disabled: this chat takes no files")
+
+
+def no_files(body: bytes, content_type: str | None, query: str = "") -> None:
+    """Check for Gradio's file routes: the chat serves no files (and says so without echoing the path)."""
+    from .api import BodyProblem
+    raise BodyProblem(404, "no files are served here")
+
+
+def no_gradio_api(body: bytes, content_type: str | None, query: str = "") -> None:
+    """Check for Gradio's own API routes: the chat's events are private; the REST API is /api."""
+    from .api import BodyProblem
+    raise BodyProblem(404, "this page has no Gradio API: use POST /api/ask (docs at /docs)")
+
+
+def queue_join_check(demo):
+    """Body check for /gradio_api/queue/join: a JSON object naming one of `demo`'s events with its inputs.
+
+    {"fn_index": 0, "data": ["NHN 투자액은?", null], "session_hash": "x"} -> passes
+    {"fn_index": 99, ...}                                                 -> BodyProblem(422, "unknown fn_index 99 ...")
+    """
+    from .api import BodyProblem, parse_json_body
+
+    def check(body: bytes, content_type: str | None, query: str = "") -> None:
+        value = parse_json_body(body, content_type)
+        if not isinstance(value, dict):
+            raise BodyProblem(422, "the request body must be a JSON object")
+        fn_index = value.get("fn_index")
+        if type(fn_index) is not int or fn_index not in demo.fns:
+            raise BodyProblem(422, f"unknown fn_index {str(fn_index)[:20]}: this page has events "
+                                   f"0..{len(demo.fns) - 1}")
+        inputs = len(demo.fns[fn_index].inputs)
+        data = value.get("data")
+        if not isinstance(data, list) or len(data) != inputs:
+            raise BodyProblem(422, f"data must be a list of {inputs} values for fn_index {fn_index}")
+        if not isinstance(value.get("session_hash"), str):
+            raise BodyProblem(422, "session_hash must be a string")
+
+    return check
+
+
+def queue_data_check(demo):
+    """Check for GET /gradio_api/queue/data: a session with pending events, else a JSON 404.
+
+    Gradio finds out only after its event stream has started, and then
+    breaks the stream with a logged traceback.
+    """
+    from urllib.parse import parse_qs
+
+    from .api import BodyProblem
+
+    def check(body: bytes, content_type: str | None, query: str = "") -> None:
+        session = (parse_qs(query).get("session_hash") or [""])[0]
+        queue = getattr(demo, "_queue", None)
+        if queue is not None and session not in queue.pending_messages_per_session:
+            raise BodyProblem(404, "no events are pending for this session: join the queue first")
+
+    return check

@@ -323,3 +323,15 @@ def test_max_file_mb_must_be_a_positive_number(capsys, empty_root, monkeypatch, 
     monkeypatch.setenv("QA_MAX_FILE_MB", value)
     rc, _, err = run(capsys, "index", "info")
     assert rc == 2 and "QA_MAX_FILE_MB" in one_line_error(err)
+
+
+@pytest.mark.parametrize("argv", [
+    ["ask", b"\xff\xfe NHN".decode("utf-8", "surrogateescape")],   # what `qa ask $'\xff\xfe NHN'` receives
+    ["search", b"\xff".decode("utf-8", "surrogateescape")],
+    ["ask", "NHN \ud800 투자액"],
+])
+def test_text_that_is_not_utf8_is_one_error_line(capsys, empty_root, argv):
+    rc, out, err = run(capsys, *argv)
+    assert rc == 2 and out == ""
+    assert "not UTF-8" in one_line_error(err) or "surrogate" in one_line_error(err)
+    assert list(empty_root.iterdir()) == []          # failed before building anything

@@ -50,3 +50,17 @@ def test_normalize_and_sentence_spans():
     assert text == "첫 문장이다. 둘째 문장이다.\n셋째"
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["첫 문장이다.", "둘째 문장이다.", "셋째"]
+
+
+def test_the_morpheme_cache_keeps_short_texts_and_is_bounded_by_characters():
+    from qa.korean import _CACHE, MAX_CACHED_TEXT_CHARS, TextCache
+    morphemes("NHN이 2100억원을 투자한다")
+    assert _CACHE.get("NHN이 2100억원을 투자한다") is not None
+    long = "광주 데이터센터 투자 " * 200                 # a 2,000-character question: analyzed, not kept
+    before = _CACHE.chars
+    assert morphemes(long) and len(long) > MAX_CACHED_TEXT_CHARS and _CACHE.get(long) is None
+    assert _CACHE.chars == before
+    cache = TextCache(max_chars=100, max_key_chars=10)
+    for i in range(1000):
+        cache.put(f"문장{i:04d}", i)
+    assert cache.chars <= 100 and cache.get("문장0999") == 999 and cache.get("문장0000") is None

@@ -53,3 +53,28 @@ def test_dialogues(real_pipeline, turns):
         assert answer.text == expected, (question, answer.resolved_question)
         check_offsets(real_pipeline, answer)
     assert len(conv.turns) == len(turns)
+
+
+def test_a_long_question_is_analyzed_on_its_first_characters(real_pipeline, monkeypatch):
+    from qa.sanitize import MAX_ANALYZED_CHARS
+    searched, read = [], []
+    retrieve, reader_read = real_pipeline.retriever.retrieve, real_pipeline.reader.read
+    monkeypatch.setattr(real_pipeline.retriever, "retrieve", lambda q, k: searched.append(q) or retrieve(q, k))
+    monkeypatch.setattr(real_pipeline.reader, "read",
+                        lambda q, resolved, hits, docs: read.append(q) or reader_read(q, resolved, hits, docs))
+    question = "NHN 투자액은? " + "광주 인공지능 데이터센터 " * 150
+    answer = real_pipeline.ask(question[:2000])
+    assert answer.text == "2100억원"
+    assert len(searched[0]) <= MAX_ANALYZED_CHARS and len(read[0]) <= MAX_ANALYZED_CHARS
+    assert answer.question == read[0] and question.startswith(answer.question)
+    real_pipeline.retrieve(question[:2000], 3)
+    assert len(searched[1]) <= MAX_ANALYZED_CHARS
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "NHN \udcff 투자액", b"\xff".decode("utf-8", "surrogateescape")])
+def test_python_api_refuses_text_the_analyzers_cannot_encode(real_pipeline, bad):
+    from qa.errors import InputError
+    with pytest.raises(InputError, match="position"):
+        real_pipeline.ask(bad)
+    with pytest.raises(InputError, match="position"):
+        real_pipeline.retrieve(bad)

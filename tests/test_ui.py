@@ -222,3 +222,37 @@ def test_build_ui_makes_blocks_without_touching_the_pipeline():
     p = FakePipeline({})
     demo = build_ui(p)
     assert isinstance(demo, gr.Blocks) and p.seen == []
+
+
+def test_an_over_long_message_gets_an_error_and_only_a_preview():
+    from qa.ui import PREVIEW_CHARS
+    p = FakePipeline({})
+    _, history, _ = chat_turn(p, "가" * 100_000, [], None)
+    assert p.seen == [] and len(history) == 2
+    assert "qa-error" in history[1]["content"] and "2,000자" in history[1]["content"]
+    assert history[0]["content"].count("가") == PREVIEW_CHARS     # not the 100,000 characters echoed back
+
+
+def test_a_message_with_a_lone_surrogate_is_refused_without_echo():
+    p = FakePipeline({})
+    _, history, _ = chat_turn(p, "NHN \ud800", [], None)
+    assert p.seen == [] and "qa-error" in history[1]["content"] and "U+D800" in history[1]["content"]
+    for message in history:
+        message["content"].encode("utf-8")      # Gradio serializes it: a surrogate here broke the stream
+
+
+def test_the_chat_keeps_its_last_messages_only():
+    from qa.ui import MAX_CHAT_MESSAGES
+    p = FakePipeline({"NHN 투자액은?": answer()})
+    history, conv = [], None
+    for _ in range(MAX_CHAT_MESSAGES):
+        _, history, conv = chat_turn(p, "NHN 투자액은?", history, conv)
+    assert len(history) == MAX_CHAT_MESSAGES
+
+
+def test_the_chat_history_is_kept_on_the_server_not_posted_by_the_client():
+    pytest.importorskip("gradio")
+    from qa.ui import build_ui
+    demo = build_ui(FakePipeline({}))
+    chatbot_ids = {b._id for b in demo.blocks.values() if type(b).__name__ == "Chatbot"}
+    assert chatbot_ids and all(not ({c._id for c in fn.inputs} & chatbot_ids) for fn in demo.fns.values())
