@@ -11,6 +11,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 _LOCK = threading.RLock()
 _KIWI = None
