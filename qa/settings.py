@@ -48,6 +48,8 @@ class Settings:
     candidates: int = 50              # per-retriever depth before fusion
     abstain_threshold: float = 0.35
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
+    engine: str = "local"             # "local" (FAISS + bm25s files) or "milvus" (qa/engines/milvus.py)
+    milvus_uri: str = ""              # milvus engine: a .db file (milvus-lite) or http://HOST:19530
 
     def __post_init__(self):
         if self.embedder is not None and self.embedder not in EMBEDDERS:
@@ -62,6 +64,11 @@ class Settings:
             raise InputError("faiss_kind must be 'flat' or 'hnsw'")
         if not 0.0 <= self.abstain_threshold <= 1.0:
             raise InputError("abstain_threshold must be within [0, 1]")
+        if self.engine not in ("local", "milvus"):
+            raise InputError(f"unknown engine {self.engine!r}: choose local or milvus")
+        if self.engine == "milvus" and not self.milvus_uri:
+            raise InputError("the milvus engine needs a URI: --uri index/qa.db (a milvus-lite file) or "
+                             "--uri http://HOST:19530 (a server), or set QA_MILVUS_URI")
 
     @property
     def root(self) -> Path:

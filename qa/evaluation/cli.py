@@ -48,6 +48,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="reader: gold paragraph only; open: retrieve over the split's paragraphs")
     k.add_argument("--limit", type=int, metavar="N", help="only the first N questions of the split, in file order")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    from ..cli import add_engine_options
+    add_engine_options(p)
     p.set_defaults(func=run)
     return p
 
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         _check_args(args)
         report, table = _korquad(args) if args.korquad is not None else _sets(args)
+        report["engine"] = _settings(args).engine
         print(table)
         if args.json:
             write_json_atomic(Path(args.json), report)
@@ -93,7 +96,8 @@ def _check_args(args) -> None:
 
 def _settings(args):
     from ..settings import Settings
-    return Settings.from_env().with_(index_name=getattr(args, "index", None))
+    return Settings.from_env().with_(index_name=getattr(args, "index", None), engine=getattr(args, "engine", None),
+                                     milvus_uri=getattr(args, "milvus_uri", None))
 
 
 def _sets(args) -> tuple[dict, str]:

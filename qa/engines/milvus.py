@@ -1,0 +1,516 @@
+"""The `milvus` engine: one Milvus collection per index name, milvus-lite or a server.
+
+    store = MilvusStore.build(uri, "news", docs, embedder)   # -> loaded store
+    store = MilvusStore.load(uri, "news")
+    store.dense_search(vec, 50); store.lexical_search("NHN 투자액은?", 50)
+
+Layout on the Milvus side (name = sanitized index name, `b` = build id):
+
+    alias    qa_<name>                 -> the serving chunk collection
+    chunks   qa_<name>__<b>            row (the local engine's row number), uid
+                                       (document hash + offsets), doc id, title,
+                                       text, offsets, sentence spans, dense
+                                       vector, sparse BM25 vector
+    docs     qa_<name>__<b>_docs       cleaned documents (long ones in parts)
+    manifest qa_manifests              one row per chunk collection, written last
+
+A build writes into the collection its inputs name (corpus hash, embedder,
+chunking), by upserts, then writes the manifest and only then points the
+alias at it: a build killed at any moment leaves the old collection serving,
+and a rerun fills the same collection without duplicates. Searches return the
+same rows and scores as the local engine (FLAT inner product; BM25 weights from
+qa/engines/sparse_bm25.py), ties broken by the smaller row as there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..chunking import CHUNKING_VERSION, chunk_documents, dedupe
+from ..errors import IndexStoreError, InputError
+from ..store import FORMAT_VERSION, BuildOptions, IndexStore, corpus_hash
+from ..types import Chunk, Document, Span
+from .sparse_bm25 import BM25Stats, chunk_tokens, doc_vector, query_vector
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 10
+MANIFESTS = "qa_manifests"
+WRITE_BATCH = 256
+DOC_PART_CHARS = 16000          # a VARCHAR holds 65535 bytes: 16000 chars of 4-byte UTF-8 at most
+CHUNK_FIELDS = ["row", "uid", "doc_id", "title", "text", "start", "end", "sentences"]
+SEARCH_MARGIN = 2               # fetch this many times k, so ties at the cut are broken by row as locally
+
+
+# ---- connection -----------------------------------------------------------
+
+def is_server_uri(uri: str) -> bool:
+    """True for a Milvus server address, False for a milvus-lite file.
+
+    >>> is_server_uri("http://localhost:19530"), is_server_uri("index/news.db")
+    (True, False)
+    """
+    return bool(re.match(r"^(https?|tcp|grpc|unix)://", uri))
+
+
+def connect(uri: str):
+    """A MilvusClient for `uri`; IndexStoreError (one line, how to fix) when it cannot be reached."""
+    if not uri:
+        raise InputError("the milvus engine needs a URI: --uri index/qa.db (milvus-lite file) or "
+                         "--uri http://HOST:19530 (server), or set QA_MILVUS_URI")
+    try:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+    except ImportError:
+        raise IndexStoreError("the milvus engine needs the scale extra: pip install -e \".[scale]\"") from None
+    # pymilvus logs every failed call with a traceback; the failures that reach the user are
+    # turned into one-line IndexStoreErrors here and in MilvusStore.load.
+    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    if not is_server_uri(uri):
+        path = Path(uri).expanduser()
+        if path.suffix != ".db":
+            raise InputError(f"milvus-lite file {uri!r} must end in .db (e.g. --uri index/qa.db), "
+                             f"or give a server as http://HOST:19530")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        uri = str(path.resolve())
+    try:
+        return MilvusClient(uri=uri, timeout=CONNECT_TIMEOUT_S)
+    except MilvusException as e:
+        how = ("start one (docker run -p 19530:19530 milvusdb/milvus:latest milvus run standalone, or the Milvus "
+               "Helm chart) or use a milvus-lite file path such as --uri index/qa.db") if is_server_uri(uri) \
+            else "check that the file is writable and not used by another build"
+        raise IndexStoreError(f"cannot reach Milvus at {uri} ({getattr(e, 'message', e)}): {how}") from None
+
+
+def collection_alias(index_name: str) -> str:
+    """The Milvus alias serving `index_name` (Milvus names allow letters, digits and _ only).
+
+    >>> collection_alias("dev-b-1a2b")
+    'qa_dev_b_1a2b_a06a96'
+    """
+    safe = re.sub(r"[^0-9A-Za-z_]", "_", index_name)[:100]
+    tag = hashlib.sha256(index_name.encode("utf-8")).hexdigest()[:6]
+    return f"qa_{safe}_{tag}"
+
+
+def build_id(manifest_key: dict) -> str:
+    """A short hash of what determines a build's rows: the same inputs resume the same collection."""
+    return hashlib.sha256(json.dumps(manifest_key, sort_keys=True).encode()).hexdigest()[:12]
+
+
+# ---- schema ---------------------------------------------------------------
+
+def _chunk_schema(client, dim: int):
+    from pymilvus import DataType
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("row", DataType.INT64, is_primary=True)
+    s.add_field("uid", DataType.VARCHAR, max_length=128)
+    s.add_field("doc_id", DataType.VARCHAR, max_length=4096)
+    s.add_field("title", DataType.VARCHAR, max_length=65535)
+    s.add_field("text", DataType.VARCHAR, max_length=65535)
+    s.add_field("start", DataType.INT64)
+    s.add_field("end", DataType.INT64)
+    s.add_field("sentences", DataType.JSON)
+    s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    idx = client.prepare_index_params()
+    # FLAT is exact (the local engine's default); HNSW past a few million rows (docs/scaling.md).
+    idx.add_index("dense", index_type="FLAT", metric_type="IP")
+    idx.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    return s, idx
+
+
+def _docs_schema(client):
+    from pymilvus import DataType
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=4200)   # "<part>:<doc id>"
+    s.add_field("parts", DataType.INT64)
+    s.add_field("title", DataType.VARCHAR, max_length=65535)
+    s.add_field("text", DataType.VARCHAR, max_length=65535)
+    s.add_field("source", DataType.VARCHAR, max_length=4096)
+    s.add_field("metadata", DataType.JSON)
+    s.add_field("v", DataType.FLOAT_VECTOR, dim=2)    # Milvus needs a vector field in every collection
+    idx = client.prepare_index_params()
+    idx.add_index("v", index_type="FLAT", metric_type="L2")
+    return s, idx
+
+
+def _manifest_schema(client):
+    from pymilvus import DataType
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("collection", DataType.VARCHAR, is_primary=True, max_length=256)
+    s.add_field("manifest", DataType.JSON)
+    s.add_field("v", DataType.FLOAT_VECTOR, dim=2)
+    idx = client.prepare_index_params()
+    idx.add_index("v", index_type="FLAT", metric_type="L2")
+    return s, idx
+
+
+def _ensure(client, name: str, schema_and_index) -> None:
+    if not client.has_collection(name):
+        schema, index = schema_and_index
+        client.create_collection(name, schema=schema, index_params=index)
+    client.load_collection(name)
+
+
+# ---- records --------------------------------------------------------------
+
+def chunk_uid(doc: Document, chunk: Chunk) -> str:
+    """Deterministic chunk id: hash of the document's id and cleaned text + offsets.
+
+    >>> chunk_uid(Document("d", "t", "abc"), Chunk(0, "d", "t", "ab", 0, 2))[-4:]
+    ':0-2'
+    """
+    h = hashlib.sha256(f"{doc.id}\x00{doc.text}".encode("utf-8")).hexdigest()[:20]
+    return f"{h}:{chunk.start}-{chunk.end}"
+
+
+def chunk_row(chunk: Chunk, uid: str, vector: np.ndarray, sparse: dict[int, float]) -> dict:
+    """The collection row of one chunk."""
+    return {"row": int(chunk.id), "uid": uid, "doc_id": chunk.doc_id, "title": chunk.title, "text": chunk.text,
+            "start": int(chunk.start), "end": int(chunk.end),
+            "sentences": [[s.start, s.end] for s in chunk.sentences],
+            "dense": np.asarray(vector, dtype=np.float32).tolist(), "sparse": sparse}
+
+
+def chunk_from_row(r: dict) -> Chunk:
+    return Chunk(int(r["row"]), r["doc_id"], r["title"], r["text"], int(r["start"]), int(r["end"]),
+                 tuple(Span(int(s), int(e)) for s, e in r["sentences"]))
+
+
+def doc_rows(doc: Document) -> list[dict]:
+    """One row per DOC_PART_CHARS of the text; part 0 says how many there are."""
+    if len(doc.id.encode("utf-8")) > 4096:
+        raise InputError(f"document id {doc.id[:60]!r}... is longer than 4096 bytes: shorten its file name")
+    parts = [doc.text[i:i + DOC_PART_CHARS] for i in range(0, len(doc.text), DOC_PART_CHARS)] or [""]
+    return [{"key": f"{i}:{doc.id}", "parts": len(parts), "title": doc.title[:16000], "text": part,
+             "source": doc.source[:1000], "metadata": doc.metadata or {}, "v": [0.0, 0.0]}
+            for i, part in enumerate(parts)]
+
+
+# ---- lazy views -----------------------------------------------------------
+
+class MilvusDocuments(Mapping):
+    """Doc id -> Document, fetched from the docs collection on demand (and cached)."""
+
+    def __init__(self, client, collection: str, count: int, cache_size: int = 256):
+        self._client, self._collection, self._count = client, collection, count
+        self._cache: OrderedDict[str, Document | None] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()      # the API serves many threads from one store
+
+    def _fetch(self, doc_id: str) -> Document | None:
+        with self._lock:
+            if doc_id in self._cache:
+                self._cache.move_to_end(doc_id)
+                return self._cache[doc_id]
+        fields = ["key", "parts", "title", "text", "source", "metadata"]
+        first = self._client.get(self._collection, ids=[f"0:{doc_id}"], output_fields=fields)
+        doc = None
+        if first:
+            head = first[0]
+            texts = [head["text"]]
+            if head["parts"] > 1:
+                rest = self._client.get(self._collection, ids=[f"{i}:{doc_id}" for i in range(1, head["parts"])],
+                                        output_fields=["key", "text"])
+                by_part = {int(r["key"].split(":", 1)[0]): r["text"] for r in rest}
+                texts += [by_part[i] for i in range(1, head["parts"])]
+            doc = Document(doc_id, head["title"], "".join(texts), head["source"], dict(head["metadata"] or {}))
+        with self._lock:
+            self._cache[doc_id] = doc
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return doc
+
+    def __getitem__(self, doc_id: str) -> Document:
+        doc = self._fetch(doc_id) if isinstance(doc_id, str) else None
+        if doc is None:
+            raise KeyError(doc_id)
+        return doc
+
+    def __contains__(self, doc_id) -> bool:
+        return isinstance(doc_id, str) and self._fetch(doc_id) is not None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        it = self._client.query_iterator(self._collection, batch_size=1000, filter='key like "0:%"',
+                                         output_fields=["key"])
+        try:
+            while batch := it.next():
+                yield from (r["key"].split(":", 1)[1] for r in batch)
+        finally:
+            it.close()
+
+
+class MilvusChunks(Sequence):
+    """Row -> Chunk. Searches prefill the cache with the rows they return, so a hit costs no extra call."""
+
+    def __init__(self, client, collection: str, count: int, cache_size: int = 4096):
+        self._client, self._collection, self._count = client, collection, count
+        self._cache: OrderedDict[int, Chunk] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def remember(self, rows: list[dict]) -> None:
+        chunks = [chunk_from_row(r) for r in rows]
+        with self._lock:
+            for c in chunks:
+                self._cache[c.id] = c
+                self._cache.move_to_end(c.id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(self._count))]
+        row = int(row)
+        with self._lock:
+            chunk = self._cache.get(row)
+        if chunk is None:
+            found = self._client.get(self._collection, ids=[row], output_fields=CHUNK_FIELDS)
+            if not found:
+                raise IndexError(row)
+            chunk = chunk_from_row(found[0])
+            self.remember(found)
+        return chunk
+
+    def __len__(self) -> int:
+        return self._count
+
+
+# ---- the store ------------------------------------------------------------
+
+class MilvusStore:
+    """A loaded Milvus index; satisfies `qa.engines.Store`."""
+
+    def __init__(self, client, uri: str, alias: str, collection: str, manifest: dict):
+        self._client = client
+        self.uri, self.alias, self.collection = uri, alias, collection
+        self.manifest = manifest
+        counts = manifest["counts"]
+        self.chunks = MilvusChunks(client, collection, counts["chunks"])
+        self.documents = MilvusDocuments(client, manifest["milvus"]["docs_collection"], counts["documents"])
+
+    @property
+    def path(self) -> str:
+        return f"{self.uri}#{self.alias}"
+
+    # ---- queries -------------------------------------------------------
+    def dense_search(self, query_vec: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k (row, inner product), ties by row as FAISS + qa.lexical.top_k do locally."""
+        vec = np.asarray(query_vec, dtype=np.float32).reshape(-1).tolist()
+        return self._search("dense", vec, k)
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top-k (row, BM25) with score > 0, the local bm25s scores up to float rounding."""
+        q = query_vector(query)
+        return self._search("sparse", q, k) if q else []
+
+    def _search(self, field: str, data, k: int) -> list[tuple[int, float]]:
+        k = min(k, len(self.chunks))
+        if k <= 0:
+            return []
+        limit = min(len(self.chunks), k * SEARCH_MARGIN, 16384)
+        res = self._client.search(self.collection, data=[data], anns_field=field, limit=limit,
+                                  output_fields=CHUNK_FIELDS, search_params={"metric_type": "IP"})
+        hits = res[0] if res else []
+        self.chunks.remember([h["entity"] for h in hits])
+        pairs = sorted(((int(h["entity"]["row"]), float(h["distance"])) for h in hits), key=lambda p: (-p[1], p[0]))
+        if field == "sparse":
+            pairs = [p for p in pairs if p[1] > 0]
+        return pairs[:k]
+
+    # ---- checks: exactly the local engine's ----------------------------
+    def check_embedder(self, embedder) -> None:
+        IndexStore.check_embedder(self, embedder)
+
+    def is_stale(self, docs: list[Document]) -> bool:
+        return IndexStore.is_stale(self, docs)
+
+    # ---- open / build --------------------------------------------------
+    @classmethod
+    def load(cls, uri: str, index_name: str, client=None) -> "MilvusStore":
+        """Open the collection serving `index_name`; errors say how to build it."""
+        from pymilvus.exceptions import MilvusException
+        client = client or connect(uri)
+        try:
+            return cls._load(client, uri, index_name)
+        except MilvusException as e:
+            raise IndexStoreError(f"index {index_name!r} at {uri} cannot be read ({getattr(e, 'message', e)}): "
+                                  f"rebuild it with `qa index build --name {index_name} --engine milvus "
+                                  f"--uri {uri} --rebuild`") from None
+
+    @classmethod
+    def _load(cls, client, uri: str, index_name: str) -> "MilvusStore":
+        alias = collection_alias(index_name)
+        build = f"`qa index build --name {index_name} --engine milvus --uri {uri}`"
+        collection = serving_collection(client, alias)
+        if collection is None:
+            raise IndexStoreError(f"no index {index_name!r} at {uri}: build one with {build}")
+        manifest = read_manifest(client, collection)
+        if isinstance(manifest, dict) and "milvus" in manifest:
+            for name in (collection, manifest["milvus"]["docs_collection"]):
+                client.load_collection(name)     # a reopened milvus-lite file starts with all released
+        if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+            found = manifest.get("format_version") if isinstance(manifest, dict) else None
+            raise IndexStoreError(f"index {index_name!r} at {uri} has format version {found}, this program reads "
+                                  f"{FORMAT_VERSION}: rebuild it with {build} --rebuild")
+        stored = client.get_collection_stats(collection)["row_count"]
+        if stored != manifest["counts"]["chunks"]:
+            raise IndexStoreError(f"index {index_name!r} at {uri} is inconsistent ({stored} rows, the manifest "
+                                  f"says {manifest['counts']['chunks']}): rebuild it with {build} --rebuild")
+        return cls(client, uri, alias, collection, manifest)
+
+    @classmethod
+    def build(cls, uri: str, index_name: str, docs: list[Document], embedder, options: BuildOptions = BuildOptions(),
+              sources: list[str] | None = None, client=None, writer=None,
+              rebuild: bool = False) -> "MilvusStore":
+        """Clean, chunk, embed and upsert `docs`; switch the alias when complete; return the loaded store.
+
+        The target collection is named by the build's inputs, so a rerun after a kill resumes it;
+        `rebuild` writes a fresh one even when the serving collection has the same inputs.
+        `writer(client, collection, clean, chunks, embedder, progress)` replaces the in-process
+        embed+upsert step (qa/engines/ray_build.py passes one that runs on Ray workers).
+        """
+        if not docs:
+            raise IndexStoreError("nothing to index: no documents were loaded")
+        client = client or connect(uri)
+        t0 = time.perf_counter()
+        clean, report = dedupe(docs)
+        chunks = chunk_documents(clean, options.max_chars, options.overlap)
+        if not chunks:
+            raise IndexStoreError("nothing to index: the documents hold no sentences")
+        manifest = _manifest(index_name, docs, clean, chunks, report, embedder, options, sources)
+        alias = collection_alias(index_name)
+        collection = f"{alias}__{build_id(_build_key(manifest))}"
+        if rebuild and serving_collection(client, alias) == collection:
+            collection += "_b"          # the other of two names: the serving one stays untouched
+        if rebuild:
+            _drop(client, collection)   # a fresh collection, not a resumed one
+        docs_collection = f"{collection}_docs"
+        manifest["milvus"] = {"collection": collection, "docs_collection": docs_collection,
+                              "dense_index": "FLAT", "sparse": "bm25 lucene, crc32 term ids"}
+        _ensure(client, MANIFESTS, _manifest_schema(client))
+        _ensure(client, collection, _chunk_schema(client, int(embedder.dim)))
+        _ensure(client, docs_collection, _docs_schema(client))
+        for batch in _batches([r for d in clean for r in doc_rows(d)], WRITE_BATCH):
+            client.upsert(docs_collection, batch)
+        (writer or write_chunks)(client, collection, clean, chunks, embedder, options.progress)
+        client.flush(collection)
+        stored = client.get_collection_stats(collection)["row_count"]
+        if stored != len(chunks):
+            raise IndexStoreError(f"build of {index_name!r} wrote {stored} rows for {len(chunks)} chunks: "
+                                  f"rerun the build")
+        manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+        # The manifest, then the alias: a collection without a manifest is never served.
+        client.upsert(MANIFESTS, [{"collection": collection, "manifest": manifest, "v": [0.0, 0.0]}])
+        client.flush(MANIFESTS)
+        _switch_alias(client, alias, collection)
+        log.info("built milvus index %s (%s): %d documents, %d chunks, %.1fs", index_name, collection,
+                 len(clean), len(chunks), manifest["build_seconds"])
+        return cls.load(uri, index_name, client)
+
+
+def write_chunks(client, collection: str, clean: list[Document], chunks: list[Chunk], embedder,
+                 progress: bool = False) -> None:
+    """Embed and upsert `chunks` in batches, skipping rows a killed earlier run already wrote."""
+    from tqdm import tqdm
+    docs = {d.id: d for d in clean}
+    tokens = [chunk_tokens(c.text) for c in chunks]
+    stats = BM25Stats.from_tokens(tokens)
+    done = existing_rows(client, collection)
+    todo = [i for i, c in enumerate(chunks) if c.id not in done]
+    bar = tqdm(total=len(chunks), initial=len(chunks) - len(todo), desc="passages", unit="p", disable=not progress)
+    for batch in _batches(todo, WRITE_BATCH):
+        vectors = embedder.embed_passages([chunks[i].text for i in batch])
+        client.upsert(collection, [chunk_row(chunks[i], chunk_uid(docs[chunks[i].doc_id], chunks[i]), v,
+                                             doc_vector(tokens[i], stats)) for i, v in zip(batch, vectors)])
+        bar.update(len(batch))
+    bar.close()
+
+
+def existing_rows(client, collection: str) -> set[int]:
+    """Row ids already in `collection` (an interrupted build's work)."""
+    it = client.query_iterator(collection, batch_size=4096, filter="row >= 0", output_fields=["row"])
+    rows: set[int] = set()
+    try:
+        while batch := it.next():
+            rows.update(int(r["row"]) for r in batch)
+    finally:
+        it.close()
+    return rows
+
+
+def serving_collection(client, alias: str) -> str | None:
+    """The collection `alias` points at, or None."""
+    if alias not in client.list_aliases().get("aliases", []):
+        return None
+    return client.describe_alias(alias)["collection_name"]
+
+
+def read_manifest(client, collection: str) -> dict | None:
+    if not client.has_collection(MANIFESTS):
+        return None
+    client.load_collection(MANIFESTS)
+    rows = client.get(MANIFESTS, ids=[collection], output_fields=["manifest"])
+    return dict(rows[0]["manifest"]) if rows else None
+
+
+def _switch_alias(client, alias: str, collection: str) -> None:
+    """Point `alias` at `collection`, then drop what it served before (and its documents and manifest)."""
+    old = serving_collection(client, alias)
+    if old == collection:
+        return
+    if old is None:
+        client.create_alias(collection, alias)
+        return
+    client.alter_alias(collection, alias)
+    _drop(client, old)
+
+
+def _drop(client, collection: str) -> None:
+    """Remove a chunk collection, its documents and its manifest row (if there)."""
+    for name in (collection, f"{collection}_docs"):
+        if client.has_collection(name):
+            client.drop_collection(name)
+    if client.has_collection(MANIFESTS):
+        client.delete(MANIFESTS, ids=[collection])
+
+
+def _manifest(index_name, docs, clean, chunks, report, embedder, options, sources) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "engine": "milvus",
+        "name": index_name,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
+                     "model": getattr(embedder, "model_id", None)},
+        "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
+        "faiss": None,
+        "corpus_hash": corpus_hash(docs),
+        "sources": sources or sorted({d.source for d in docs}),
+        "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
+                   "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped,
+                   "restated_sentences_dropped": report.restated},
+        "build_seconds": None,
+    }
+
+
+def _build_key(manifest: dict) -> dict:
+    return {k: manifest[k] for k in ("format_version", "embedder", "chunking", "corpus_hash")}
+
+
+def _batches(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
