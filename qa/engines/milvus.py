@@ -17,7 +17,9 @@ Layout on the Milvus side (name = sanitized index name, `b` = build id):
 A build writes into the collection its inputs name (corpus hash, embedder,
 chunking), by upserts, then writes the manifest and only then points the
 alias at it: a build killed at any moment leaves the old collection serving,
-and a rerun fills the same collection without duplicates. Searches return the
+and a rerun fills the same collection without duplicates. The collection an
+alias served before stays (one generation) for replicas still open on it.
+Searches return the
 same rows and scores as the local engine (FLAT inner product; BM25 weights from
 qa/engines/sparse_bm25.py), ties broken by the smaller row as there.
 """
@@ -48,6 +50,7 @@ MANIFESTS = "qa_manifests"
 WRITE_BATCH = 256
 DOC_PART_CHARS = 16000          # a VARCHAR holds 65535 bytes: 16000 chars of 4-byte UTF-8 at most
 CHUNK_FIELDS = ["row", "uid", "doc_id", "title", "text", "start", "end", "sentences"]
+PAGE = 10000                    # rows per query: Milvus returns at most 16384
 SEARCH_MARGIN = 2               # fetch this many times k, so ties at the cut are broken by row as locally
 
 
@@ -133,6 +136,7 @@ def _docs_schema(client):
     from pymilvus import DataType
     s = client.create_schema(auto_id=False, enable_dynamic_field=False)
     s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=4200)   # "<part>:<doc id>"
+    s.add_field("doc_no", DataType.INT64)      # position in the cleaned corpus: pages the iteration
     s.add_field("parts", DataType.INT64)
     s.add_field("title", DataType.VARCHAR, max_length=65535)
     s.add_field("text", DataType.VARCHAR, max_length=65535)
@@ -187,12 +191,12 @@ def chunk_from_row(r: dict) -> Chunk:
                  tuple(Span(int(s), int(e)) for s, e in r["sentences"]))
 
 
-def doc_rows(doc: Document) -> list[dict]:
+def doc_rows(doc: Document, doc_no: int) -> list[dict]:
     """One row per DOC_PART_CHARS of the text; part 0 says how many there are."""
     if len(doc.id.encode("utf-8")) > 4096:
         raise InputError(f"document id {doc.id[:60]!r}... is longer than 4096 bytes: shorten its file name")
     parts = [doc.text[i:i + DOC_PART_CHARS] for i in range(0, len(doc.text), DOC_PART_CHARS)] or [""]
-    return [{"key": f"{i}:{doc.id}", "parts": len(parts), "title": doc.title[:16000], "text": part,
+    return [{"key": f"{i}:{doc.id}", "doc_no": doc_no, "parts": len(parts), "title": doc.title[:16000], "text": part,
              "source": doc.source[:1000], "metadata": doc.metadata or {}, "v": [0.0, 0.0]}
             for i, part in enumerate(parts)]
 
@@ -244,13 +248,10 @@ class MilvusDocuments(Mapping):
         return self._count
 
     def __iter__(self) -> Iterator[str]:
-        it = self._client.query_iterator(self._collection, batch_size=1000, filter='key like "0:%"',
-                                         output_fields=["key"])
-        try:
-            while batch := it.next():
-                yield from (r["key"].split(":", 1)[1] for r in batch)
-        finally:
-            it.close()
+        for lo in range(0, self._count, PAGE):
+            rows = self._client.query(self._collection, filter=f'doc_no >= {lo} and doc_no < {lo + PAGE} and parts >= 1 '
+                                      f'and key like "0:%"', output_fields=["key", "doc_no"])
+            yield from (r["key"].split(":", 1)[1] for r in sorted(rows, key=lambda r: r["doc_no"]))
 
 
 class MilvusChunks(Sequence):
@@ -404,7 +405,7 @@ class MilvusStore:
         _ensure(client, MANIFESTS, _manifest_schema(client))
         _ensure(client, collection, _chunk_schema(client, int(embedder.dim)))
         _ensure(client, docs_collection, _docs_schema(client))
-        for batch in _batches([r for d in clean for r in doc_rows(d)], WRITE_BATCH):
+        for batch in _batches([r for n, d in enumerate(clean) for r in doc_rows(d, n)], WRITE_BATCH):
             client.upsert(docs_collection, batch)
         (writer or write_chunks)(client, collection, clean, chunks, embedder, options.progress)
         client.flush(collection)
@@ -429,7 +430,7 @@ def write_chunks(client, collection: str, clean: list[Document], chunks: list[Ch
     docs = {d.id: d for d in clean}
     tokens = [chunk_tokens(c.text) for c in chunks]
     stats = BM25Stats.from_tokens(tokens)
-    done = existing_rows(client, collection)
+    done = set(existing_rows(client, collection, len(chunks)))
     todo = [i for i, c in enumerate(chunks) if c.id not in done]
     bar = tqdm(total=len(chunks), initial=len(chunks) - len(todo), desc="passages", unit="p", disable=not progress)
     for batch in _batches(todo, WRITE_BATCH):
@@ -440,15 +441,12 @@ def write_chunks(client, collection: str, clean: list[Document], chunks: list[Ch
     bar.close()
 
 
-def existing_rows(client, collection: str) -> set[int]:
-    """Row ids already in `collection` (an interrupted build's work)."""
-    it = client.query_iterator(collection, batch_size=4096, filter="row >= 0", output_fields=["row"])
-    rows: set[int] = set()
-    try:
-        while batch := it.next():
-            rows.update(int(r["row"]) for r in batch)
-    finally:
-        it.close()
+def existing_rows(client, collection: str, total: int) -> list[int]:
+    """Row ids (of 0..total-1) already in `collection`: an interrupted build's work, each listed once."""
+    rows: list[int] = []
+    for lo in range(0, total, PAGE):
+        found = client.query(collection, filter=f"row >= {lo} and row < {lo + PAGE}", output_fields=["row"])
+        rows.extend(sorted(int(r["row"]) for r in found))
     return rows
 
 
@@ -468,15 +466,18 @@ def read_manifest(client, collection: str) -> dict | None:
 
 
 def _switch_alias(client, alias: str, collection: str) -> None:
-    """Point `alias` at `collection`, then drop what it served before (and its documents and manifest)."""
+    """Point `alias` at `collection`; keep the collection it served before (replicas still open on it
+    finish their queries until they restart, and it is a rollback), drop any older generation."""
     old = serving_collection(client, alias)
     if old == collection:
         return
     if old is None:
         client.create_alias(collection, alias)
-        return
-    client.alter_alias(collection, alias)
-    _drop(client, old)
+    else:
+        client.alter_alias(collection, alias)
+    for name in client.list_collections():
+        if name.startswith(f"{alias}__") and not name.endswith("_docs") and name not in (collection, old):
+            _drop(client, name)
 
 
 def _drop(client, collection: str) -> None:
