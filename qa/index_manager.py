@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from .documents import bundled_documents
 from .embedding.base import Embedder
@@ -21,6 +22,7 @@ def build_index(settings: Settings, docs, embedder: Embedder | None = None, prog
     `rebuild` (milvus) writes a fresh collection even when one with the same inputs exists;
     `ray_address` (milvus) runs the chunk/embed/write steps on Ray ("local": a local cluster).
     """
+    given = embedder
     embedder = embedder or make_embedder(settings)
     opts = BuildOptions(max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap,
                         faiss_kind=settings.faiss_kind, progress=progress)
@@ -29,7 +31,9 @@ def build_index(settings: Settings, docs, embedder: Embedder | None = None, prog
         writer = None
         if ray_address is not None:
             from .engines.ray_build import ray_writer
-            writer = ray_writer(settings, embedder, ray_address)
+            # Workers build their own embedder (a loaded model does not pickle); a given one is shipped.
+            factory = (lambda: given) if given is not None else partial(make_embedder, settings)
+            writer = ray_writer(factory, ray_address)
         return MilvusStore.build(settings.milvus_uri, settings.index_name, docs, embedder, opts, sources,
                                  writer=writer, rebuild=rebuild)
     if ray_address is not None:

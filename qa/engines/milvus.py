@@ -79,6 +79,9 @@ def connect(uri: str):
     # turned into one-line IndexStoreErrors here and in MilvusStore.load.
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
     if not is_server_uri(uri):
+        # milvus-lite serves gRPC from a thread of this process and logs a traceback for each
+        # RPC it lacks (AllocTimestamp, asked for while an index is created); pymilvus copes.
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
         path = Path(uri).expanduser()
         if path.suffix != ".db":
             raise InputError(f"milvus-lite file {uri!r} must end in .db (e.g. --uri index/qa.db), "
