@@ -105,7 +105,7 @@ def collection_alias(index_name: str) -> str:
     """The Milvus alias serving `index_name` (Milvus names allow letters, digits and _ only).
 
     >>> collection_alias("dev-b-1a2b")
-    'qa_dev_b_1a2b_a06a96'
+    'qa_dev_b_1a2b_7b0b6a'
     """
     safe = re.sub(r"[^0-9A-Za-z_]", "_", index_name)[:100]
     tag = hashlib.sha256(index_name.encode("utf-8")).hexdigest()[:6]
