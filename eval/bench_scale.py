@@ -143,9 +143,8 @@ def latency(store, embedder, queries) -> tuple[float, float]:
 def skip_dedupe() -> None:
     """Make both engines' builds take the passages as they are (they are distinct by construction).
 
-    The corpus-wide near-duplicate check in qa/chunking.py grows faster than linearly with the
-    corpus (trigram posting lists of common endings get long) and costs the same on both
-    engines; it is timed on its own (`dedupe_s`) so the build columns compare the engines.
+    The corpus-wide duplicate check in qa/chunking.py costs the same on both engines; it is
+    timed on its own (`dedupe_s`) so the build columns compare the engines.
     """
     import qa.engines.milvus
     import qa.store
