@@ -1,4 +1,4 @@
-"""Start the chat page and REST API: `python app.py [--host H] [--port P] [--index NAME]`.
+"""Start the chat page and REST API: `python app.py [--host H] [--port P] [--index NAME] [--engine milvus --uri URI]`.
 
     http://127.0.0.1:7860/           chat page (Korean)
     http://127.0.0.1:7860/docs       REST API docs (/api/ask, /api/retrieve, /api/health)
@@ -20,6 +20,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--index", default=None, help="index name (env QA_INDEX_NAME, default 'default')")
     p.add_argument("--reader", choices=("rule", "neural", "hybrid"), default=None,
                    help="answer extraction (env QA_READER, default rule)")
+    p.add_argument("--engine", choices=("local", "milvus"), default=None, help="index engine (env QA_ENGINE)")
+    p.add_argument("--uri", default=None, help="milvus engine: .db file or http://HOST:19530 (env QA_MILVUS_URI)")
     return p.parse_args(argv)
 
 
@@ -35,7 +37,8 @@ def main(argv=None) -> None:
     from qa.server import create_app
 
     try:  # a fixable problem (bad QA_* value, stale or missing index) is one line, not a traceback
-        settings = Settings.from_env().with_(index_name=args.index, reader=args.reader)
+        settings = Settings.from_env().with_(index_name=args.index, reader=args.reader, engine=args.engine,
+                                             milvus_uri=args.uri)
         logging.getLogger("app").info("loading index %r (built on first start)", settings.index_name)
         pipeline = load_pipeline(settings)
         app = create_app(pipeline, settings)

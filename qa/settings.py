@@ -30,7 +30,8 @@ RANGES = {
     "abstain_threshold": (0.0, 1.0),  # compared with a confidence in [0, 1]
     "max_file_mb": (0.001, 10_000.0), # per input file (--max-file-mb); documents.py says why 20 by default
 }
-CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS}
+ENGINES = ("local", "milvus")
+CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS, "engine": ENGINES}
 
 
 def default_index_root() -> Path:
@@ -69,6 +70,8 @@ class Settings:
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
     reader: str = "rule"              # "rule" or "neural" (the trained span model, qa/reader/neural/)
     max_file_mb: float = DEFAULT_MAX_FILE_MB   # per input file; bigger files are refused (see documents.py)
+    engine: str = "local"             # "local" (FAISS + bm25s files) or "milvus" (qa/engines/milvus.py)
+    milvus_uri: str = ""              # milvus engine: a .db file (milvus-lite) or http://HOST:19530
 
     def __post_init__(self):
         for f in fields(self):
@@ -76,6 +79,9 @@ class Settings:
         if self.dense_weight == 0 and self.lexical_weight == 0:
             raise InputError("dense_weight and lexical_weight (QA_DENSE_WEIGHT, QA_LEXICAL_WEIGHT) are both 0: "
                              "give at least one retriever a weight above 0")
+        if self.engine == "milvus" and not self.milvus_uri:
+            raise InputError("the milvus engine needs a URI: --uri index/qa.db (a milvus-lite file) or "
+                             "--uri http://HOST:19530 (a server), or set QA_MILVUS_URI")
 
     @property
     def root(self) -> Path:

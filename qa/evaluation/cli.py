@@ -54,6 +54,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--reader", choices=("rule", "neural", "hybrid"),
                    help="answer extraction (default: QA_READER or rule)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    from ..cli import add_engine_options
+    add_engine_options(p)
     p.set_defaults(func=run)
     return p
 
@@ -68,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             report, table = _korquad(args)
         else:
             report, table = _sets(args)
+        report["engine"] = _settings(args).engine
         print(table)
         if args.json:
             write_json_atomic(Path(args.json), report)
@@ -108,7 +111,8 @@ def _check_args(args) -> None:
 
 def _settings(args):
     from ..settings import Settings
-    return Settings.from_env().with_(index_name=getattr(args, "index", None), reader=getattr(args, "reader", None))
+    return Settings.from_env().with_(index_name=getattr(args, "index", None), reader=getattr(args, "reader", None),
+                                     engine=getattr(args, "engine", None), milvus_uri=getattr(args, "milvus_uri", None))
 
 
 def _sets(args) -> tuple[dict, str]:

@@ -152,7 +152,7 @@ def cache_root() -> Path:
 
 def open_pipeline(split: str, docs: list[Document], settings: Settings, progress: bool = True):
     """A pipeline over the split's paragraphs, built once and cached by corpus + index settings."""
-    from ..index_manager import build_index
+    from ..index_manager import build_index, index_exists
     from ..pipeline import load_pipeline
     from ..store import corpus_hash
     from ..chunking import CHUNKING_VERSION
@@ -161,7 +161,7 @@ def open_pipeline(split: str, docs: list[Document], settings: Settings, progress
                                      settings.faiss_kind, CHUNKING_VERSION]).encode()).hexdigest()[:12]
     # No KorQuAD question is unanswerable: never abstain (see evaluate_reader).
     settings = settings.with_(index_root=cache_root(), index_name=f"{split}-{key}", abstain_threshold=0.0)
-    if not (settings.index_path / "manifest.json").exists():
+    if not index_exists(settings):
         build_index(settings, docs, progress=progress)
     return load_pipeline(settings)
 
