@@ -10,6 +10,8 @@ chunks with Kiwi for BM25, so on two cores neither waits for the other.
 """
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lexical import LexicalIndex
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,26 @@ def embed_and_index(texts: list[str], embedder, *, progress: bool = False) -> tu
         morphemes = time.perf_counter() - t
         vectors, embed_s = job.result()      # re-raises the embedder's error here
     return vectors, lexical, StageTimes(round(embed_s, 3), round(morphemes, 3), round(time.perf_counter() - t0, 3))
+
+
+def warm_up(embedder, n_hint: int) -> threading.Thread | None:
+    """Load the build's batch engine in the background while Kiwi splits sentences.
+
+    `n_hint` is the number of input documents (a build has at least as many
+    chunks unless duplicates vanish). Only embedders with a separate batch
+    engine (`engine_for`, `passage_engine`) have anything to load; an error
+    here is left for the build's own call to raise with its message.
+    """
+    engine_for = getattr(embedder, "engine_for", None)
+    if engine_for is None or engine_for(n_hint) == embedder.name:
+        return None
+
+    def load():
+        try:
+            embedder.passage_engine()
+        except Exception as e:  # re-raised by the embedding stage itself
+            log.debug("batch engine warm-up failed: %s", e)
+
+    thread = threading.Thread(target=load, name="embed-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -28,7 +28,7 @@ from .chunking import CHUNKING_VERSION, chunk_documents, dedupe
 from .embedding.base import Embedder
 from .embedding.build_engine import passages_record
 from .errors import IndexStoreError
-from .indexing import embed_and_index
+from .indexing import embed_and_index, warm_up
 from .lexical import LexicalIndex, top_k
 from .types import Chunk, Document, Span
 
@@ -120,6 +120,7 @@ class IndexStore:
         if not docs:
             raise IndexStoreError("nothing to index: no documents were loaded")
         t0 = time.perf_counter()
+        warm_up(embedder, len(docs))          # the batch engine loads while Kiwi splits sentences
         clean, report = dedupe(docs)
         chunks = chunk_documents(clean, options.max_chars, options.overlap)
         if not chunks:

