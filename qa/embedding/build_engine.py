@@ -15,7 +15,6 @@ saves, e.g. the bundled announcement's 8 chunks.
 """
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
 
@@ -34,7 +33,6 @@ MIN_EXPORT_PASSAGES = 300
 # measured 0.994-0.997 on Korean passages and queries (tests/embedding/test_onnx_equivalence.py).
 MIN_ENGINE_COSINE = 0.98
 PROBE = "광주 AI데이터센터는 88.5페타플롭스의 연산성능을 갖추고 NHN이 2100억원을 투자한다."
-log = logging.getLogger(__name__)
 
 
 class DefaultBuildEmbedder:
