@@ -32,11 +32,19 @@ class _Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False, frozen=True)
 
 
+class PassageEngineInfo(_Record):
+    """The engine that embedded the passages when it is not the query engine (an int8 build engine)."""
+    name: str = Field(min_length=1)
+    fingerprint: str = Field(min_length=1)
+    weights: str | None = None
+
+
 class EmbedderInfo(_Record):
     name: str = Field(min_length=1)
     dim: int = Field(ge=1, le=1 << 16)
     fingerprint: str = Field(min_length=1)
     model: str | None = None
+    passages: PassageEngineInfo | None = None
 
 
 class ChunkingInfo(_Record):
@@ -65,6 +73,7 @@ class Manifest(_Record):
     sources: list[str]
     counts: Counts
     build_seconds: float | None = Field(None, ge=0)
+    stage_seconds: dict[str, float] | None = None
 
 
 class DocumentRecord(_Record):

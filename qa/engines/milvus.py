@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from ..chunking import CHUNKING_VERSION, chunk_documents, dedupe
+from ..embedding.build_engine import passages_record
 from ..errors import IndexStoreError, InputError
 from ..store import FORMAT_VERSION, BuildOptions, IndexStore, corpus_hash
 from ..types import Chunk, Document
@@ -321,7 +322,9 @@ def _manifest(index_name, docs, clean, chunks, report, embedder, options, source
         "name": index_name,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
-                     "model": getattr(embedder, "model_id", None)},
+                     "model": getattr(embedder, "model_id", None),
+                     # the same record a local build writes: which engine embedded the passages
+                     "passages": passages_record(embedder, len(chunks))},
         "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
         "faiss": None,
         "corpus_hash": corpus_hash(docs),
