@@ -3,7 +3,7 @@
     make_reader(Settings(reader="rule"))     -> RuleReader
     make_reader(Settings(reader="neural"))   -> NeuralReader (loads the span model; refuses a missing or
                                                 mismatched weights file with how to fix it)
-    make_reader(Settings(reader="hybrid"))   -> HybridReader (span model's answer, rule evidence)
+    make_reader(Settings(reader="hybrid"))   -> HybridReader (rule candidates re-ranked by the span model)
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def make_reader(settings: Settings) -> Reader:
     if settings.reader == "neural":
         return neural
     from .hybrid import HybridReader
-    return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural, settings.abstain_threshold)
+    return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural.scorer)
 
 
 def make_neural_reader(settings: Settings):

@@ -64,7 +64,11 @@ class RuleReader:
     def read(self, question: str, resolved: Resolved, hits: list[Hit],
              documents: dict[str, Document] | None = None) -> Answer:
         scored = self.candidates(resolved, hits, documents)
-        best = max(scored, key=lambda s: s.score, default=None)
+        return self.answer(question, resolved, max(scored, key=lambda s: s.score, default=None), hits, documents)
+
+    def answer(self, question: str, resolved: Resolved, best: "_Scored | None", hits: list[Hit],
+               documents: dict[str, Document] | None = None) -> Answer:
+        """The Answer for the chosen candidate (None: nothing found), abstaining below the threshold."""
         if best is None or best.confidence < self.abstain_threshold:
             conf = best.confidence if best else 0.0
             return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))

@@ -1,11 +1,11 @@
-"""HybridReader: the span model's answer, abstention with the rule reader's evidence."""
+"""HybridReader: rule candidates re-ranked by the span model's votes; abstention stays the rule reader's."""
 from qa.conversation import Resolved
 from qa.reader.hybrid import HybridReader
-from qa.reader.neural import NeuralReader, SpanPrediction, SpanScorer
+from qa.reader.neural import SpanPrediction, SpanScorer
 from qa.reader.rule_reader import RuleReader
 from qa.types import Chunk, Document, Hit, Span
 
-TEXT = "광주시는 국가 AI 데이터센터를 짓는다. NHN은 2100억원을 투자한다. 완공은 2023년이다."
+TEXT = "광주시는 국가 AI 데이터센터를 짓는다. NHN은 2100억원을 투자한다. 정부는 899억원을 지원한다."
 DOC = Document("d", "광주 AI 데이터센터", TEXT)
 _SENTS = [s if s.endswith(".") else s + "." for s in TEXT.split(". ")]
 HITS = [Hit(1, 1.0, Chunk(0, "d", DOC.title, TEXT, 0, len(TEXT),
@@ -13,31 +13,36 @@ HITS = [Hit(1, 1.0, Chunk(0, "d", DOC.title, TEXT, 0, len(TEXT),
 
 
 class PointAt(SpanScorer):
-    def __init__(self, target, margin=6.0):
-        self.target, self.margin = target, margin
+    def __init__(self, target):
+        self.target, self.calls = target, 0
 
     def predict(self, question, contexts, top=5):
-        return [[SpanPrediction(c.index(self.target), c.index(self.target) + len(self.target), self.margin, 0.0)]
+        self.calls += 1
+        return [[SpanPrediction(c.index(self.target), c.index(self.target) + len(self.target), 5.0, 0.0)]
                 for c in contexts]
 
 
-def _ask(scorer, q):
-    reader = HybridReader(RuleReader(), NeuralReader(scorer, calibration=(1.0, 0.0)))
+def _ask(scorer, q, weight=2.0, threshold=0.35):
+    reader = HybridReader(RuleReader(abstain_threshold=threshold), scorer, weight=weight)
     return reader.read(q, Resolved(q, q), HITS, {"d": DOC})
 
 
-def test_the_span_models_answer_with_the_rule_evidence_of_its_sentence():
+def test_rule_candidates_with_exact_offsets_and_the_rule_citation():
     a = _ask(PointAt("2100억원"), "NHN 투자액은?")
     assert not a.abstained and a.text == "2100억원" and TEXT[a.start:a.end] == a.text
     assert a.sentence.text == "NHN은 2100억원을 투자한다."
 
 
-def test_a_confident_span_still_abstains_when_the_documents_never_mention_what_is_asked():
-    a = _ask(PointAt("NHN"), "삼성전자 대표이사의 아내는 누구야?")
-    assert a.abstained and a.text is None
+def test_a_strong_vote_moves_the_choice_and_weight_zero_is_the_rule_reader():
+    q = "돈은 얼마야?"
+    rule_alone = RuleReader(abstain_threshold=0.0).read(q, Resolved(q, q), HITS, {"d": DOC})
+    assert rule_alone.text in ("899억원", "2100억원")
+    assert _ask(PointAt("899억원"), q, weight=0.0, threshold=0.0).text == rule_alone.text
+    other = "899억원" if rule_alone.text != "899억원" else "2100억원"
+    assert _ask(PointAt(other), q, weight=100.0, threshold=0.0).text == other
 
 
-def test_the_neural_confidence_alone_is_not_enough():
-    sure = _ask(PointAt("2100억원", margin=6.0), "NHN 투자액은?")
-    unsure = _ask(PointAt("2100억원", margin=-6.0), "NHN 투자액은?")
-    assert unsure.confidence < sure.confidence
+def test_abstention_stays_the_rule_readers():
+    scorer = PointAt("NHN")
+    a = _ask(scorer, "삼성전자 대표이사의 아내는 누구야?")
+    assert a.abstained and a.text is None and scorer.calls == 1
