@@ -52,6 +52,24 @@ def corpus_hash(docs: list[Document]) -> str:
     return h.hexdigest()
 
 
+def manifest_core(name: str, docs, clean, chunks, report, embedder: Embedder, options, sources) -> dict:
+    """The manifest fields every engine writes alike (and checks alike on open)."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
+                     "model": getattr(embedder, "model_id", None),
+                     "passages": passages_record(embedder, len(chunks))},   # the engine that embedded passages
+        "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
+        "corpus_hash": corpus_hash(docs),
+        "sources": sources or sorted({d.source for d in docs}),
+        "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
+                   "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped,
+                   "restated_sentences_dropped": report.restated},
+    }
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     max_chars: int = 500
@@ -136,19 +154,8 @@ class IndexStore:
         vectors, lexical, stages = embed_and_index([c.text for c in chunks], embedder, progress=options.progress)
         dense = _make_faiss(vectors, options.faiss_kind)
         manifest = {
-            "format_version": FORMAT_VERSION,
-            "name": path.name,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
-                         "model": getattr(embedder, "model_id", None),
-                         "passages": passages_record(embedder, len(chunks))},
-            "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
+            **manifest_core(path.name, docs, clean, chunks, report, embedder, options, sources),
             "faiss": options.faiss_kind,
-            "corpus_hash": corpus_hash(docs),
-            "sources": sources or sorted({d.source for d in docs}),
-            "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
-                       "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped,
-                       "restated_sentences_dropped": report.restated},
             "build_seconds": None,
             "stage_seconds": {"embed": stages.embed, "morphemes": stages.morphemes, "overlapped": stages.wall},
         }

@@ -36,10 +36,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..chunking import CHUNKING_VERSION, chunk_documents, dedupe
-from ..embedding.build_engine import passages_record
+from ..chunking import chunk_documents, dedupe
 from ..errors import IndexStoreError, InputError
-from ..store import FORMAT_VERSION, BuildOptions, IndexStore, corpus_hash
+from ..store import FORMAT_VERSION, BuildOptions, IndexStore, manifest_core
 from ..types import Chunk, Document
 # chunk_row and chunk_uid are looked up here by write_chunks and qa/engines/ray_build.py.
 from .milvus_rows import (PAGE, MilvusChunks, MilvusDocuments, chunk_row, chunk_schema, chunk_uid, doc_rows,
@@ -316,24 +315,8 @@ def _drop(client, collection: str) -> None:
 
 
 def _manifest(index_name, docs, clean, chunks, report, embedder, options, sources) -> dict:
-    return {
-        "format_version": FORMAT_VERSION,
-        "engine": "milvus",
-        "name": index_name,
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "embedder": {"name": embedder.name, "dim": int(embedder.dim), "fingerprint": embedder.fingerprint,
-                     "model": getattr(embedder, "model_id", None),
-                     # the same record a local build writes: which engine embedded the passages
-                     "passages": passages_record(embedder, len(chunks))},
-        "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
-        "faiss": None,
-        "corpus_hash": corpus_hash(docs),
-        "sources": sources or sorted({d.source for d in docs}),
-        "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
-                   "sentences": report.sentences, "duplicate_sentences_dropped": report.dropped,
-                   "restated_sentences_dropped": report.restated},
-        "build_seconds": None,
-    }
+    return {**manifest_core(index_name, docs, clean, chunks, report, embedder, options, sources),
+            "engine": "milvus", "faiss": None, "build_seconds": None}
 
 
 def _build_key(manifest: dict) -> dict:

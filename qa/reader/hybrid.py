@@ -15,7 +15,6 @@ WEIGHT is chosen on held-out KorQuAD dev-a (`eval/tune_hybrid.py`).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from ..conversation import Resolved
 from ..types import Answer, Document, Hit

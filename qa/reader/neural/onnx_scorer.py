@@ -103,10 +103,9 @@ def write_span_onnx(model, tokenizer, meta: dict, out: Path) -> Path:
     import shutil
 
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from ...embedding.export import _swap_into_place
-    from ...embedding.onnx_export import _half_word_embeddings, file_sha256
+    from ...embedding.onnx_export import file_sha256, quantize_int8
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{time.time_ns()}"
@@ -119,10 +118,7 @@ def write_span_onnx(model, tokenizer, meta: dict, out: Path) -> Path:
             torch.onnx.export(model.eval(), (ids, torch.ones_like(ids)), str(tmp / "fp32.onnx"),
                               input_names=["input_ids", "attention_mask"], output_names=["start", "end"],
                               dynamic_axes=axes, opset_version=17, dynamo=False)
-        quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
-                         per_channel=True, op_types_to_quantize=["MatMul"])
-        (tmp / "fp32.onnx").unlink()
-        _half_word_embeddings(tmp / "model.onnx")
+        quantize_int8(tmp / "fp32.onnx", tmp / "model.onnx")
         tokenizer.save(str(tmp / "tokenizer.json"))
         meta = {"format": FORMAT, **meta, "model_sha256": file_sha256(tmp / "model.onnx"),
                 "model_bytes": (tmp / "model.onnx").stat().st_size}
