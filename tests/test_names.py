@@ -3,6 +3,7 @@ a build never touches anything but the directory of its own name under the root.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -81,7 +82,12 @@ def test_bad_name_from_the_environment_names_the_variable(capsys, root_with_two,
 
 
 def test_app_refuses_a_bad_index_name(root_with_two):
-    import app
+    # app.py is a script at the repo root, not a package module: load it by path (the `pytest` command,
+    # unlike `python -m pytest`, does not put the working directory on sys.path)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("app", Path(__file__).resolve().parents[1] / "app.py")
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
     with pytest.raises(SystemExit, match=r"^error: invalid index name '\.\./x'"):
         app.main(["--index", "../x"])
 
