@@ -149,7 +149,7 @@ def skip_dedupe() -> None:
     import qa.store
     from qa.chunking import DedupeReport
 
-    def as_is(docs):
+    def as_is(docs, **_):
         return list(docs), DedupeReport(0, 0, 0)
     qa.store.dedupe = qa.engines.milvus.dedupe = as_is
 
