@@ -1,6 +1,7 @@
-"""Choose HybridReader.WEIGHT on held-out KorQuAD dev-a (reader mode, gold paragraph given).
+"""Choose HybridReader's WEIGHT and SENTENCES on held-out KorQuAD dev-a (reader mode, gold paragraph given).
 
-    python eval/tune_hybrid.py            # prints EM/F1 per weight; 0 = the rule reader alone
+    python eval/tune_hybrid.py                     # EM/F1 per weight and per number of sentences read
+    python eval/tune_hybrid.py --sentences 0 2     # 0 = the model reads whole passages
 
 The held-out articles are the ones eval/train_neural_reader.py never trained on
 (every 5th dev-a article). The rule reader's ranker was fit on all of dev-a,
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,12 +35,13 @@ WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=474)
+    ap.add_argument("--sentences", type=int, nargs="+", default=[0, 1, 2, 3])
     args = ap.parse_args()
     data = json.loads(KORQUAD.read_text(encoding="utf-8"))["data"]
     rule = RuleReader(abstain_threshold=0.0)
     scorer = load_span_scorer()
-    hybrid = HybridReader(rule, scorer)
-    rows = []
+    hybrids = {n: HybridReader(rule, scorer, sentences=n) for n in args.sentences}
+    rows, seconds = [], dict.fromkeys(args.sentences, 0.0)
     for ai in list(range(0, len(data), 2))[::5]:
         for pi, para in enumerate(data[ai]["paragraphs"]):
             doc = Document(f"{ai}:{pi}", data[ai]["title"], normalize_text(para["context"]))
@@ -48,21 +51,33 @@ def main() -> int:
                     break
                 q = qa["question"]
                 scored = rule.candidates(Resolved(q, q), [hit], {doc.id: doc})
-                votes = hybrid.votes(q, [hit])
+                agree = {}
+                for n, hybrid in hybrids.items():
+                    t0 = time.perf_counter()
+                    votes = hybrid.sentence_votes(q, scored) if n else hybrid.votes(q, [hit])
+                    seconds[n] += time.perf_counter() - t0
+                    agree[n] = [agreement(s, votes) for s in scored]
                 golds = [a["text"] for a in qa["answers"]]
                 neural = NeuralReader(scorer, 0.0).read(q, Resolved(q, q), [hit], {doc.id: doc})
-                rows.append((golds, [(s.score, agreement(s, votes), s.cand.text) for s in scored], neural.text))
-    print(f"{len(rows)} held-out dev-a questions (reader mode)\n\n| weight | EM | F1 |\n|---|---|---|")
-    n_em = sum(exact_match(t, g) for g, _, t in rows) / len(rows)
-    n_f1 = sum(f1(t, g) for g, _, t in rows) / len(rows)
-    print(f"| neural alone | {100 * n_em:.1f} | {100 * n_f1:.1f} |")
+                rows.append((golds, [s.score for s in scored], [s.cand.text for s in scored], agree, neural.text))
+    n_em = sum(exact_match(r[-1], r[0]) for r in rows) / len(rows)
+    n_f1 = sum(f1(r[-1], r[0]) for r in rows) / len(rows)
+    print(f"{len(rows)} held-out dev-a questions (reader mode); neural alone: EM {100 * n_em:.1f} F1 {100 * n_f1:.1f}")
+    print("\nEM / F1 by weight (0 = the rule reader alone) and sentences read (0 = whole passages)\n")
+    print("| weight | " + " | ".join(f"sentences {n}" for n in args.sentences) + " |")
+    print("|---|" + "---|" * len(args.sentences))
     for w in WEIGHTS:
-        em = f = 0.0
-        for golds, cands, _ in rows:
-            text = max(cands, key=lambda c: c[0] + w * c[1])[2] if cands else None
-            em += exact_match(text, golds)
-            f += f1(text, golds)
-        print(f"| {w:g} | {100 * em / len(rows):.1f} | {100 * f / len(rows):.1f} |")
+        cells = []
+        for n in args.sentences:
+            em = f = 0.0
+            for golds, scores, texts, agree, _ in rows:
+                best = max(range(len(scores)), key=lambda i: scores[i] + w * agree[n][i], default=None)
+                text = texts[best] if best is not None else None
+                em += exact_match(text, golds)
+                f += f1(text, golds)
+            cells.append(f"{100 * em / len(rows):.1f} / {100 * f / len(rows):.1f}")
+        print(f"| {w:g} | " + " | ".join(cells) + " |")
+    print("| vote ms / question | " + " | ".join(f"{1000 * seconds[n] / len(rows):.0f}" for n in args.sentences) + " |")
     return 0
 
 

@@ -14,16 +14,17 @@ HITS = [Hit(1, 1.0, Chunk(0, "d", DOC.title, TEXT, 0, len(TEXT),
 
 class PointAt(SpanScorer):
     def __init__(self, target):
-        self.target, self.calls = target, 0
+        self.target, self.calls, self.seen = target, 0, []
 
     def predict(self, question, contexts, top=5):
         self.calls += 1
+        self.seen.append(list(contexts))
         return [[SpanPrediction(c.index(self.target), c.index(self.target) + len(self.target), 5.0, 0.0)]
-                for c in contexts]
+                if self.target in c else [] for c in contexts]
 
 
-def _ask(scorer, q, weight=2.0, threshold=0.35):
-    reader = HybridReader(RuleReader(abstain_threshold=threshold), scorer, weight=weight)
+def _ask(scorer, q, weight=2.0, threshold=0.35, sentences=2):
+    reader = HybridReader(RuleReader(abstain_threshold=threshold), scorer, weight=weight, sentences=sentences)
     return reader.read(q, Resolved(q, q), HITS, {"d": DOC})
 
 
@@ -46,3 +47,34 @@ def test_abstention_stays_the_rule_readers():
     scorer = PointAt("NHN")
     a = _ask(scorer, "삼성전자 대표이사의 아내는 누구야?")
     assert a.abstained and a.text is None and scorer.calls == 1
+
+
+def test_the_model_reads_only_the_best_candidates_sentences_and_the_one_before():
+    q = "돈은 얼마야?"
+    best = RuleReader(abstain_threshold=0.0).read(q, Resolved(q, q), HITS, {"d": DOC})
+    other = "899억원" if best.text != "899억원" else "2100억원"
+    whole, few = PointAt(other), PointAt(other)
+    assert _ask(whole, q, weight=100.0, threshold=0.0, sentences=0).text == other
+    assert whole.seen == [[TEXT]]
+    # One sentence read: the rule's best one and the sentence before it, as one run of the document.
+    assert _ask(few, q, weight=100.0, threshold=0.0, sentences=1).text == best.text
+    (pieces,) = few.seen
+    assert len(pieces) == 1 and pieces[0] in TEXT and len(pieces[0]) < len(TEXT)
+    assert pieces[0].endswith(best.sentence.text)
+
+
+def test_sentences_must_not_be_negative():
+    import pytest
+    with pytest.raises(ValueError, match="sentences"):
+        HybridReader(RuleReader(), PointAt("x"), sentences=-1)
+
+
+def test_a_vote_for_a_weaker_candidate_does_not_turn_an_answer_into_an_abstention():
+    q = "NHN 투자액은?"
+    scored = RuleReader().candidates(Resolved(q, q), HITS, {"d": DOC})
+    best = max(scored, key=lambda s: s.score)
+    weaker = min(scored, key=lambda s: s.confidence)
+    assert weaker.confidence < best.confidence
+    threshold = (weaker.confidence + best.confidence) / 2   # the rule reader answers; the weaker one alone would not
+    a = _ask(PointAt(weaker.cand.text), q, weight=1000.0, threshold=threshold, sentences=0)
+    assert not a.abstained and a.text == weaker.cand.text and a.confidence == best.confidence
