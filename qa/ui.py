@@ -280,19 +280,19 @@ def mount_ui(app, pipeline, path: str = "/"):
 
 def refuse_files(body: bytes, content_type: str | None, query: str = "") -> None:
     """Body check for Gradio's file routes: always refused."""
-    from .api import BodyProblem
+    from .api_guards import BodyProblem
     raise BodyProblem(403, "uploads are disabled: this chat takes no files")
 
 
 def no_files(body: bytes, content_type: str | None, query: str = "") -> None:
     """Check for Gradio's file routes: the chat serves no files (and says so without echoing the path)."""
-    from .api import BodyProblem
+    from .api_guards import BodyProblem
     raise BodyProblem(404, "no files are served here")
 
 
 def no_gradio_api(body: bytes, content_type: str | None, query: str = "") -> None:
     """Check for Gradio's own API routes: the chat's events are private; the REST API is /api."""
-    from .api import BodyProblem
+    from .api_guards import BodyProblem
     raise BodyProblem(404, "this page has no Gradio API: use POST /api/ask (docs at /docs)")
 
 
@@ -302,7 +302,7 @@ def queue_join_check(demo):
     {"fn_index": 0, "data": ["NHN 투자액은?", null], "session_hash": "x"} -> passes
     {"fn_index": 99, ...}                                                 -> BodyProblem(422, "unknown fn_index 99 ...")
     """
-    from .api import BodyProblem, parse_json_body
+    from .api_guards import BodyProblem, parse_json_body
 
     def check(body: bytes, content_type: str | None, query: str = "") -> None:
         value = parse_json_body(body, content_type)
@@ -330,7 +330,7 @@ def queue_data_check(demo):
     """
     from urllib.parse import parse_qs
 
-    from .api import BodyProblem
+    from .api_guards import BodyProblem
 
     def check(body: bytes, content_type: str | None, query: str = "") -> None:
         session = (parse_qs(query).get("session_hash") or [""])[0]
