@@ -20,10 +20,8 @@ scores, weights sha256), and prints a table of epochs and held-out scores.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
-import re
 import subprocess
 import sys
 import time
@@ -35,8 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from neural_data import Example, add_negatives, dev_b_runs, overlaps, sha256, squad_examples  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.korean import normalize_text  # noqa: E402
 from qa.reader.neural.decode import best_spans, null_score  # noqa: E402
 from qa.reader.neural.windows import PAD, make_windows, encode_plain  # noqa: E402
 
@@ -46,98 +44,6 @@ TYDI_KO = SHARED / "tydiqa" / "korean_tydiqa_train.json"
 TYDI_EN = SHARED / "tydiqa" / "english_tydiqa_train.json"
 OUT = ROOT / "qa" / "reader" / "neural"
 LICENSES = {"KorQuAD 1.0 dev": "CC BY-ND 2.0 KR", "TyDi QA GoldP": "Apache 2.0"}
-
-
-@dataclass(frozen=True)
-class Example:
-    id: str
-    question: str
-    context: str
-    answers: tuple[tuple[str, int], ...]    # (text, char start); () = no answer in this context
-    source: str
-    group: str                              # article key, for the held-out split
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-_TAG = re.compile(r"</?b>")
-
-
-def strip_tags(context: str, answers: list[tuple[str, int]]) -> tuple[str, list[tuple[str, int]]]:
-    """Remove stray bold tags, moving answer starts left by the tag characters before them.
-
-    >>> strip_tags("a</b>bc", [("bc", 5)])
-    ('abc', [('bc', 1)])
-    """
-    cuts = [(m.start(), m.end() - m.start()) for m in _TAG.finditer(context)]
-    fixed = [(t, s - sum(n for at, n in cuts if at < s)) for t, s in answers]
-    return _TAG.sub("", context), fixed
-
-
-def normalized(context: str, answers) -> tuple[str, list[tuple[str, int]]]:
-    """The context as the reader sees it (normalize_text) with each answer re-found near its old start."""
-    clean = normalize_text(context)
-    out = []
-    for text, start in answers:
-        t = normalize_text(text)
-        hits = [m.start() for m in re.finditer(re.escape(t), clean)] if t else []
-        if hits:
-            out.append((t, min(hits, key=lambda h: abs(h - start))))
-    return clean, out
-
-
-def squad_examples(path: Path, source: str, keep=lambda ai, context: True) -> list[Example]:
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    out = []
-    for ai, art in enumerate(data):
-        for pi, para in enumerate(art["paragraphs"]):
-            if not keep(ai, para["context"]):
-                continue
-            for qa in para["qas"]:
-                ctx, answers = strip_tags(para["context"], [(a["text"], a["answer_start"]) for a in qa["answers"]])
-                ctx, answers = normalized(ctx, answers)
-                if answers:
-                    out.append(Example(str(qa["id"]), qa["question"], ctx, tuple(answers), source,
-                                       f"{source}:{ai}"))
-    return out
-
-
-def dev_b_runs(n: int = 30) -> set[str]:
-    """Every n-character run of KorQuAD dev-b contexts (to drop overlapping training passages)."""
-    data = json.loads(KORQUAD.read_text(encoding="utf-8"))["data"]
-    runs = set()
-    for art in data[1::2]:
-        for para in art["paragraphs"]:
-            c = para["context"]
-            runs.update(c[i:i + n] for i in range(0, max(1, len(c) - n + 1)))
-    return runs
-
-
-def overlaps(context: str, runs: set[str], n: int = 30) -> bool:
-    c = _TAG.sub("", context)
-    return any(c[i:i + n] in runs for i in range(0, max(1, len(c) - n + 1)))
-
-
-def add_negatives(examples: list[Example], ratio: float, seed: int) -> list[Example]:
-    """For a share of questions, the most similar other passage (char-bigram tf-idf) without any answer."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    contexts = sorted({e.context for e in examples})
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 2), min_df=2, sublinear_tf=True)
-    m = vec.fit_transform(contexts)
-    rng = random.Random(seed)
-    chosen = [e for e in examples if rng.random() < ratio]
-    q = vec.transform([e.question for e in chosen])
-    sims = (q @ m.T).toarray()
-    out = []
-    for e, row in zip(chosen, sims):
-        for j in np.argsort(-row)[:10]:
-            c = contexts[j]
-            if c != e.context and not any(t in c for t, _ in e.answers):
-                out.append(Example(e.id + "#neg", e.question, c, (), e.source + "-neg", e.group))
-                break
-    return out
 
 
 @dataclass
@@ -310,7 +216,7 @@ def main() -> int:
     kq = squad_examples(KORQUAD, "korquad", keep=lambda ai, c: ai % 2 == 0)
     dev_a_articles = sorted({e.group for e in kq}, key=lambda g: int(g.split(":")[1]))
     held_groups = set(dev_a_articles[::5])
-    runs = dev_b_runs()
+    runs = dev_b_runs(KORQUAD)
     tydi = squad_examples(TYDI_KO, "tydi-ko", keep=lambda ai, c: not overlaps(c, runs))
     n_tydi_all = len(json.loads(TYDI_KO.read_text(encoding="utf-8"))["data"])
     train = [e for e in kq if e.group not in held_groups] + tydi
