@@ -1,0 +1,140 @@
+"""Ablation of the rule reader's ranker features, by module, alone and inside the hybrid.
+
+    python eval/ablate_rules.py                # own set + held-out dev-a, ~10 min on 2 cores
+    python eval/ablate_rules.py --limit 100    # a quick look
+
+Each question is read once: every rule candidate's features, its confidence,
+and the span model's agreement (the hybrid's sentence votes) are recorded.
+Then each module's features are zeroed in the ranker (no refit: the other
+weights stay as trained, so this is what the module adds to *this* ranker)
+and both readers are scored again: the rule reader alone, and the hybrid
+(rule score + WEIGHT x agreement). Abstention on our own set is the rule
+reader's own-best confidence, as in HybridReader. Held-out dev-a = the
+articles eval/train_neural_reader.py never trained on; the ranker was fit on all
+of dev-a, so the rule column there is optimistic.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.evaluation.metrics import exact_match, f1  # noqa: E402
+from qa.reader.hybrid import WEIGHT, HybridReader, agreement  # noqa: E402
+
+# ranker feature -> the module that computes it (names as in qa/reader/ranker.json)
+MODULES = {
+    "coverage and evidence (evidence.py, rule_reader.py)": lambda k: k in {
+        "sent_cov", "chunk_cov", "clause_cov", "cov_gap", "best_sent", "prev_gain", "rank_prior", "entity_gap"},
+    "proximity to question words (features.py)": lambda k: k in {"prox", "left_near", "right_near"},
+    "answer type x candidate kind (question.py, candidates.py)": lambda k: k.startswith("k=") or k in {
+        "type", "type_clash", "has_digit"},
+    "neighbour morphemes prev=/next= (features.py)": lambda k: k.startswith(("prev=", "next=")),
+    "focus and examples (focus.py)": lambda k: k in {
+        "focus_before", "focus_after", "focus_suffix", "beside_focus", "in_group", "example_of", "list_part",
+        "head_match", "head_only"},
+    "slot neighbours (slot.py)": lambda k: k in {"slot_left", "slot_right", "particle_match"},
+    "news cues (features.py: called, designated, time_edge, quoted_speaker, date_tense, in_quote)": lambda k: k in {
+        "called", "designated", "time_edge", "quoted_speaker", "date_tense", "in_quote"},
+    "aliases (aliases.py)": lambda k: k == "alias",
+    "span shape (features.py: words, log_chars, boundary, novelty)": lambda k: k in {
+        "words", "log_chars", "boundary", "novelty", "novel_zero"},
+}
+
+
+class Recorder(HybridReader):
+    """The hybrid, recording each question's candidates as (features, confidence, agreement, text)."""
+
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.rows: list[list[tuple]] = []
+
+    def read(self, question, resolved, hits, documents=None):
+        scored = self.rule.candidates(resolved, hits, documents)
+        votes = self.sentence_votes(resolved.text, scored) if scored else []
+        self.rows.append([(dict(s.features), s.confidence, agreement(s, votes), s.cand.text) for s in scored])
+        return super().read(question, resolved, hits, documents)
+
+
+def record_own(reader: Recorder) -> list[dict]:
+    from qa.conversation import Conversation
+    from qa.evaluation.dataset import load_records
+    from qa.pipeline import load_pipeline
+    from qa.settings import Settings
+    pipeline = load_pipeline(Settings.from_env(), reader=reader)
+    out = []
+    for record in load_records():
+        conversation = Conversation() if record.dialogue else None
+        for item in record.items:
+            n = len(reader.rows)
+            pipeline.ask(item.question, conversation=conversation)
+            out.append({"cands": reader.rows[-1] if len(reader.rows) > n else [], "answers": list(item.answers),
+                        "answerable": item.answerable, "abstains": True})
+    return out
+
+
+def record_held_out(reader: Recorder, limit: int | None) -> list[dict]:
+    from qa.chunking import chunk_document
+    from qa.conversation import Resolved
+    from qa.evaluation.korquad import load_korquad, questions, split_articles
+    from qa.korean import normalize_text
+    from qa.types import Document, Hit
+    out, passages = [], {}
+    for q in questions(split_articles(load_korquad(), "dev-a")[::5], limit):
+        if q.doc_id not in passages:
+            doc = Document(q.doc_id, q.title, normalize_text(q.context))
+            passages[q.doc_id] = (doc, Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0]))
+        doc, hit = passages[q.doc_id]
+        reader.read(q.question, Resolved(q.question, q.question), [hit], {doc.id: doc})
+        out.append({"cands": reader.rows[-1], "answers": list(q.answers), "answerable": True, "abstains": False})
+    return out
+
+
+def score(rows: list[dict], weights: dict, dropped, hybrid_weight: float, threshold: float) -> tuple[float, float]:
+    """EM / F1 (answerable questions; an abstention scores 0) with the `dropped` features' weights zeroed."""
+    em = f = n = 0.0
+    for r in rows:
+        def rule(c):
+            return sum(weights.get(k, 0.0) * v for k, v in c[0].items() if not dropped(k))
+        text = None
+        if r["cands"]:
+            best = max(r["cands"], key=rule)
+            pick = max(r["cands"], key=lambda c: rule(c) + hybrid_weight * c[2])
+            if not r["abstains"] or best[1] >= threshold:
+                text = pick[3]
+        if r["answerable"]:
+            n += 1
+            em += exact_match(text, r["answers"])
+            f += f1(text, r["answers"])
+    return 100 * em / n, 100 * f / n
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, help="only this many held-out dev-a questions")
+    args = ap.parse_args()
+    from qa.reader.neural.scorer import load_span_scorer
+    from qa.reader.ranker import LinearRanker
+    from qa.reader.rule_reader import RuleReader
+    from qa.settings import Settings
+    threshold = Settings.from_env().abstain_threshold
+    scorer = load_span_scorer()
+    sets = {"own set": record_own(Recorder(RuleReader(abstain_threshold=threshold), scorer)),
+            "held-out dev-a": record_held_out(Recorder(RuleReader(abstain_threshold=0.0), scorer), args.limit)}
+    weights = LinearRanker.load_default().weights
+    print(f"{len(sets['own set'])} own-set questions, {len(sets['held-out dev-a'])} held-out dev-a questions; "
+          f"EM / F1, hybrid weight {WEIGHT:g}\n")
+    print("| features removed | n | " + " | ".join(f"{s}: rule | {s}: hybrid" for s in sets) + " |")
+    print("|---|---|" + "---|---|" * len(sets))
+    for name, dropped in [("none", lambda k: False), *MODULES.items()]:
+        cells = [f"{em:.1f} / {f:.1f}" for rows in sets.values() for w in (0.0, WEIGHT)
+                 for em, f in [score(rows, weights, dropped, w, threshold)]]
+        print(f"| {name} | {sum(map(dropped, weights))} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
