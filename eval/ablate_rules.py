@@ -1,6 +1,6 @@
 """Ablation of the rule reader's ranker features, by module, alone and inside the hybrid.
 
-    python eval/ablate_rules.py                # own set + held-out dev-a, ~10 min on 2 cores
+    python eval/ablate_rules.py                # own set + held-out dev-a, ~2 min on 2 cores
     python eval/ablate_rules.py --limit 100    # a quick look
 
 Each question is read once: every rule candidate's features, its confidence,
