@@ -3,8 +3,8 @@
     python eval/ablate_rules.py                # own set + held-out dev-a, ~2 min on 2 cores
     python eval/ablate_rules.py --limit 100    # a quick look
 
-Each question is read once: every rule candidate's features, its confidence,
-and the span model's agreement (the hybrid's sentence votes) are recorded.
+Each question is read once by the hybrid: every rule candidate's features, its
+confidence, and the span model's agreement (the hybrid's votes) are recorded.
 Then each module's features are zeroed in the ranker (no refit: the other
 weights stay as trained, so this is what the module adds to *this* ranker)
 and both readers are scored again: the rule reader alone, and the hybrid
@@ -52,11 +52,16 @@ class Recorder(HybridReader):
         super().__init__(*a, **k)
         self.rows: list[list[tuple]] = []
 
-    def read(self, question, resolved, hits, documents=None):
-        scored = self.rule.candidates(resolved, hits, documents)
-        votes = self.sentence_votes(resolved.text, scored) if scored else []
+    def votes(self, question, scored, hits):
+        votes = super().votes(question, scored, hits)
         self.rows.append([(dict(s.features), s.confidence, agreement(s, votes), s.cand.text) for s in scored])
-        return super().read(question, resolved, hits, documents)
+        return votes
+
+    def candidates_of(self, run) -> list[tuple]:
+        """Run `run()` (one question through this reader); its candidates, [] when it found none."""
+        n = len(self.rows)
+        run()
+        return self.rows[-1] if len(self.rows) > n else []
 
 
 def record_own(reader: Recorder) -> list[dict]:
@@ -69,27 +74,20 @@ def record_own(reader: Recorder) -> list[dict]:
     for record in load_records():
         conversation = Conversation() if record.dialogue else None
         for item in record.items:
-            n = len(reader.rows)
-            pipeline.ask(item.question, conversation=conversation)
-            out.append({"cands": reader.rows[-1] if len(reader.rows) > n else [], "answers": list(item.answers),
-                        "answerable": item.answerable, "abstains": True})
+            cands = reader.candidates_of(lambda: pipeline.ask(item.question, conversation=conversation))
+            out.append({"cands": cands, "answers": list(item.answers), "answerable": item.answerable,
+                        "abstains": True})
     return out
 
 
 def record_held_out(reader: Recorder, limit: int | None) -> list[dict]:
-    from qa.chunking import chunk_document
     from qa.conversation import Resolved
-    from qa.evaluation.korquad import load_korquad, questions, split_articles
-    from qa.korean import normalize_text
-    from qa.types import Document, Hit
-    out, passages = [], {}
-    for q in questions(split_articles(load_korquad(), "dev-a")[::5], limit):
-        if q.doc_id not in passages:
-            doc = Document(q.doc_id, q.title, normalize_text(q.context))
-            passages[q.doc_id] = (doc, Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0]))
-        doc, hit = passages[q.doc_id]
-        reader.read(q.question, Resolved(q.question, q.question), [hit], {doc.id: doc})
-        out.append({"cands": reader.rows[-1], "answers": list(q.answers), "answerable": True, "abstains": False})
+    from qa.evaluation.korquad import gold_passages, load_korquad, questions, split_articles
+    out = []
+    for q, doc, hit in gold_passages(questions(split_articles(load_korquad(), "dev-a")[::5], limit)):
+        resolved = Resolved(q.question, q.question)
+        cands = reader.candidates_of(lambda: reader.read(q.question, resolved, [hit], {doc.id: doc}))
+        out.append({"cands": cands, "answers": list(q.answers), "answerable": True, "abstains": False})
     return out
 
 

@@ -8,7 +8,6 @@ Used by eval/train_neural_reader.py; nothing here imports torch.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import re
@@ -28,10 +27,6 @@ class Example:
     answers: tuple[tuple[str, int], ...]    # (text, char start); () = no answer in this context
     source: str
     group: str                              # article key, for the held-out split
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 _TAG = re.compile(r"</?b>")

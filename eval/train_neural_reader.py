@@ -33,7 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from neural_data import Example, add_negatives, dev_b_runs, overlaps, sha256, squad_examples  # noqa: E402
+from neural_data import Example, add_negatives, dev_b_runs, overlaps, squad_examples  # noqa: E402
+from qa.embedding.onnx_export import file_sha256 as sha256  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
 from qa.reader.neural.decode import best_spans, null_score  # noqa: E402
 from qa.reader.neural.windows import PAD, make_windows, encode_plain  # noqa: E402

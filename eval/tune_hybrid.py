@@ -10,7 +10,6 @@ so its own numbers here are optimistic; the weight is what is chosen.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -18,15 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.chunking import chunk_document  # noqa: E402
 from qa.conversation import Resolved  # noqa: E402
+from qa.evaluation.korquad import gold_passages, load_korquad, questions, split_articles  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.korean import normalize_text  # noqa: E402
 from qa.reader.hybrid import HybridReader, agreement  # noqa: E402
 from qa.reader.neural.reader import NeuralReader  # noqa: E402
 from qa.reader.neural.scorer import load_span_scorer  # noqa: E402
 from qa.reader.rule_reader import RuleReader  # noqa: E402
-from qa.types import Document, Hit  # noqa: E402
 
 KORQUAD = ROOT.parent / "shared" / "data" / "korquad" / "KorQuAD_v1.0_dev.json"
 WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
@@ -37,29 +34,23 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=474)
     ap.add_argument("--sentences", type=int, nargs="+", default=[0, 1, 2, 3])
     args = ap.parse_args()
-    data = json.loads(KORQUAD.read_text(encoding="utf-8"))["data"]
     rule = RuleReader(abstain_threshold=0.0)
     scorer = load_span_scorer()
+    neural = NeuralReader(scorer, 0.0)
     hybrids = {n: HybridReader(rule, scorer, sentences=n) for n in args.sentences}
     rows, seconds = [], dict.fromkeys(args.sentences, 0.0)
-    for ai in list(range(0, len(data), 2))[::5]:
-        for pi, para in enumerate(data[ai]["paragraphs"]):
-            doc = Document(f"{ai}:{pi}", data[ai]["title"], normalize_text(para["context"]))
-            hit = Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])
-            for qa in para["qas"]:
-                if len(rows) >= args.limit:
-                    break
-                q = qa["question"]
-                scored = rule.candidates(Resolved(q, q), [hit], {doc.id: doc})
-                agree = {}
-                for n, hybrid in hybrids.items():
-                    t0 = time.perf_counter()
-                    votes = hybrid.sentence_votes(q, scored) if n else hybrid.votes(q, [hit])
-                    seconds[n] += time.perf_counter() - t0
-                    agree[n] = [agreement(s, votes) for s in scored]
-                golds = [a["text"] for a in qa["answers"]]
-                neural = NeuralReader(scorer, 0.0).read(q, Resolved(q, q), [hit], {doc.id: doc})
-                rows.append((golds, [s.score for s in scored], [s.cand.text for s in scored], agree, neural.text))
+    held_out = questions(split_articles(load_korquad(KORQUAD), "dev-a")[::5], args.limit)
+    for q, doc, hit in gold_passages(held_out):
+        resolved, docs = Resolved(q.question, q.question), {doc.id: doc}
+        scored = rule.candidates(resolved, [hit], docs)
+        agree = {}
+        for n, hybrid in hybrids.items():
+            t0 = time.perf_counter()
+            votes = hybrid.votes(q.question, scored, [hit])
+            seconds[n] += time.perf_counter() - t0
+            agree[n] = [agreement(s, votes) for s in scored]
+        answer = neural.read(q.question, resolved, [hit], docs)
+        rows.append((list(q.answers), [s.score for s in scored], [s.cand.text for s in scored], agree, answer.text))
     n_em = sum(exact_match(r[-1], r[0]) for r in rows) / len(rows)
     n_f1 = sum(f1(r[-1], r[0]) for r in rows) / len(rows)
     print(f"{len(rows)} held-out dev-a questions (reader mode); neural alone: EM {100 * n_em:.1f} F1 {100 * n_f1:.1f}")

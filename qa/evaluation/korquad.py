@@ -121,25 +121,32 @@ def evaluate_reader(qs: list[KQ], reader=None, settings: Settings | None = None,
     """The reader alone, handed the gold paragraph as its only passage."""
     from tqdm import tqdm
 
-    from ..chunking import chunk_document
     from ..conversation import Resolved
-    from ..korean import normalize_text
     if reader is None:
         from ..reader.factory import make_reader
         # KorQuAD 1.0 has no unanswerable questions and the gold paragraph is
         # given: abstaining can only lose, so the reader always answers here.
         reader = make_reader((settings or Settings()).with_(abstain_threshold=0.0))
-    passages: dict[str, tuple[Document, Hit]] = {}  # questions share paragraphs: split sentences once
     rows, t0 = [], time.perf_counter()
-    for q in tqdm(qs, desc="korquad reader", unit="q", disable=not progress):
-        if q.doc_id not in passages:
-            doc = Document(q.doc_id, q.title, normalize_text(q.context))
-            chunk = chunk_document(doc, max_chars=10**6, overlap=0)[0]
-            passages[q.doc_id] = (doc, Hit(rank=1, score=1.0, chunk=chunk))
-        doc, hit = passages[q.doc_id]
+    for q, doc, hit in gold_passages(tqdm(qs, desc="korquad reader", unit="q", disable=not progress)):
         answer = reader.read(q.question, Resolved(q.question, q.question), [hit], {doc.id: doc})
         rows.append(_score(q, answer, None))
     return _report("reader", rows, time.perf_counter() - t0)
+
+
+def gold_passages(qs):
+    """(question, its paragraph as a Document, that paragraph as the one Hit) for each question.
+
+    Questions share paragraphs: each paragraph is normalized and split into sentences once.
+    """
+    from ..chunking import chunk_document
+    from ..korean import normalize_text
+    passages: dict[str, tuple[Document, Hit]] = {}
+    for q in qs:
+        if q.doc_id not in passages:
+            doc = Document(q.doc_id, q.title, normalize_text(q.context))
+            passages[q.doc_id] = (doc, Hit(rank=1, score=1.0, chunk=chunk_document(doc, max_chars=10**6, overlap=0)[0]))
+        yield (q, *passages[q.doc_id])
 
 
 # ---- open mode ----------------------------------------------------------

@@ -12,7 +12,7 @@ The candidate's score is the rule score + WEIGHT x agreement; the confidence
 (and so abstention) is the rule reader's for its own best candidate.
 The model reads only the sentences of the SENTENCES best rule candidates
 (each with the sentence before it), not whole passages: a third of the time,
-and no less accurate on held-out data.
+better on held-out dev-a, a little worse on dev-b and TyDi dev (README).
 WEIGHT and SENTENCES are chosen on held-out KorQuAD dev-a (`eval/tune_hybrid.py`).
 """
 from __future__ import annotations
@@ -24,10 +24,10 @@ from ..conversation import Resolved
 from ..types import Answer, Document, Hit
 from .rule_reader import RuleReader
 
-WEIGHT = 8.0      # held-out dev-a EM: 0 -> 50.8, 2 -> 60.5, 4 -> 64.3, 8 -> 66.5, 12 -> 66.5, 20 -> 65.4
+WEIGHT = 8.0      # held-out dev-a EM, whole passages read: 0 -> 50.8, 2 -> 60.5, 4 -> 64.3, 8 -> 66.5, 12 -> 66.5, 20 -> 65.4
 # Sentences of the best rule candidates the model reads (0: whole passages). Held-out dev-a
-# (474 q., weight 8), EM / F1 and vote time: 0 -> 66.5 / 79.5, 261 ms; 1 -> 65.2 / 77.8, 47 ms;
-# 2 -> 67.9 / 81.1, 89 ms; 3 -> 66.7 / 79.8, 134 ms (times with a training run beside it).
+# (474 q., weight 8), EM / F1: 0 -> 66.5 / 79.5, 1 -> 65.2 / 77.8, 2 -> 67.9 / 81.1, 3 -> 66.7 / 79.8;
+# model time per question on a quiet machine: 94 ms for whole passages, 34 ms for 2 sentences.
 SENTENCES = 2
 
 
@@ -47,10 +47,7 @@ class HybridReader:
         scored = self.rule.candidates(resolved, hits, documents)
         if not scored:
             return self.rule.answer(question, resolved, None, hits, documents)
-        if self.sentences:
-            votes = self.sentence_votes(resolved.text, scored)
-        else:
-            votes = self.votes(resolved.text, hits[:self.max_passages])
+        votes = self.votes(resolved.text, scored, hits)
         best = max(scored, key=lambda s: s.score + self.weight * agreement(s, votes))
         # Whether the documents answer at all is the rule reader's call on its own best
         # candidate: a vote for a span the rules rank lower must not turn an answer into
@@ -58,67 +55,53 @@ class HybridReader:
         rule_best = max(scored, key=lambda s: s.score)
         return self.rule.answer(question, resolved, replace(best, confidence=rule_best.confidence), hits, documents)
 
-    def votes(self, question: str, hits: list[Hit]) -> list[tuple[str, int, int, float]]:
-        """(doc id, start, end, weight in (0, 1]) of the span model's top spans, in document offsets."""
-        preds = self.scorer.predict(question, [h.chunk.text for h in hits], top=20)
-        flat = [(h.chunk.doc_id, h.chunk.start + p.start, h.chunk.start + p.end, p.score)
-                for h, ps in zip(hits, preds) for p in ps]
-        if not flat:
-            return []
-        return _weighted(flat)
+    def votes(self, question: str, scored, hits: list[Hit]) -> list[tuple[str, int, int, float]]:
+        """(doc id, start, end, weight in (0, 1]) of the span model's top spans, in document offsets.
 
-    def sentence_votes(self, question: str, scored) -> list[tuple[str, int, int, float]]:
-        """Votes over the sentences of the best-scored rule candidates only (each with the sentence before).
-
-        A vote can only lift a candidate it overlaps, so sentences without a strong
-        candidate cost model time and change nothing much; reading ~`sentences`
-        sentences instead of whole passages is what keeps the model's share of an ask small.
+        The model reads the sentences of the `sentences` best rule candidates (a vote can
+        only lift a candidate it overlaps), or the top passages whole when `sentences` is 0.
         """
-        pieces = _candidate_pieces(scored, self.sentences)
+        if self.sentences:
+            pieces = _candidate_pieces(scored, self.sentences)
+        else:
+            pieces = [(h.chunk.doc_id, h.chunk.start, h.chunk.text) for h in hits[:self.max_passages]]
         preds = self.scorer.predict(question, [text for _, _, text in pieces], top=20)
         flat = [(doc, off + p.start, off + p.end, p.score) for (doc, off, _), ps in zip(pieces, preds) for p in ps]
-        return _weighted(flat)
-
-
-def _weighted(flat: list[tuple[str, int, int, float]]) -> list[tuple[str, int, int, float]]:
-    """Span scores -> weights exp(score - best score) in (0, 1]."""
-    if not flat:
-        return []
-    top = max(f[3] for f in flat)
-    return [(d, a, b, math.exp(s - top)) for d, a, b, s in flat]
+        if not flat:
+            return []
+        top = max(f[3] for f in flat)
+        return [(d, a, b, math.exp(score - top)) for d, a, b, score in flat]
 
 
 def _candidate_pieces(scored, n: int) -> list[tuple[str, int, str]]:
     """(doc id, document offset, text) of runs of chunk sentences holding the n best candidates' sentences.
 
     Each chosen sentence brings the one before it (it may name what this one calls 그);
-    adjacent sentences of one chunk are merged into one piece.
+    adjacent sentences of one chunk are merged into one piece. A candidate from a sentence
+    outside its hit's chunk (an alias definition read from the document) gets no piece.
     """
     chosen: dict[int, tuple] = {}          # id(hit) -> (hit, sentence indexes)
-    order = sorted(scored, key=lambda s: -s.score)
     picked: set[tuple[int, int]] = set()
-    for s in order:
+    for s in sorted(scored, key=lambda s: -s.score):
         chunk = s.hit.chunk
         k = next((i for i, sp in enumerate(chunk.sentences) if chunk.start + sp.start == s.sent_start), None)
-        if k is None:
+        if k is None or (id(s.hit), k) in picked:
             continue
-        if (id(s.hit), k) not in picked:
-            if len(picked) >= n:
-                break
-            picked.add((id(s.hit), k))
-            chosen.setdefault(id(s.hit), (s.hit, set()))[1].update({max(0, k - 1), k})
+        if len(picked) == n:
+            break
+        picked.add((id(s.hit), k))
+        chosen.setdefault(id(s.hit), (s.hit, set()))[1].update({max(0, k - 1), k})
     out = []
     for hit, ks in chosen.values():
-        chunk, ks = hit.chunk, sorted(ks)
-        run = [ks[0]]
-        for k in ks[1:] + [None]:
-            if k is not None and k == run[-1] + 1:
-                run.append(k)
-                continue
-            a, b = chunk.sentences[run[0]].start, chunk.sentences[run[-1]].end
-            out.append((chunk.doc_id, chunk.start + a, chunk.text[a:b]))
-            if k is not None:
-                run = [k]
+        runs: list[list[int]] = []         # [first, last] sentence index of each run
+        for k in sorted(ks):
+            if runs and k == runs[-1][1] + 1:
+                runs[-1][1] = k
+            else:
+                runs.append([k, k])
+        for first, last in runs:
+            a, b = hit.chunk.sentences[first].start, hit.chunk.sentences[last].end
+            out.append((hit.chunk.doc_id, hit.chunk.start + a, hit.chunk.text[a:b]))
     return out
 
 
