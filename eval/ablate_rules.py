@@ -3,13 +3,14 @@
     python eval/ablate_rules.py                # own set + held-out dev-a, ~2 min on 2 cores
     python eval/ablate_rules.py --limit 100    # a quick look
 
-Each question is read once by the hybrid: every rule candidate's features, its
-confidence, and the span model's agreement (the hybrid's votes) are recorded.
-Then each module's features are zeroed in the ranker (no refit: the other
-weights stay as trained, so this is what the module adds to *this* ranker)
-and both readers are scored again: the rule reader alone, and the hybrid
-(rule score + WEIGHT x agreement). Abstention on our own set is the rule
-reader's own-best confidence, as in HybridReader. Held-out dev-a = the
+Each question is read once by the hybrid: every option (rule candidates with
+their ranker features and confidence, and the model-only spans) with the
+combiner's features is recorded. Then each module's features are zeroed in the
+ranker (no refit: the other weights stay as trained, so this is what the module
+adds to *this* ranker; the combiner's type features go with the type module)
+and both readers are scored again: the rule reader alone, and the hybrid (its
+shipped combiner over the options, rule scores recomputed). Abstention on our
+own set is the rule reader's own-best confidence, as in HybridReader. Held-out dev-a = the
 articles eval/train_neural_reader.py never trained on; the ranker was fit on all
 of dev-a, so the rule column there is optimistic.
 """
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.reader.hybrid import WEIGHT, HybridReader, agreement  # noqa: E402
+from qa.reader.hybrid import HybridReader  # noqa: E402
 
 # ranker feature -> the module that computes it (names as in qa/reader/ranker.json)
 MODULES = {
@@ -46,16 +47,18 @@ MODULES = {
 
 
 class Recorder(HybridReader):
-    """The hybrid, recording each question's candidates as (features, confidence, agreement, text)."""
+    """The hybrid, recording each question's options as (ranker features or None, confidence, combiner
+    features, text); None marks a span only the model proposed."""
 
     def __init__(self, *a, **k):
         super().__init__(*a, **k)
         self.rows: list[list[tuple]] = []
 
-    def votes(self, question, scored, hits):
-        votes = super().votes(question, scored, hits)
-        self.rows.append([(dict(s.features), s.confidence, agreement(s, votes), s.cand.text) for s in scored])
-        return votes
+    def options(self, scored, spans):
+        options = super().options(scored, spans)
+        self.rows.append([(dict(o.scored.features) if o.features["is_rule"] else None, o.scored.confidence,
+                           dict(o.features), o.scored.cand.text) for o in options])
+        return options
 
     def candidates_of(self, run) -> list[tuple]:
         """Run `run()` (one question through this reader); its candidates, [] when it found none."""
@@ -91,16 +94,22 @@ def record_held_out(reader: Recorder, limit: int | None) -> list[dict]:
     return out
 
 
-def score(rows: list[dict], weights: dict, dropped, hybrid_weight: float, threshold: float) -> tuple[float, float]:
-    """EM / F1 (answerable questions; an abstention scores 0) with the `dropped` features' weights zeroed."""
+def score(rows: list[dict], weights: dict, dropped, combiner, threshold: float) -> tuple[float, float]:
+    """EM / F1 (answerable questions; an abstention scores 0) with the `dropped` features' weights zeroed.
+
+    combiner None: the rule reader alone; else the hybrid's combiner over all options.
+    """
     em = f = n = 0.0
     for r in rows:
         def rule(c):
             return sum(weights.get(k, 0.0) * v for k, v in c[0].items() if not dropped(k))
         text = None
-        if r["cands"]:
-            best = max(r["cands"], key=rule)
-            pick = max(r["cands"], key=lambda c: rule(c) + hybrid_weight * c[2])
+        cands = [c for c in r["cands"] if c[0] is not None]
+        if cands:
+            best = max(cands, key=rule)
+            pick = best if combiner is None else max(r["cands"], key=lambda c: combiner.score(
+                {**c[2], **({"rule_rel": rule(c) - rule(best)} if c[0] is not None else {}),
+                 **{k: 0.0 for k in ("type", "type_clash") if dropped(k)}}))
             if not r["abstains"] or best[1] >= threshold:
                 text = pick[3]
         if r["answerable"]:
@@ -123,13 +132,14 @@ def main() -> int:
     sets = {"own set": record_own(Recorder(RuleReader(abstain_threshold=threshold), scorer)),
             "held-out dev-a": record_held_out(Recorder(RuleReader(abstain_threshold=0.0), scorer), args.limit)}
     weights = LinearRanker.load_default().weights
+    combiner = LinearRanker.load_default("hybrid.json")
     print(f"{len(sets['own set'])} own-set questions, {len(sets['held-out dev-a'])} held-out dev-a questions; "
-          f"EM / F1, hybrid weight {WEIGHT:g}\n")
+          "EM / F1\n")
     print("| features removed | n | " + " | ".join(f"{s}: rule | {s}: hybrid" for s in sets) + " |")
     print("|---|---|" + "---|---|" * len(sets))
     for name, dropped in [("none", lambda k: False), *MODULES.items()]:
-        cells = [f"{em:.1f} / {f:.1f}" for rows in sets.values() for w in (0.0, WEIGHT)
-                 for em, f in [score(rows, weights, dropped, w, threshold)]]
+        cells = [f"{em:.1f} / {f:.1f}" for rows in sets.values() for c in (None, combiner)
+                 for em, f in [score(rows, weights, dropped, c, threshold)]]
         print(f"| {name} | {sum(map(dropped, weights))} | " + " | ".join(cells) + " |")
     return 0
 

@@ -3,7 +3,8 @@
     make_reader(Settings(reader="rule"))     -> RuleReader
     make_reader(Settings(reader="neural"))   -> NeuralReader (loads the span model; refuses a missing or
                                                 mismatched weights file with how to fix it)
-    make_reader(Settings(reader="hybrid"))   -> HybridReader (rule candidates re-ranked by the span model)
+    make_reader(Settings(reader="hybrid"))   -> HybridReader (rule candidates and model spans, one learned ranking;
+                                                refuses a combiner fit for other weights)
 """
 from __future__ import annotations
 
@@ -19,7 +20,25 @@ def make_reader(settings: Settings) -> Reader:
     if settings.reader == "neural":
         return neural
     from .hybrid import HybridReader
-    return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural.scorer)
+    return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural.scorer, shipped_combiner())
+
+
+def shipped_combiner():
+    """hybrid.json, refused when it was fit for another span model or rule ranker than the shipped ones."""
+    import hashlib
+    from importlib import resources
+
+    from ..errors import ModelError
+    from .neural.scorer import read_manifest
+    from .ranker import LinearRanker
+    combiner = LinearRanker.load_default("hybrid.json")
+    ranker = hashlib.sha256(resources.files("qa.reader").joinpath("ranker.json").read_bytes()).hexdigest()
+    for what, expected in (("span model", read_manifest()["weights"]["sha256"]), ("rule ranker", ranker)):
+        key = "span_model_sha256" if what == "span model" else "ranker_sha256"
+        if combiner.meta.get(key) != expected:
+            raise ModelError(f"qa/reader/hybrid.json was fit for another {what} than the installed one: refit it "
+                             "with `python eval/train_hybrid.py`, or use `--reader rule`")
+    return combiner
 
 
 def make_neural_reader(settings: Settings):

@@ -1,80 +1,147 @@
-"""HybridReader: the rule reader's candidates, re-ranked with the span model's votes.
+"""HybridReader: rule candidates and the span model's own spans, ranked by one learned linear model.
 
     reader = HybridReader(RuleReader(), scorer)
     reader.read(question, resolved, hits, documents)
 
 The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
-passage the question points at. Each rule candidate gets the span model's
-agreement: the best, over the model's top spans, of (character overlap with
-the candidate) x exp(span score - best span score), a number in [0, 1].
-The candidate's score is the rule score + WEIGHT x agreement; the confidence
-(and so abstention) is the rule reader's for its own best candidate.
-The model reads only the sentences of the SENTENCES best rule candidates
-(each with the sentence before it), not whole passages: a third of the time,
-better on held-out dev-a, a little worse on dev-b and TyDi dev (README).
-WEIGHT and SENTENCES are chosen on held-out KorQuAD dev-a (`eval/tune_hybrid.py`).
+passage the question points at. The model reads the sentences of the best
+rule candidates (each with the sentence before it; `sentences=0`: the top
+passages whole). The options are every rule candidate plus the model's best
+`proposals` spans that no rule candidate already is; each gets the FEATURES
+below and the combiner (`hybrid.json`, a conditional logit fit on held-out
+KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
+Whether to answer at all stays the rule reader's call on its own best candidate.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
 from ..types import Answer, Document, Hit
-from .rule_reader import RuleReader
+from .neural.boundary import trim_particles
+from .neural.reader import _trim
+from .ranker import LinearRanker
+from .rule_reader import RuleReader, Scored
+from .span import Candidate
 
-WEIGHT = 8.0      # held-out dev-a EM, whole passages read: 0 -> 50.8, 2 -> 60.5, 4 -> 64.3, 8 -> 66.5, 12 -> 66.5, 20 -> 65.4
-# Sentences of the best rule candidates the model reads (0: whole passages). Held-out dev-a
-# (474 q., weight 8), EM / F1: 0 -> 66.5 / 79.5, 1 -> 65.2 / 77.8, 2 -> 67.9 / 81.1, 3 -> 66.7 / 79.8;
-# model time per question on a quiet machine: 94 ms for whole passages, 34 ms for 2 sentences.
-SENTENCES = 2
+# is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
+# the best rule score; agree: the model's agreement with it (overlap x span weight, agreement());
+# span_logp: the model's log-weight for exactly this span (FLOOR when it did not propose it);
+# type / type_clash: the rule reader's answer-type fit and clash (0 for a model span).
+FEATURES = ("is_rule", "rule_rel", "agree", "span_logp", "type", "type_clash")
+FLOOR = -12.0
+TOP_SPANS = 20        # model spans per piece that vote
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer the hybrid can give: a rule candidate or a model-only span, with its FEATURES."""
+
+    scored: Scored
+    features: dict
+
+
+@dataclass(frozen=True)
+class ModelSpan:
+    """One span of the model on a hit's chunk: raw [start, end), trimmed [t_start, t_end) (chunk offsets)."""
+
+    hit: Hit
+    start: int
+    end: int
+    t_start: int
+    t_end: int
+    logp: float          # span score minus the question's best span score (<= 0)
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """(doc id, document start, document end) of the trimmed span."""
+        c = self.hit.chunk
+        return c.doc_id, c.start + self.t_start, c.start + self.t_end
 
 
 class HybridReader:
-    def __init__(self, rule: RuleReader, scorer, weight: float = WEIGHT, max_passages: int = 3,
-                 sentences: int = SENTENCES):
-        if sentences < 0:
-            raise ValueError("sentences must be >= 0 (0: read whole passages)")
+    def __init__(self, rule: RuleReader, scorer, combiner: LinearRanker | None = None,
+                 sentences: int | None = None, proposals: int | None = None, max_passages: int = 3):
+        self.combiner = combiner or LinearRanker.load_default("hybrid.json")
+        meta = self.combiner.meta
+        self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
+        self.proposals = int(meta.get("proposals", 3)) if proposals is None else proposals
+        if self.sentences < 0 or self.proposals < 0:
+            raise ValueError("sentences and proposals must be >= 0 (sentences 0: read whole passages)")
         self.rule = rule
         self.scorer = scorer
-        self.weight = weight
         self.max_passages = max_passages
-        self.sentences = sentences    # > 0: the model reads only the sentences of the best rule candidates
 
     def read(self, question: str, resolved: Resolved, hits: list[Hit],
              documents: dict[str, Document] | None = None) -> Answer:
         scored = self.rule.candidates(resolved, hits, documents)
         if not scored:
             return self.rule.answer(question, resolved, None, hits, documents)
-        votes = self.votes(resolved.text, scored, hits)
-        best = max(scored, key=lambda s: s.score + self.weight * agreement(s, votes))
+        options = self.options(scored, self.spans(resolved.text, scored, hits))
+        best = max(options, key=lambda o: self.combiner.score(o.features)).scored
         # Whether the documents answer at all is the rule reader's call on its own best
         # candidate: a vote for a span the rules rank lower must not turn an answer into
         # an abstention (own set: false abstentions 9.2% -> 1.6%, abstain recall 93.8 -> 100).
         rule_best = max(scored, key=lambda s: s.score)
         return self.rule.answer(question, resolved, replace(best, confidence=rule_best.confidence), hits, documents)
 
-    def votes(self, question: str, scored, hits: list[Hit]) -> list[tuple[str, int, int, float]]:
-        """(doc id, start, end, weight in (0, 1]) of the span model's top spans, in document offsets.
-
-        The model reads the sentences of the `sentences` best rule candidates (a vote can
-        only lift a candidate it overlaps), or the top passages whole when `sentences` is 0.
-        """
+    def spans(self, question: str, scored: list[Scored], hits: list[Hit]) -> list[ModelSpan]:
+        """The model's spans over the pieces it reads, best first."""
         if self.sentences:
             pieces = _candidate_pieces(scored, self.sentences)
         else:
-            pieces = [(h.chunk.doc_id, h.chunk.start, h.chunk.text) for h in hits[:self.max_passages]]
-        preds = self.scorer.predict(question, [text for _, _, text in pieces], top=20)
-        flat = [(doc, off + p.start, off + p.end, p.score) for (doc, off, _), ps in zip(pieces, preds) for p in ps]
-        if not flat:
-            return []
-        top = max(f[3] for f in flat)
-        return [(d, a, b, math.exp(score - top)) for d, a, b, score in flat]
+            pieces = [(h, 0, len(h.chunk.text)) for h in hits[:self.max_passages]]
+        texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
+        preds = self.scorer.predict(question, texts, top=TOP_SPANS)
+        raw = []
+        for (hit, off, _), text, ps in zip(pieces, texts, preds):
+            for p in ps:
+                cut = _trim(text, p)
+                if cut is not None:
+                    ta, tb = trim_particles(text, *cut)
+                    raw.append((hit, off + p.start, off + p.end, off + ta, off + tb, p.score))
+        top = max((r[-1] for r in raw), default=0.0)
+        return sorted((ModelSpan(*r[:5], r[5] - top) for r in raw), key=lambda m: -m.logp)
+
+    def options(self, scored: list[Scored], spans: list[ModelSpan]) -> list[Option]:
+        """The rule candidates and up to `proposals` model-only spans, each with its FEATURES."""
+        votes = [(m.hit.chunk.doc_id, m.hit.chunk.start + m.start, m.hit.chunk.start + m.end, math.exp(m.logp))
+                 for m in spans]
+        best_of: dict[tuple, ModelSpan] = {}
+        for m in spans:                        # best first: the first span of a key is its best
+            best_of.setdefault(m.key, m)
+        rule_best = max(s.score for s in scored)
+        out, rule_keys = [], set()
+        for s in scored:
+            start = s.sent_start + s.cand.start
+            key = (s.hit.chunk.doc_id, start, start + len(s.cand.text))
+            rule_keys.add(key)
+            logp = best_of[key].logp if key in best_of else FLOOR
+            out.append(Option(s, {
+                "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agreement(s, votes),
+                "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
+                "type_clash": 1.0 if s.features.get("type_clash") else 0.0}))
+        for m in list(best_of.values())[:self.proposals]:
+            if m.key not in rule_keys:
+                out.append(_proposal(m, rule_best))
+        return out
 
 
-def _candidate_pieces(scored, n: int) -> list[tuple[str, int, str]]:
-    """(doc id, document offset, text) of runs of chunk sentences holding the n best candidates' sentences.
+def _proposal(m: ModelSpan, rule_best: float) -> Option:
+    """A model-only span as a candidate of the sentence(s) holding it (rule score: the best's, unused)."""
+    chunk = m.hit.chunk
+    sents = [sp for sp in chunk.sentences if sp.end > m.t_start and sp.start < m.t_end]
+    a, b = (sents[0].start, sents[-1].end) if sents else (0, len(chunk.text))
+    cand = Candidate(m.t_start - a, m.t_end - a, chunk.text[m.t_start:m.t_end], "span")
+    feats = {"is_rule": 0.0, "rule_rel": 0.0, "agree": math.exp(m.logp), "span_logp": max(m.logp, FLOOR),
+             "type": 0.0, "type_clash": 0.0}
+    return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats)
+
+
+def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]]:
+    """(hit, start, end) in chunk offsets: runs of chunk sentences holding the n best candidates' sentences.
 
     Each chosen sentence brings the one before it (it may name what this one calls 그);
     adjacent sentences of one chunk are merged into one piece. A candidate from a sentence
@@ -100,8 +167,7 @@ def _candidate_pieces(scored, n: int) -> list[tuple[str, int, str]]:
             else:
                 runs.append([k, k])
         for first, last in runs:
-            a, b = hit.chunk.sentences[first].start, hit.chunk.sentences[last].end
-            out.append((hit.chunk.doc_id, hit.chunk.start + a, hit.chunk.text[a:b]))
+            out.append((hit, hit.chunk.sentences[first].start, hit.chunk.sentences[last].end))
     return out
 
 

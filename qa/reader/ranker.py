@@ -35,15 +35,19 @@ class LinearRanker:
         return cls(data["weights"], data.get("bias", 0.0), data.get("meta"))
 
     @staticmethod
-    def load_default() -> "LinearRanker":
-        return _default()
+    def load_default(name: str = "ranker.json") -> "LinearRanker":
+        """The shipped weights: ranker.json (the rule reader) or hybrid.json (the hybrid's combiner)."""
+        return _default(name)
 
 
-@lru_cache(maxsize=1)
-def _default() -> LinearRanker:
+TRAINERS = {"ranker.json": "eval/train_reader.py", "hybrid.json": "eval/train_hybrid.py"}
+
+
+@lru_cache(maxsize=4)
+def _default(name: str) -> LinearRanker:
     try:
-        raw = resources.files("qa.reader").joinpath("ranker.json").read_text(encoding="utf-8")
+        raw = resources.files("qa.reader").joinpath(name).read_text(encoding="utf-8")
         return LinearRanker.from_json(json.loads(raw))
-    except (FileNotFoundError, KeyError, json.JSONDecodeError) as e:
-        raise ModelError(f"reader weights qa/reader/ranker.json are missing or corrupt ({type(e).__name__}): "
-                         "reinstall the package or retrain with `python eval/train_reader.py`") from None
+    except (FileNotFoundError, KeyError, TypeError, json.JSONDecodeError) as e:
+        raise ModelError(f"reader weights qa/reader/{name} are missing or corrupt ({type(e).__name__}): reinstall "
+                         f"the package or retrain with `python {TRAINERS.get(name, 'eval/train_reader.py')}`") from None

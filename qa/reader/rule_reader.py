@@ -33,7 +33,7 @@ MAX_SENTENCES = 10     # only the sentences that cover the question best are rea
 
 
 @dataclass(frozen=True)
-class _Scored:
+class Scored:
     score: float
     confidence: float
     cand: Candidate
@@ -66,7 +66,7 @@ class RuleReader:
         scored = self.candidates(resolved, hits, documents)
         return self.answer(question, resolved, max(scored, key=lambda s: s.score, default=None), hits, documents)
 
-    def answer(self, question: str, resolved: Resolved, best: "_Scored | None", hits: list[Hit],
+    def answer(self, question: str, resolved: Resolved, best: "Scored | None", hits: list[Hit],
                documents: dict[str, Document] | None = None) -> Answer:
         """The Answer for the chosen candidate (None: nothing found), abstaining below the threshold."""
         if best is None or best.confidence < self.abstain_threshold:
@@ -83,7 +83,7 @@ class RuleReader:
                       start, start + len(c.text), sentence, tuple(hits))
 
     def candidates(self, resolved: Resolved, hits: list[Hit],
-                   documents: dict[str, Document] | None = None) -> list[_Scored]:
+                   documents: dict[str, Document] | None = None) -> list[Scored]:
         """Every candidate span of the top passages with its features, score and confidence."""
         info = _analyze(resolved)
         terms = _in_document_words(_weighted_terms(info, resolved), hits, documents)
@@ -104,7 +104,7 @@ class RuleReader:
             aliases_of(set(terms) | set(eojeol_stems(resolved.text)), source_texts(hits, documents))
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
-        out: list[_Scored] = []
+        out: list[Scored] = []
         for hit, sent_start, ctx in contexts:
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
             for cand in spans(ctx.text):
@@ -125,7 +125,7 @@ class RuleReader:
                     conf *= 0.3   # "나이는?" wants a number, "몇 층?" floors: a phrase, or 2개동, answers neither
                 if past_date_for_future(info, ctx.text, cand):
                     conf *= 0.4   # "언제 문을 열어?" is not answered by "지난 2019년 선정된"
-                out.append(_Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
+                out.append(Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
 
 

@@ -1,7 +1,10 @@
-"""HybridReader: rule candidates re-ranked by the span model's votes; abstention stays the rule reader's."""
+"""HybridReader: rule candidates and model spans ranked by the combiner; abstention stays the rule reader's."""
+import pytest
+
 from qa.conversation import Resolved
-from qa.reader.hybrid import HybridReader
+from qa.reader.hybrid import FEATURES, HybridReader
 from qa.reader.neural import SpanPrediction, SpanScorer
+from qa.reader.ranker import LinearRanker
 from qa.reader.rule_reader import RuleReader
 from qa.types import Chunk, Document, Hit, Span
 
@@ -23,8 +26,10 @@ class PointAt(SpanScorer):
                 if self.target in c else [] for c in contexts]
 
 
-def _ask(scorer, q, weight=2.0, threshold=0.35, sentences=2):
-    reader = HybridReader(RuleReader(abstain_threshold=threshold), scorer, weight=weight, sentences=sentences)
+def _ask(scorer, q, weight=2.0, threshold=0.35, sentences=2, proposals=0):
+    """The hybrid with a hand combiner: rule score + weight x agreement."""
+    combiner = LinearRanker({"rule_rel": 1.0, "agree": weight})
+    reader = HybridReader(RuleReader(abstain_threshold=threshold), scorer, combiner, sentences, proposals)
     return reader.read(q, Resolved(q, q), HITS, {"d": DOC})
 
 
@@ -63,10 +68,39 @@ def test_the_model_reads_only_the_best_candidates_sentences_and_the_one_before()
     assert pieces[0].endswith(best.sentence.text)
 
 
-def test_sentences_must_not_be_negative():
-    import pytest
+def test_sentences_and_proposals_must_not_be_negative():
     with pytest.raises(ValueError, match="sentences"):
         HybridReader(RuleReader(), PointAt("x"), sentences=-1)
+    with pytest.raises(ValueError, match="proposals"):
+        HybridReader(RuleReader(), PointAt("x"), proposals=-1)
+
+
+def test_a_span_no_rule_candidate_is_joins_the_options_with_exact_offsets():
+    q = "정부 지원은?"
+    target = "정부는 899억원"
+    scored = RuleReader().candidates(Resolved(q, q), HITS, {"d": DOC})
+    assert target not in {s.cand.text for s in scored}
+    assert _ask(PointAt(target), q, weight=100.0, sentences=0, proposals=0).text != target
+    a = _ask(PointAt(target), q, weight=100.0, sentences=0, proposals=1)
+    assert a.text == target and TEXT[a.start:a.end] == target and not a.abstained
+    assert a.sentence.text == "정부는 899억원을 지원한다."
+
+
+def test_every_option_has_the_combiners_features():
+    q = "NHN 투자액은?"
+    reader = HybridReader(RuleReader(), PointAt("NHN은 2100억원"), LinearRanker({}), sentences=0, proposals=3)
+    scored = reader.rule.candidates(Resolved(q, q), HITS, {"d": DOC})
+    options = reader.options(scored, reader.spans(q, scored, HITS))
+    assert len(options) == len(scored) + 1
+    assert all(set(o.features) == set(FEATURES) for o in options)
+    (model_only,) = [o for o in options if o.features["is_rule"] == 0.0]
+    assert model_only.scored.cand.text == "NHN은 2100억원" and model_only.features["span_logp"] == 0.0
+
+
+def test_the_shipped_combiner_names_its_training():
+    combiner = LinearRanker.load_default("hybrid.json")
+    assert set(combiner.weights) == set(FEATURES)
+    assert {"span_model_sha256", "korquad_sha256", "sentences", "proposals", "cv_em"} <= set(combiner.meta)
 
 
 def test_a_vote_for_a_weaker_candidate_does_not_turn_an_answer_into_an_abstention():
@@ -78,3 +112,13 @@ def test_a_vote_for_a_weaker_candidate_does_not_turn_an_answer_into_an_abstentio
     threshold = (weaker.confidence + best.confidence) / 2   # the rule reader answers; the weaker one alone would not
     a = _ask(PointAt(weaker.cand.text), q, weight=1000.0, threshold=threshold, sentences=0)
     assert not a.abstained and a.text == weaker.cand.text and a.confidence == best.confidence
+
+
+def test_a_combiner_fit_for_other_weights_is_refused(monkeypatch):
+    from qa.errors import ModelError
+    from qa.reader import factory
+    good = factory.shipped_combiner()              # the shipped file matches the shipped span model
+    stale = LinearRanker(good.weights, 0.0, {**good.meta, "span_model_sha256": "0" * 64})
+    monkeypatch.setattr(LinearRanker, "load_default", staticmethod(lambda name="ranker.json": stale))
+    with pytest.raises(ModelError, match="train_hybrid.py"):
+        factory.shipped_combiner()

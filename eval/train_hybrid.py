@@ -1,0 +1,161 @@
+"""Fit the hybrid reader's combiner (qa/reader/hybrid.json) on held-out KorQuAD dev-a.
+
+    python eval/train_hybrid.py                 # table of choices, then writes qa/reader/hybrid.json
+    python eval/train_hybrid.py --dry-run       # the table only
+
+The held-out articles are the ones eval/train_neural_reader.py never trained
+on (every 5th dev-a article, 474 questions): on any other question the span
+model's scores are those of a model that has seen the answer. Every question
+is read once per number of sentences the model reads (0 = whole passages);
+the options (rule candidates + the model's best spans no rule candidate is)
+get HybridReader's FEATURES, labelled 1 when they exactly match a gold answer.
+A conditional logit (softmax over one question's options, L2, L-BFGS; no
+randomness) is scored by 5-fold cross-validation over articles for each
+(sentences, proposals); the best by CV EM + F1 is refit on all 474 and written
+with its data's sha256 and its scores. The rule reader's ranker was fit on
+all of dev-a, so its column here is optimistic.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.conversation import Resolved  # noqa: E402
+from qa.embedding.onnx_export import file_sha256  # noqa: E402
+from qa.evaluation.cli import write_json_atomic  # noqa: E402
+from qa.evaluation.korquad import DEFAULT_PATH, gold_passages, load_korquad, questions, split_articles  # noqa: E402
+from qa.evaluation.metrics import exact_match, f1  # noqa: E402
+from qa.reader.hybrid import FEATURES, HybridReader  # noqa: E402
+from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
+from qa.reader.ranker import LinearRanker  # noqa: E402
+from qa.reader.rule_reader import RuleReader  # noqa: E402
+
+OUT = ROOT / "qa" / "reader" / "hybrid.json"
+RANKER = ROOT / "qa" / "reader" / "ranker.json"
+L2 = 0.01
+FOLDS = 5
+
+
+def record(path: Path, sentences: list[int], scorer) -> tuple[list[dict], dict[int, float]]:
+    """Per held-out question: its article, golds, rule candidates and the model's spans per sentences read."""
+    rule = RuleReader(abstain_threshold=0.0)
+    readers = {n: HybridReader(rule, scorer, LinearRanker({}), sentences=n, proposals=0) for n in sentences}
+    seconds = dict.fromkeys(sentences, 0.0)
+    rows = []
+    held_out = questions(split_articles(load_korquad(path), "dev-a")[::5])
+    for q, doc, hit in gold_passages(held_out):
+        resolved = Resolved(q.question, q.question)
+        scored = rule.candidates(resolved, [hit], {doc.id: doc})
+        spans = {}
+        for n, reader in readers.items():
+            t0 = time.perf_counter()
+            spans[n] = reader.spans(q.question, scored, [hit]) if scored else []
+            seconds[n] += time.perf_counter() - t0
+        rows.append({"article": q.doc_id.split(":")[0], "golds": list(q.answers), "scored": scored, "spans": spans})
+    return rows, {n: 1000 * s / len(rows) for n, s in seconds.items()}
+
+
+def groups(rows: list[dict], reader: HybridReader) -> list[tuple]:
+    """(article, X options x FEATURES, exact-match labels, texts, golds) per question."""
+    out = []
+    for r in rows:
+        opts = reader.options(r["scored"], r["spans"][reader.sentences]) if r["scored"] else []
+        X = np.array([[o.features[k] for k in FEATURES] for o in opts]).reshape(len(opts), len(FEATURES))
+        texts = [o.scored.cand.text for o in opts]
+        out.append((r["article"], X, np.array([exact_match(t, r["golds"]) for t in texts]), texts, r["golds"]))
+    return out
+
+
+def fit(train: list[tuple], l2: float = L2) -> np.ndarray:
+    """Weights maximizing sum log softmax(X w)[gold options] - l2/2 |w|^2 (questions with a gold option only)."""
+    from scipy.optimize import minimize
+    data = [(X, y / y.sum()) for _, X, y, _, _ in train if len(y) and y.sum() > 0]
+
+    def loss(w):
+        value, grad = 0.5 * l2 * w @ w, l2 * w
+        for X, target in data:
+            s = X @ w
+            p = np.exp(s - s.max())
+            z = p.sum()
+            value -= (target @ s - s.max() - np.log(z)) / len(data)
+            grad = grad + X.T @ (p / z - target) / len(data)
+        return value, grad
+
+    w0 = np.zeros(len(FEATURES))
+    w0[FEATURES.index("rule_rel")] = 1.0          # start from the rule reader
+    return minimize(loss, w0, jac=True, method="L-BFGS-B").x
+
+
+def quality(test: list[tuple], w: np.ndarray) -> tuple[float, float]:
+    """EM, F1 (in %) of the argmax option."""
+    em = f = 0.0
+    for _, X, _, texts, golds in test:
+        text = texts[int(np.argmax(X @ w))] if texts else None
+        em += exact_match(text, golds)
+        f += f1(text, golds)
+    return 100 * em / len(test), 100 * f / len(test)
+
+
+def cross_validated(gs: list[tuple]) -> tuple[float, float]:
+    """Pooled EM, F1 over FOLDS folds of whole articles."""
+    articles = sorted({g[0] for g in gs}, key=lambda a: int(a))
+    fold = {a: i % FOLDS for i, a in enumerate(articles)}
+    em = f = 0.0
+    for k in range(FOLDS):
+        test = [g for g in gs if fold[g[0]] == k]
+        if test:
+            e, ff = quality(test, fit([g for g in gs if fold[g[0]] != k]))
+            em, f = em + e * len(test), f + ff * len(test)
+    return em / len(gs), f / len(gs)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
+    ap.add_argument("--sentences", type=int, nargs="+", default=[0, 2])
+    ap.add_argument("--proposals", type=int, nargs="+", default=[0, 1, 3, 5])
+    ap.add_argument("--dry-run", action="store_true", help="print the table, write nothing")
+    args = ap.parse_args()
+    scorer = load_span_scorer()
+    t0 = time.perf_counter()
+    rows, ms = record(args.korquad, args.sentences, scorer)
+    print(f"{len(rows)} held-out dev-a questions read in {time.perf_counter() - t0:.0f} s")
+    rule_only = np.zeros(len(FEATURES))
+    rule_only[FEATURES.index("rule_rel")] = 1.0
+    base = groups(rows, HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=args.sentences[0], proposals=0))
+    print("rule reader alone: EM %.1f / F1 %.1f\n" % quality(base, rule_only))
+    print("| sentences read | proposals | CV EM / F1 | model ms / question |\n|---|---|---|---|")
+    results = {}
+    for n in args.sentences:
+        for p in args.proposals:
+            gs = groups(rows, HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=n, proposals=p))
+            results[(n, p)] = (cross_validated(gs), gs)
+            (em, f), _ = results[(n, p)]
+            print(f"| {n or 'whole passages'} | {p} | {em:.1f} / {f:.1f} | {ms[n]:.0f} |")
+    (n, p), ((em, f), gs) = max(results.items(), key=lambda kv: sum(kv[1][0]))
+    w = fit(gs)
+    print(f"\nchosen: sentences {n}, proposals {p} (CV {em:.1f} / {f:.1f}); refit on all {len(gs)}: "
+          "EM %.1f / F1 %.1f" % quality(gs, w))
+    print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in zip(FEATURES, w)))
+    if args.dry_run:
+        return 0
+    meta = {"trained_on": "KorQuAD 1.0 dev-a held-out articles (every 5th even article)", "questions": len(gs),
+            "korquad_sha256": file_sha256(args.korquad), "span_model_sha256": read_manifest(MANIFEST)["weights"]["sha256"],
+            "ranker_sha256": file_sha256(RANKER), "sentences": n, "proposals": p, "l2": L2, "seed": None,
+            "cv_em": round(em, 2), "cv_f1": round(f, 2), "date": date.today().isoformat(),
+            "command": "python eval/train_hybrid.py"}
+    write_json_atomic(OUT, LinearRanker({k: round(float(v), 5) for k, v in zip(FEATURES, w)}, 0.0, meta).to_json())
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
