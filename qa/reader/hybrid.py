@@ -113,14 +113,21 @@ class HybridReader:
         for m in spans:                        # best first: the first span of a key is its best
             best_of.setdefault(m.key, m)
         rule_best = max(s.score for s in scored)
+        reach: dict[str, tuple[int, int]] = {}    # doc id -> (first, last) char any vote covers
+        for doc, a, b, _ in votes:
+            lo, hi = reach.get(doc, (a, b))
+            reach[doc] = (min(lo, a), max(hi, b))
         out, rule_keys = [], set()
         for s in scored:
             start = s.sent_start + s.cand.start
             key = (s.hit.chunk.doc_id, start, start + len(s.cand.text))
             rule_keys.add(key)
             logp = best_of[key].logp if key in best_of else FLOOR
+            lo, hi = reach.get(key[0], (0, 0))
+            # most candidates lie in sentences the model did not read: no vote can reach them
+            agree = agreement(s, votes) if key[1] < hi and key[2] > lo else 0.0
             out.append(Option(s, {
-                "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agreement(s, votes),
+                "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agree,
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0}))
         for m in list(best_of.values())[:self.proposals]:

@@ -58,6 +58,9 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None)
     verify(folder, manifest, checksum=False)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    # Idle worker threads must sleep, not spin: a spinning pool takes the cores the query
+    # embedder and the rule reader need right after each run (hybrid ask p50 85 -> see README).
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
     return OnnxSpanScorer(session, Tokenizer.from_file(str(folder / "tokenizer.json")), **window_args(manifest))
 
