@@ -48,7 +48,7 @@ def main() -> int:
     ap.add_argument("--engines", nargs="+", default=["torch", "torch-int8", "onnx"])
     ap.add_argument("--questions", type=int, default=300)
     args = ap.parse_args()
-    from qa.reader.neural.reader import _trim
+    from qa.reader.neural.reader import trim_edges
     from qa.reader.neural.scorer import load_span_scorer
     qs = held_out(args.questions)
     probe = announcement_contexts(["NHN 투자액은?", "데이터센터 연면적은?", "GIST AI대학원은 언제 개원해?",
@@ -68,8 +68,8 @@ def main() -> int:
         ems, f1s = [], []
         for q, ctx, golds in qs:
             (preds,) = scorer.predict(q, [ctx])
-            best = next((p for p in preds if _trim(ctx, p)), None)
-            text = ctx[slice(*_trim(ctx, best))] if best else ""
+            best = next((p for p in preds if trim_edges(ctx, p)), None)
+            text = ctx[slice(*trim_edges(ctx, best))] if best else ""
             ems.append(exact_match(text, golds))
             f1s.append(f1(text, golds))
         lat.sort()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
-from .neural.reader import _trim
+from .neural.reader import trim_edges
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored
 from .span import Candidate
@@ -62,6 +62,9 @@ class ModelSpan:
 
 
 class HybridReader:
+    """`Reader` over the rule reader and a `SpanScorer`; `combiner`, `sentences` and `proposals` default
+    to the shipped hybrid.json (tests pass a hand combiner)."""
+
     def __init__(self, rule: RuleReader, scorer, combiner: LinearRanker | None = None,
                  sentences: int | None = None, proposals: int | None = None, max_passages: int = 3):
         self.combiner = combiner or LinearRanker.load_default("hybrid.json")
@@ -98,7 +101,7 @@ class HybridReader:
         raw = []
         for (hit, off, _), text, ps in zip(pieces, texts, preds):
             for p in ps:
-                cut = _trim(text, p)
+                cut = trim_edges(text, p)
                 if cut is not None:
                     ta, tb = trim_particles(text, *cut)
                     raw.append((hit, off + p.start, off + p.end, off + ta, off + tb, p.score))

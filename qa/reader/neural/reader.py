@@ -52,7 +52,7 @@ class NeuralReader:
         if not hits:
             return Answer(question, resolved.text, None, 0.0, True)
         preds = self.scorer.predict(resolved.text, [h.chunk.text for h in hits])
-        found = [(p, h) for h, ps in zip(hits, preds) for p in ps if _trim(h.chunk.text, p) is not None]
+        found = [(p, h) for h, ps in zip(hits, preds) for p in ps if trim_edges(h.chunk.text, p) is not None]
         if not found:
             return Answer(question, resolved.text, None, 0.0, True, passages=tuple(hits))
         null = min(p.null for ps in preds for p in ps) if any(preds) else 0.0
@@ -60,7 +60,7 @@ class NeuralReader:
         conf = self.confidence(best.score - null)
         if conf < self.abstain_threshold:
             return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))
-        start, end = _trim(hit.chunk.text, best)
+        start, end = trim_edges(hit.chunk.text, best)
         if self.trim:
             start, end = trim_particles(hit.chunk.text, start, end)
         chunk = hit.chunk
@@ -73,10 +73,10 @@ class NeuralReader:
                       _sentence(hit, start, end), tuple(hits))
 
 
-def _trim(text: str, p: SpanPrediction) -> tuple[int, int] | None:
+def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     """The span without surrounding spaces and punctuation; None when nothing is left.
 
-    >>> _trim("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
+    >>> trim_edges("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
     (4, 10)
     """
     s, e = p.start, p.end
