@@ -33,8 +33,8 @@ def shipped_combiner():
     from .ranker import LinearRanker
     combiner = LinearRanker.load_default("hybrid.json")
     ranker = hashlib.sha256(resources.files("qa.reader").joinpath("ranker.json").read_bytes()).hexdigest()
-    for what, expected in (("span model", read_manifest()["weights"]["sha256"]), ("rule ranker", ranker)):
-        key = "span_model_sha256" if what == "span model" else "ranker_sha256"
+    for what, key, expected in (("span model", "span_model_sha256", read_manifest()["weights"]["sha256"]),
+                                ("rule ranker", "ranker_sha256", ranker)):
         if combiner.meta.get(key) != expected:
             raise ModelError(f"qa/reader/hybrid.json was fit for another {what} than the installed one: refit it "
                              "with `python eval/train_hybrid.py`, or use `--reader rule`")
