@@ -54,8 +54,8 @@ class Recorder(HybridReader):
         super().__init__(*a, **k)
         self.rows: list[list[tuple]] = []
 
-    def options(self, scored, spans):
-        options = super().options(scored, spans)
+    def options(self, question, scored, spans):
+        options = super().options(question, scored, spans)
         self.rows.append([(dict(o.scored.features) if o.features["is_rule"] else None, o.scored.confidence,
                            dict(o.features), o.scored.cand.text) for o in options])
         return options

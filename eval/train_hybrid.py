@@ -59,7 +59,7 @@ def record(path: Path, sentences: list[int], scorer) -> tuple[list[dict], dict[i
             t0 = time.perf_counter()
             spans[n] = reader.spans(q.question, scored, [hit]) if scored else []
             seconds[n] += time.perf_counter() - t0
-        rows.append({"article": q.doc_id.split(":")[0], "golds": list(q.answers), "scored": scored, "spans": spans})
+        rows.append({"article": q.doc_id.split(":")[0], "question": q.question, "golds": list(q.answers), "scored": scored, "spans": spans})
     return rows, {n: 1000 * s / len(rows) for n, s in seconds.items()}
 
 
@@ -67,7 +67,7 @@ def groups(rows: list[dict], reader: HybridReader) -> list[tuple]:
     """(article, X options x FEATURES, exact-match labels, texts, golds) per question."""
     out = []
     for r in rows:
-        opts = reader.options(r["scored"], r["spans"][reader.sentences]) if r["scored"] else []
+        opts = reader.options(r["question"], r["scored"], r["spans"][reader.sentences]) if r["scored"] else []
         X = np.array([[o.features[k] for k in FEATURES] for o in opts]).reshape(len(opts), len(FEATURES))
         texts = [o.scored.cand.text for o in opts]
         out.append((r["article"], X, np.array([exact_match(t, r["golds"]) for t in texts]), texts, r["golds"]))

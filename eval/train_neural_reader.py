@@ -32,6 +32,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "eval"))      # neural_data, also when imported rather than run
 
 from neural_data import Example, add_negatives, dev_b_runs, overlaps, squad_examples  # noqa: E402
 from qa.embedding.onnx_export import file_sha256 as sha256  # noqa: E402
@@ -175,6 +176,21 @@ def calibrate(pred, examples) -> tuple[float, float]:
     return round(float(lr.coef_[0][0]), 4), round(float(lr.intercept_[0]), 4)
 
 
+def parent_record(resume: Path) -> dict:
+    """What a resumed run started from: the file, its sha256 and, when the manifest beside it
+    describes exactly that file, how it was trained (so the lineage survives a continuation).
+
+    span_model.safetensors + its span_model.json -> {"file", "sha256", "training": {...}}
+    """
+    record = {"file": resume.name, "sha256": sha256(resume)}
+    manifest = resume.with_name("span_model.json")
+    if manifest.is_file():
+        parent = json.loads(manifest.read_text(encoding="utf-8"))
+        if parent.get("weights", {}).get("sha256") == record["sha256"]:
+            record["training"] = parent["training"]
+    return record
+
+
 def git_version() -> str:
     try:
         return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -247,8 +263,10 @@ def main() -> int:
     f_held = featurize(tok, held_all, args.max_len, args.stride)
     n_pos = sum(f.start > 0 for f in f_train)
     print(f"windows: {len(f_train)} train ({n_pos} holding the answer), {len(f_held)} held out", flush=True)
+    parent = None
     if args.resume:
         from safetensors.torch import load_file
+        parent = parent_record(args.resume)     # now: --out may be the very file resumed from
         model.load_trained_state(load_file(str(args.resume)))
         print(f"resumed from {args.resume}", flush=True)
     h_train = cache_lower(model, f_train, 32, "train") if args.epochs > 0 else []
@@ -341,7 +359,7 @@ def main() -> int:
             "best_epoch": epoch_best, "table": table,
             "seconds": round(time.perf_counter() - t_start, 1), "threads": args.threads,
             "code_version": git_version(),
-            "resumed_from": args.resume.name if args.resume else None, "note": args.note,
+            "resumed_from": parent, "note": args.note,
             "command": "python eval/train_neural_reader.py " + " ".join(sys.argv[1:]),
         },
         "calibration": {"slope": slope, "bias": bias,

@@ -29,8 +29,10 @@ from .span import Candidate
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
 # the best rule score; agree: the model's agreement with it (overlap x span weight, agreement());
 # span_logp: the model's log-weight for exactly this span (FLOOR when it did not propose it);
-# type / type_clash: the rule reader's answer-type fit and clash (0 for a model span).
-FEATURES = ("is_rule", "rule_rel", "agree", "span_logp", "type", "type_clash")
+# type / type_clash: the rule reader's answer-type fit and clash (0 for a model span);
+# echo: how much of the option the question already says (echo()): the rules drop their own
+# candidates that repeat the question, the model proposes them ("GIST의 한글 이름은?" -> "GIST AI대학원").
+FEATURES = ("is_rule", "rule_rel", "agree", "span_logp", "type", "type_clash", "echo")
 FLOOR = -12.0
 TOP_SPANS = 20        # model spans per piece that vote
 
@@ -82,7 +84,7 @@ class HybridReader:
         scored = self.rule.candidates(resolved, hits, documents)
         if not scored:
             return self.rule.answer(question, resolved, None, hits, documents)
-        options = self.options(scored, self.spans(resolved.text, scored, hits))
+        options = self.options(resolved.text, scored, self.spans(resolved.text, scored, hits))
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored
         # Whether the documents answer at all is the rule reader's call on its own best
         # candidate: a vote for a span the rules rank lower must not turn an answer into
@@ -108,7 +110,7 @@ class HybridReader:
         top = max((r[-1] for r in raw), default=0.0)
         return sorted((ModelSpan(*r[:5], r[5] - top) for r in raw), key=lambda m: -m.logp)
 
-    def options(self, scored: list[Scored], spans: list[ModelSpan]) -> list[Option]:
+    def options(self, question: str, scored: list[Scored], spans: list[ModelSpan]) -> list[Option]:
         """The rule candidates and up to `proposals` model-only spans, each with its FEATURES."""
         votes = [(m.hit.chunk.doc_id, m.hit.chunk.start + m.start, m.hit.chunk.start + m.end, math.exp(m.logp))
                  for m in spans]
@@ -132,21 +134,34 @@ class HybridReader:
             out.append(Option(s, {
                 "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agree,
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
-                "type_clash": 1.0 if s.features.get("type_clash") else 0.0}))
+                "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
         for m in list(best_of.values())[:self.proposals]:
             if m.key not in rule_keys:
-                out.append(_proposal(m, rule_best))
+                out.append(_proposal(m, rule_best, question))
         return out
 
 
-def _proposal(m: ModelSpan, rule_best: float) -> Option:
+def echo(text: str, question: str) -> float:
+    """Share of the text's character bigrams (spaces ignored; a 1-char text: itself) found in the question.
+
+    >>> echo("GIST AI대학원", "GIST의 한글 이름은?")
+    0.375
+    >>> echo("광주과학기술원", "GIST의 한글 이름은?")
+    0.0
+    """
+    t, q = text.replace(" ", ""), question.replace(" ", "")
+    grams = [t[i:i + 2] for i in range(len(t) - 1)] or [t]
+    return sum(g in q for g in grams) / len(grams) if t else 0.0
+
+
+def _proposal(m: ModelSpan, rule_best: float, question: str) -> Option:
     """A model-only span as a candidate of the sentence(s) holding it (rule score: the best's, unused)."""
     chunk = m.hit.chunk
     sents = [sp for sp in chunk.sentences if sp.end > m.t_start and sp.start < m.t_end]
     a, b = (sents[0].start, sents[-1].end) if sents else (0, len(chunk.text))
     cand = Candidate(m.t_start - a, m.t_end - a, chunk.text[m.t_start:m.t_end], "span")
     feats = {"is_rule": 0.0, "rule_rel": 0.0, "agree": math.exp(m.logp), "span_logp": max(m.logp, FLOOR),
-             "type": 0.0, "type_clash": 0.0}
+             "type": 0.0, "type_clash": 0.0, "echo": echo(cand.text, question)}
     return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats)
 
 

@@ -90,7 +90,7 @@ def test_every_option_has_the_combiners_features():
     q = "NHN 투자액은?"
     reader = HybridReader(RuleReader(), PointAt("NHN은 2100억원"), LinearRanker({}), sentences=0, proposals=3)
     scored = reader.rule.candidates(Resolved(q, q), HITS, {"d": DOC})
-    options = reader.options(scored, reader.spans(q, scored, HITS))
+    options = reader.options(q, scored, reader.spans(q, scored, HITS))
     assert len(options) == len(scored) + 1
     assert all(set(o.features) == set(FEATURES) for o in options)
     (model_only,) = [o for o in options if o.features["is_rule"] == 0.0]

@@ -15,14 +15,16 @@ def scorer():
     return load_span_scorer(engine="torch")
 
 
-@pytest.mark.parametrize("question, answer", [
-    ("이순신은 몇 년에 태어났어?", "1545년"),
-    ("이순신이 첫 승리를 거둔 곳은?", "옥포"),
-    ("임진왜란이 일어난 해는?", "1592년"),
+# Either form of a year is a right answer (KorQuAD's golds have both); the raw span is
+# checked, before the reader trims particles.
+@pytest.mark.parametrize("question, answers", [
+    ("이순신은 몇 년에 태어났어?", {"1545년", "1545"}),
+    ("이순신이 첫 승리를 거둔 곳은?", {"옥포"}),
+    ("임진왜란이 일어난 해는?", {"1592년", "1592"}),
 ])
-def test_reads_the_span(scorer, question, answer):
+def test_reads_the_span(scorer, question, answers):
     best = scorer.predict(question, [CONTEXT])[0][0]
-    assert CONTEXT[best.start:best.end].strip().startswith(answer)
+    assert CONTEXT[best.start:best.end].strip() in answers
 
 
 def test_manifest_names_data_licenses_and_scores():
