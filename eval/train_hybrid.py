@@ -12,12 +12,15 @@ get HybridReader's FEATURES, labelled 1 when they exactly match a gold answer.
 A conditional logit (softmax over one question's options, L2, L-BFGS; no
 randomness) is scored by 5-fold cross-validation over articles for each
 (sentences, proposals); the best by CV EM + F1 is refit on all 474 and written
-with its data's sha256 and its scores. The rule reader's ranker was fit on
+with its data's sha256 and its scores, and with `trust`: the lowest rule-reader confidence
+from which the rule reader's own best answer may stand alone without costing CV EM or F1
+(none: never). The rule reader's ranker was fit on
 all of dev-a, so its column here is optimistic.
 """
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from datetime import date
@@ -42,6 +45,7 @@ OUT = ROOT / "qa" / "reader" / "hybrid.json"
 RANKER = ROOT / "qa" / "reader" / "ranker.json"
 L2 = 0.01
 FOLDS = 5
+TRUST_GRID = (0.95, 0.9, 0.85, 0.8, 0.7, 0.6)
 
 
 def record(path: Path, sentences: list[int], scorer) -> tuple[list[dict], dict[int, float]]:
@@ -106,15 +110,46 @@ def quality(test: list[tuple], w: np.ndarray) -> tuple[float, float]:
 
 def cross_validated(gs: list[tuple]) -> tuple[float, float]:
     """Pooled EM, F1 over FOLDS folds of whole articles."""
+    texts = cv_answers(gs)
+    return (100 * sum(exact_match(t, g[4]) for t, g in zip(texts, gs)) / len(gs),
+            100 * sum(f1(t, g[4]) for t, g in zip(texts, gs)) / len(gs))
+
+
+def cv_answers(gs: list[tuple]) -> list[str | None]:
+    """Each question's answer from the combiner fit on the other folds (FOLDS folds of whole articles)."""
     articles = sorted({g[0] for g in gs}, key=lambda a: int(a))
     fold = {a: i % FOLDS for i, a in enumerate(articles)}
-    em = f = 0.0
+    out: list[str | None] = [None] * len(gs)
     for k in range(FOLDS):
-        test = [g for g in gs if fold[g[0]] == k]
-        if test:
-            e, ff = quality(test, fit([g for g in gs if fold[g[0]] != k]))
-            em, f = em + e * len(test), f + ff * len(test)
-    return em / len(gs), f / len(gs)
+        if any(fold[g[0]] == k for g in gs):
+            w = fit([g for g in gs if fold[g[0]] != k])
+            for i, (article, X, _, texts, _) in enumerate(gs):
+                if fold[article] == k and texts:
+                    out[i] = texts[int(np.argmax(X @ w))]
+    return out
+
+
+def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID) -> tuple[float, list[tuple]]:
+    """The lowest rule confidence from which the rule reader may answer alone at no CV cost.
+
+    At or above the threshold the rule reader's best candidate is the answer, below it the
+    combiner's (fit on the other folds). Returns (threshold or inf, [(t, n alone, EM, F1)]).
+    """
+    combined = cv_answers(gs)
+    rule = [max(r["scored"], key=lambda s: s.score) if r["scored"] else None for r in rows]
+    table, chosen = [], math.inf
+    base = None
+    for t in (math.inf, *sorted(grid, reverse=True)):
+        alone = [b is not None and b.confidence >= t for b in rule]
+        texts = [b.cand.text if a else c for a, b, c in zip(alone, rule, combined)]
+        em = round(100 * sum(exact_match(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
+        f = round(100 * sum(f1(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
+        table.append((t, sum(alone), em, f))
+        base = base or (em, f)
+        if em < base[0] or f < base[1]:
+            break
+        chosen = t
+    return chosen, table
 
 
 def main() -> int:
@@ -145,11 +180,17 @@ def main() -> int:
     print(f"\nchosen: sentences {n}, proposals {p} (CV {em:.1f} / {f:.1f}); refit on all {len(gs)}: "
           "EM %.1f / F1 %.1f" % quality(gs, w))
     print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in zip(FEATURES, w)))
+    trust, table = choose_trust(rows, gs)
+    print("\n| rule answers alone at confidence >= | questions | CV EM / F1 |\n|---|---|---|")
+    for t, k, e, ff in table:
+        print(f"| {t} | {k} | {e} / {ff} |")
+    print(f"trust: {trust} (the lowest at no CV cost)")
     if args.dry_run:
         return 0
     meta = {"trained_on": "KorQuAD 1.0 dev-a held-out articles (every 5th even article)", "questions": len(gs),
             "korquad_sha256": file_sha256(args.korquad), "span_model_sha256": read_manifest(MANIFEST)["weights"]["sha256"],
-            "ranker_sha256": file_sha256(RANKER), "sentences": n, "proposals": p, "l2": L2, "seed": None,
+            "ranker_sha256": file_sha256(RANKER), "sentences": n, "proposals": p,
+            "trust": None if math.isinf(trust) else trust, "l2": L2, "seed": None,
             "cv_em": round(em, 2), "cv_f1": round(f, 2), "date": date.today().isoformat(),
             "command": "python eval/train_hybrid.py"}
     write_json_atomic(OUT, LinearRanker({k: round(float(v), 5) for k, v in zip(FEATURES, w)}, 0.0, meta).to_json())

@@ -54,3 +54,18 @@ def test_cross_validation_scores_unseen_articles(th):
     noise = [(a, X, np.roll(y, int(a)), t, [t[int(np.argmax(np.roll(y, int(a))))]])
              for a, X, y, t, _ in synthetic(th, 140, seed=2)]
     assert th.cross_validated(noise)[0] < 60
+
+
+def test_trust_stops_before_the_rule_reader_costs_a_point(th):
+    from types import SimpleNamespace as N
+    # 4 questions; the combiner answers all right; the rule reader is right only where it is sure.
+    rule = [("g0", 0.97), ("g1", 0.92), ("bad", 0.88), ("bad", 0.5)]
+    rows = [{"scored": [N(score=1.0, confidence=c, cand=N(text=t))]} for t, c in rule]
+    gs = []
+    for i in range(4):
+        X = np.zeros((2, len(th.FEATURES)))
+        X[0, th.FEATURES.index("agree")] = 1.0
+        gs.append((str(i), X, np.array([1.0, 0.0]), [f"g{i}", "bad"], [f"g{i}"]))
+    trust, table = th.choose_trust(rows, gs, grid=(0.95, 0.9, 0.85))
+    assert trust == 0.9
+    assert [t[:2] for t in table] == [(float("inf"), 0), (0.95, 1), (0.9, 2), (0.85, 3)]

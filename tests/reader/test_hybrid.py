@@ -122,3 +122,23 @@ def test_a_combiner_fit_for_other_weights_is_refused(monkeypatch):
     monkeypatch.setattr(LinearRanker, "load_default", staticmethod(lambda name="ranker.json": stale))
     with pytest.raises(ModelError, match="train_hybrid.py"):
         factory.shipped_combiner()
+
+
+def test_at_trust_the_rule_reader_answers_alone_and_the_model_is_not_asked():
+    q = "돈은 얼마야?"
+    best = RuleReader(abstain_threshold=0.0).read(q, Resolved(q, q), HITS, {"d": DOC})
+    other = "899억원" if best.text != "899억원" else "2100억원"
+    combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
+    trusting, wary = PointAt(other), PointAt(other)
+    rule = RuleReader(abstain_threshold=0.0)
+    alone = HybridReader(rule, trusting, combiner, 2, 0, trust=best.confidence).read(q, Resolved(q, q), HITS, {"d": DOC})
+    assert alone.text == best.text and trusting.calls == 0
+    above = HybridReader(rule, wary, combiner, 2, 0, trust=best.confidence + 1e-6).read(q, Resolved(q, q), HITS, {"d": DOC})
+    assert above.text == other and wary.calls == 1
+    with pytest.raises(ValueError, match="trust"):
+        HybridReader(rule, wary, combiner, trust=0.0)
+
+
+def test_the_shipped_combiner_trusts_the_rules_only_where_dev_a_allows():
+    meta = LinearRanker.load_default("hybrid.json").meta
+    assert meta.get("trust") is None or 0.5 <= meta["trust"] <= 1.0
