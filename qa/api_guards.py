@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from fastapi.responses import JSONResponse
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32          # our requests nest 2 deep; the C JSON parser must never see 1,000
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 INTERNAL_ERROR = "internal server error: the request could not be answered (the server log has details)"
 BUSY = "the server is busy: try again shortly"
 
@@ -100,6 +104,8 @@ def parse_json_body(body: bytes, content_type: str | None):
                                f"{e.start}): send UTF-8 JSON") from None
     if not text.strip():
         raise BodyProblem(422, "the request body is missing: send JSON")
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise BodyProblem(422, "the request body is nested too deeply to be a request")
     try:
         return json.loads(text)
     except RecursionError:
@@ -109,6 +115,23 @@ def parse_json_body(body: bytes, content_type: str | None):
                                f"column {e.colno})") from None
     except ValueError:   # an integer of more than 4,300 digits
         raise BodyProblem(422, "the request body holds a number too large to read") from None
+
+
+def json_depth(text: str) -> int:
+    """Deepest bracket nesting of a JSON text, brackets inside strings ignored.
+
+    Checked before parsing: how deep json.loads may go depends on the process's recursion
+    limit, which any imported library can raise (and a deep enough body then overflows the
+    C stack instead of raising RecursionError).
+
+    >>> json_depth('{"q": "[[[", "k": [1, [2]]}')
+    3
+    """
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def check_json_body(body: bytes, content_type: str | None, query: str = "") -> None:

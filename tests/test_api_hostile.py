@@ -100,6 +100,21 @@ def test_unreadable_bodies_are_a_422(client, body, says):
         assert says in clean_error(post(client, path, body), 422)
 
 
+def test_deep_nesting_is_refused_whatever_the_recursion_limit(client):
+    # Some libraries (ray, ...) raise the recursion limit at import: the parser would then
+    # accept 1,000 levels, or overflow the C stack on 30,000; the depth check must not care.
+    import sys
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        for body in (b"[" * 1000 + b"]" * 1000, b'{"question": "[[[[", "k": ' + b"{\"a\": " * 40 + b"1" + b"}" * 41):
+            assert "nested too deeply" in clean_error(post(client, "/api/ask", body), 422)
+    finally:
+        sys.setrecursionlimit(before)
+    r = post(client, "/api/retrieve", b'{"query": "NHN [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ \\" {{{{{"}')
+    assert r.status_code == 200, r.text
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
 def test_wrong_content_type_says_send_json(client, content_type):
     detail = clean_error(post(client, "/api/ask", '{"question": "NHN"}', content_type), 415)
