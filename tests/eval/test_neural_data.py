@@ -1,24 +1,14 @@
 """eval/neural_data.py: the span reader's training examples keep exact answer offsets and leave dev-b out."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "eval" / "neural_data.py"
-
-
 @pytest.fixture(scope="module")
-def nd():
-    spec = importlib.util.spec_from_file_location("neural_data", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neural_data"] = module     # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("neural_data", None)
+def nd(eval_script):
+    return eval_script("neural_data")
 
 
 def squad(path: Path, articles: list[list[tuple[str, list[tuple[str, str, int]]]]]) -> Path:

@@ -1,24 +1,13 @@
 """eval/train_hybrid.py: the conditional logit learns which feature marks the gold option; CV keeps articles whole."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "eval" / "train_hybrid.py"
-
-
 @pytest.fixture(scope="module")
-def th():
-    spec = importlib.util.spec_from_file_location("train_hybrid", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_hybrid"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("train_hybrid", None)
+def th(eval_script):
+    return eval_script("train_hybrid")
 
 
 def synthetic(th, n: int, seed: int = 0) -> list[tuple]:

@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "eval" / "train_neural_reader.py"
-
-
 @pytest.fixture(scope="module")
-def tnr():
-    spec = importlib.util.spec_from_file_location("train_neural_reader", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_neural_reader"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("train_neural_reader", None)
+def tnr(eval_script):
+    return eval_script("train_neural_reader")
 
 
 def write_parent(folder: Path, weights: bytes, manifest_sha: str) -> Path:
