@@ -11,7 +11,9 @@ the options (rule candidates + the model's best spans no rule candidate is)
 get HybridReader's FEATURES, labelled 1 when they exactly match a gold answer.
 A conditional logit (softmax over one question's options, L2, L-BFGS; no
 randomness) is scored by 5-fold cross-validation over articles for each
-(sentences, proposals); the best by CV EM + F1 is refit on all 474 and written
+(sentences, whole_below, proposals): whole_below is the rule confidence under
+which the model reads the passage whole instead of the candidates' sentences.
+The best by CV EM + F1 is refit on all 474 and written
 with its data's sha256 and its scores, and with `trust`: the lowest rule-reader confidence
 from which the rule reader's own best answer may stand alone without costing CV EM or F1
 (none: never). The rule reader's ranker was fit on
@@ -46,6 +48,7 @@ RANKER = ROOT / "qa" / "reader" / "ranker.json"
 L2 = 0.01
 FOLDS = 5
 TRUST_GRID = (0.95, 0.9, 0.85, 0.8, 0.7, 0.6)
+WHOLE_GRID = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8)     # rule confidence under which the model reads the passage whole
 
 
 def record(path: Path, sentences: list[int], scorer) -> tuple[list[dict], dict[int, float]]:
@@ -68,10 +71,14 @@ def record(path: Path, sentences: list[int], scorer) -> tuple[list[dict], dict[i
 
 
 def groups(rows: list[dict], reader: HybridReader) -> list[tuple]:
-    """(article, X options x FEATURES, exact-match labels, texts, golds) per question."""
+    """(article, X options x FEATURES, exact-match labels, texts, golds) per question.
+
+    The model's spans are the reader's: whole-passage ones (sentences 0) where the rule
+    reader's best confidence is under reader.whole_below."""
     out = []
     for r in rows:
-        opts = reader.options(r["question"], r["scored"], r["spans"][reader.sentences]) if r["scored"] else []
+        whole = r["scored"] and max(s.confidence for s in r["scored"]) < reader.whole_below
+        opts = reader.options(r["question"], r["scored"], r["spans"][0 if whole else reader.sentences]) if r["scored"] else []
         X = np.array([[o.features[k] for k in FEATURES] for o in opts]).reshape(len(opts), len(FEATURES))
         texts = [o.scored.cand.text for o in opts]
         out.append((r["article"], X, np.array([exact_match(t, r["golds"]) for t in texts]), texts, r["golds"]))
@@ -167,20 +174,26 @@ def main() -> int:
     rule_only[FEATURES.index("rule_rel")] = 1.0
     base = groups(rows, HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=args.sentences[0], proposals=0))
     print("rule reader alone: EM %.1f / F1 %.1f\n" % quality(base, rule_only))
-    print("| sentences read | proposals | CV EM / F1 | model ms / question |\n|---|---|---|---|")
+    print("| sentences read | whole passage below rule confidence | proposals | CV EM / F1 | whole reads |\n"
+          "|---|---|---|---|---|")
     results = {}
+    confidence = [max((s.confidence for s in r["scored"]), default=1.0) for r in rows]
     for n in args.sentences:
-        for p in args.proposals:
-            gs = groups(rows, HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=n, proposals=p))
-            results[(n, p)] = (cross_validated(gs), gs)
-            (em, f), _ = results[(n, p)]
-            print(f"| {n or 'whole passages'} | {p} | {em:.1f} / {f:.1f} | {ms[n]:.0f} |")
-    (n, p), ((em, f), gs) = max(results.items(), key=lambda kv: sum(kv[1][0]))
+        for t in (WHOLE_GRID if n and 0 in args.sentences else (0.0,)):
+            for p in args.proposals:
+                reader = HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=n, proposals=p, whole_below=t)
+                gs = groups(rows, reader)
+                results[(n, t, p)] = (cross_validated(gs), gs)
+                (em, f), _ = results[(n, t, p)]
+                whole = len(rows) if not n else sum(c < t for c in confidence)
+                print(f"| {n or 'whole passages'} | {t if n else '-'} | {p} | {em:.1f} / {f:.1f} | {whole} |")
+    print("model ms / question: " + ", ".join(f"{n or 'whole passages'}: {v:.0f}" for n, v in ms.items()))
+    (n, whole_below, p), ((em, f), gs) = max(results.items(), key=lambda kv: sum(kv[1][0]))
     w = fit(gs)
-    print(f"\nchosen: sentences {n}, proposals {p} (CV {em:.1f} / {f:.1f}); refit on all {len(gs)}: "
-          "EM %.1f / F1 %.1f" % quality(gs, w))
+    print(f"\nchosen: sentences {n}, whole below {whole_below}, proposals {p} (CV {em:.1f} / {f:.1f}); "
+          f"refit on all {len(gs)}: " + "EM %.1f / F1 %.1f" % quality(gs, w))
     print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in zip(FEATURES, w)))
-    trust, table = choose_trust(rows, gs)
+    trust, table = choose_trust(rows, gs, [t for t in TRUST_GRID if t >= whole_below])
     print("\n| rule answers alone at confidence >= | questions | CV EM / F1 |\n|---|---|---|")
     for t, k, e, ff in table:
         print(f"| {t} | {k} | {e} / {ff} |")
@@ -189,7 +202,7 @@ def main() -> int:
         return 0
     meta = {"trained_on": "KorQuAD 1.0 dev-a held-out articles (every 5th even article)", "questions": len(gs),
             "korquad_sha256": file_sha256(args.korquad), "span_model_sha256": read_manifest(MANIFEST)["weights"]["sha256"],
-            "ranker_sha256": file_sha256(RANKER), "sentences": n, "proposals": p,
+            "ranker_sha256": file_sha256(RANKER), "sentences": n, "proposals": p, "whole_below": whole_below,
             "trust": None if math.isinf(trust) else trust, "l2": L2, "seed": None,
             "cv_em": round(em, 2), "cv_f1": round(f, 2), "date": date.today().isoformat(),
             "command": "python eval/train_hybrid.py"}

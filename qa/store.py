@@ -177,9 +177,13 @@ class IndexStore:
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
+            # Loaded under the lock: a concurrent build of the name swaps its own index in as soon as
+            # we release it, and a load across that swap would read one build's manifest with
+            # another's documents (seen as "documents.jsonl holds 4 documents, manifest.json says 1").
+            store = cls.load(path)
         log.info("built index %s: %d documents, %d chunks, %d duplicate sentences dropped, %.1fs",
                  path, len(clean), len(chunks), report.dropped, manifest["build_seconds"])
-        return cls.load(path)
+        return store
 
     @classmethod
     def load(cls, path: Path) -> "IndexStore":

@@ -6,8 +6,9 @@
 The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
 passage the question points at. The model reads the sentences of the best
-rule candidates (each with the sentence before it; `sentences=0`: the top
-passages whole). The options are every rule candidate plus the model's best
+rule candidates (each with the sentence before it), or the top passage whole
+when the rule reader's confidence is low (`whole_below`; `sentences=0`:
+always). The options are every rule candidate plus the model's best
 `proposals` spans that no rule candidate already is; each gets the FEATURES
 below and the combiner (`hybrid.json`, a conditional logit fit on held-out
 KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
@@ -64,20 +65,31 @@ class ModelSpan:
 
 
 class HybridReader:
-    """`Reader` over the rule reader and a `SpanScorer`; `combiner`, `sentences` and `proposals` default
-    to the shipped hybrid.json (tests pass a hand combiner)."""
+    """`Reader` over the rule reader and a `SpanScorer`; `combiner`, `sentences`, `proposals`, `trust`
+    and `whole_below` default to the shipped hybrid.json (tests pass a hand combiner).
+
+    A whole read (sentences=0, or the rule reader's best confidence below `whole_below`) covers
+    the top `max_passages` passages.
+    """
 
     def __init__(self, rule: RuleReader, scorer, combiner: LinearRanker | None = None,
-                 sentences: int | None = None, proposals: int | None = None, max_passages: int = 3,
-                 trust: float | None = None):
+                 sentences: int | None = None, proposals: int | None = None, max_passages: int = 1,
+                 trust: float | None = None, whole_below: float | None = None):
         self.combiner = combiner or LinearRanker.load_default("hybrid.json")
         meta = self.combiner.meta
         self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
         self.proposals = int(meta.get("proposals", 3)) if proposals is None else proposals
         # trust: at or above this rule confidence the rule reader answers alone (no cascade: inf)
         self.trust = float(meta.get("trust") or math.inf) if trust is None else trust
+        # whole_below: under this rule confidence the candidates' sentences are too likely the wrong
+        # ones, and the model reads the top passage whole (0: never)
+        self.whole_below = float(meta.get("whole_below") or 0.0) if whole_below is None else whole_below
         if self.sentences < 0 or self.proposals < 0:
             raise ValueError("sentences and proposals must be >= 0 (sentences 0: read whole passages)")
+        if not 0 <= self.whole_below <= self.trust:
+            raise ValueError(f"whole_below must lie in [0, trust={self.trust}], not {self.whole_below}")
+        if max_passages < 1:
+            raise ValueError(f"max_passages must be >= 1, not {max_passages}")
         if not self.trust > 0:
             raise ValueError(f"trust must be > 0 (a rule confidence; inf: never answer alone), not {self.trust}")
         self.rule = rule
@@ -94,16 +106,17 @@ class HybridReader:
             # The rules' evidence is complete (every question word near a candidate of the asked
             # type): the model is not asked. Rare on Wikipedia, common on our news.
             return self.rule.answer(question, resolved, rule_best, hits, documents)
-        options = self.options(resolved.text, scored, self.spans(resolved.text, scored, hits))
+        whole = rule_best.confidence < self.whole_below
+        options = self.options(resolved.text, scored, self.spans(resolved.text, scored, hits, whole))
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored
         # Whether the documents answer at all is the rule reader's call on its own best
         # candidate: a vote for a span the rules rank lower must not turn an answer into
         # an abstention (own set: false abstentions 9.2% -> 1.6%, abstain recall 93.8 -> 100).
         return self.rule.answer(question, resolved, replace(best, confidence=rule_best.confidence), hits, documents)
 
-    def spans(self, question: str, scored: list[Scored], hits: list[Hit]) -> list[ModelSpan]:
-        """The model's spans over the pieces it reads, best first."""
-        if self.sentences:
+    def spans(self, question: str, scored: list[Scored], hits: list[Hit], whole: bool = False) -> list[ModelSpan]:
+        """The model's spans over the pieces it reads (whole: the top passages whole), best first."""
+        if self.sentences and not whole:
             pieces = _candidate_pieces(scored, self.sentences)
         else:
             pieces = [(h, 0, len(h.chunk.text)) for h in hits[:self.max_passages]]

@@ -139,6 +139,21 @@ def test_at_trust_the_rule_reader_answers_alone_and_the_model_is_not_asked():
         HybridReader(rule, wary, combiner, trust=0.0)
 
 
+def test_under_whole_below_the_model_reads_the_top_passage_whole():
+    q = "돈은 얼마야?"
+    rule = RuleReader(abstain_threshold=0.0)
+    best = rule.read(q, Resolved(q, q), HITS, {"d": DOC})
+    combiner = LinearRanker({"rule_rel": 1.0, "agree": 2.0})
+    low, high = PointAt("2100억원"), PointAt("2100억원")
+    HybridReader(rule, low, combiner, 1, 0, whole_below=best.confidence + 1e-6).read(q, Resolved(q, q), HITS, {"d": DOC})
+    assert low.seen == [[TEXT]]
+    HybridReader(rule, high, combiner, 1, 0, whole_below=best.confidence).read(q, Resolved(q, q), HITS, {"d": DOC})
+    (pieces,) = high.seen
+    assert len(pieces) == 1 and len(pieces[0]) < len(TEXT)
+    with pytest.raises(ValueError, match="whole_below"):
+        HybridReader(rule, high, combiner, trust=0.8, whole_below=0.9)
+
+
 def test_the_shipped_combiner_trusts_the_rules_only_where_dev_a_allows():
     meta = LinearRanker.load_default("hybrid.json").meta
     assert meta.get("trust") is None or 0.5 <= meta["trust"] <= 1.0
