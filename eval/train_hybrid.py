@@ -38,7 +38,7 @@ from qa.embedding.onnx_export import file_sha256  # noqa: E402
 from qa.evaluation.cli import write_json_atomic  # noqa: E402
 from qa.evaluation.korquad import DEFAULT_PATH, gold_passages, load_korquad, questions, split_articles  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.reader.hybrid import FEATURES, HybridReader  # noqa: E402
+from qa.reader.hybrid import FEATURES, HybridReader, best_rule  # noqa: E402
 from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
 from qa.reader.rule_reader import RuleReader  # noqa: E402
@@ -77,7 +77,7 @@ def groups(rows: list[dict], reader: HybridReader) -> list[tuple]:
     reader's best confidence is under reader.whole_below."""
     out = []
     for r in rows:
-        whole = r["scored"] and max(s.confidence for s in r["scored"]) < reader.whole_below
+        whole = r["scored"] and best_rule(r["scored"]).confidence < reader.whole_below
         opts = reader.options(r["question"], r["scored"], r["spans"][0 if whole else reader.sentences]) if r["scored"] else []
         X = np.array([[o.features[k] for k in FEATURES] for o in opts]).reshape(len(opts), len(FEATURES))
         texts = [o.scored.cand.text for o in opts]
@@ -143,7 +143,7 @@ def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID) -> tuple[fl
     combiner's (fit on the other folds). Returns (threshold or inf, [(t, n alone, EM, F1)]).
     """
     combined = cv_answers(gs)
-    rule = [max(r["scored"], key=lambda s: s.score) if r["scored"] else None for r in rows]
+    rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     table, chosen = [], math.inf
     base = None
     for t in (math.inf, *sorted(grid, reverse=True)):
@@ -177,7 +177,7 @@ def main() -> int:
     print("| sentences read | whole passage below rule confidence | proposals | CV EM / F1 | whole reads |\n"
           "|---|---|---|---|---|")
     results = {}
-    confidence = [max((s.confidence for s in r["scored"]), default=1.0) for r in rows]
+    confidence = [best_rule(r["scored"]).confidence if r["scored"] else 1.0 for r in rows]
     for n in args.sentences:
         for t in (WHOLE_GRID if n and 0 in args.sentences else (0.0,)):
             for p in args.proposals:

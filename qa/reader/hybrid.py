@@ -101,7 +101,7 @@ class HybridReader:
         scored = self.rule.candidates(resolved, hits, documents)
         if not scored:
             return self.rule.answer(question, resolved, None, hits, documents)
-        rule_best = max(scored, key=lambda s: s.score)
+        rule_best = best_rule(scored)
         if rule_best.confidence >= self.trust:
             # The rules' evidence is complete (every question word near a candidate of the asked
             # type): the model is not asked. Rare on Wikipedia, common on our news.
@@ -161,6 +161,12 @@ class HybridReader:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question))
         return out
+
+
+def best_rule(scored: list[Scored]) -> Scored:
+    """The rule reader's own answer: its best-scored candidate, whose confidence drives the
+    cascade (trust), the whole-passage read (whole_below) and abstention."""
+    return max(scored, key=lambda s: s.score)
 
 
 def echo(text: str, question: str) -> float:
