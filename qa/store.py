@@ -12,13 +12,15 @@ that replaces the old one by rename only when complete, so an interrupted
 build leaves the previous index loadable. A build writes and swaps under a
 per-name lock (qa/index_lock.py) and only ever replaces the directory of its
 own (validated) name directly under the root, and only when it holds nothing
-but index files. Loading validates every file (qa/index_format.py).
+but index files. Loading validates every file (qa/index_format.py) and reads
+again when a build swapped the directory during the read.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -39,6 +41,7 @@ from .names import validate_index_name
 from .types import Chunk, Document
 
 INDEX_FILES = frozenset({"manifest.json", "documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25"})
+LOAD_TRIES = 5        # reads of an index that builds keep swapping out from under the reader
 log = logging.getLogger(__name__)
 
 
@@ -187,10 +190,31 @@ class IndexStore:
 
     @classmethod
     def load(cls, path: Path) -> "IndexStore":
-        """Load and validate an index directory; errors say how to rebuild."""
-        import faiss
+        """Load and validate an index directory; errors say how to rebuild.
+
+        Readers take no lock, and a build may swap its directory in while one reads (`qa ask`
+        during `qa index build`): one load's files must all come from one build, so a read
+        across a swap (the directory at `path` is another one afterwards) is done again.
+        """
         path = Path(path)
         name = validate_index_name(path.name)
+        for _ in range(LOAD_TRIES):
+            before = _identity(path)
+            try:
+                store = cls._load_once(path, name)
+            except IndexStoreError:
+                time.sleep(0.05)                # a swap in progress is two renames away
+                if _identity(path) == before:
+                    raise                       # not a swap: the index itself is broken
+                continue
+            if _identity(path) == before:
+                return store
+        raise IndexStoreError(f"index {name!r} at {path} was replaced {LOAD_TRIES} times while loading it: "
+                              f"wait for the running `qa index build --name {name}` to finish and try again")
+
+    @classmethod
+    def _load_once(cls, path: Path, name: str) -> "IndexStore":
+        import faiss
         if not (path / "manifest.json").exists() and not restore_interrupted_swap(path):
             raise IndexStoreError(f"no index at {path}: build one with `qa index build --name {name}`")
         manifest = read_manifest(path)
@@ -200,6 +224,15 @@ class IndexStore:
         lexical = _read_part(path, "bm25", LexicalIndex.load)
         check_counts(name, manifest, docs, chunks, dense.ntotal, dense.d)
         return cls(path, manifest, docs, chunks, dense, lexical)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the directory at `path` (None: absent). A swap puts a new directory there."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _read_part(path: Path, part: str, read):

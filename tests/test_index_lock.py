@@ -225,3 +225,38 @@ def test_a_failed_build_after_a_cut_short_swap_keeps_the_previous_index(built, t
     monkeypatch.undo()
     assert IndexStore.load(path).chunks == old.chunks              # put back, not deleted as a leftover
     assert hidden(root) == []
+
+
+def test_a_load_across_a_swap_reads_one_build(built, tiny_corpus, fake_embedder, monkeypatch):
+    """`qa ask` loading while `qa index build` swaps: never one build's manifest with another's documents."""
+    _, path, _ = built
+    IndexStore.build(path, tiny_corpus[:1], fake_embedder, BuildOptions())
+    real_read = qa.store.read_documents
+    swaps = []
+
+    def read_after_a_swap(where):
+        if not swaps:       # a build lands between this load's manifest.json and documents.jsonl
+            swaps.append(1)     # first: the build's own load reads documents too
+            IndexStore.build(path, tiny_corpus, fake_embedder, BuildOptions())
+        return real_read(where)
+    monkeypatch.setattr(qa.store, "read_documents", read_after_a_swap)
+    store = IndexStore.load(path)
+    assert swaps and store.manifest["corpus_hash"] == corpus_hash(tiny_corpus)
+    assert len(store.documents) == len(tiny_corpus)
+
+
+def test_an_index_replaced_on_every_read_gives_up_with_a_clear_error(built, tiny_corpus, fake_embedder, monkeypatch):
+    _, path, _ = built
+    real_read = qa.store.read_documents
+    turn, building = [], []
+
+    def swap_every_time(where):
+        if not building:    # not the build's own load
+            building.append(1)
+            turn.append(1)
+            IndexStore.build(path, tiny_corpus[: len(turn) % 2 + 1], fake_embedder, BuildOptions())
+            building.clear()
+        return real_read(where)
+    monkeypatch.setattr(qa.store, "read_documents", swap_every_time)
+    with pytest.raises(IndexStoreError, match="replaced 5 times while loading"):
+        IndexStore.load(path)
