@@ -47,7 +47,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
         "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap, "prev_gain": ctx.prev_gain,
-        "type": type_score(info, cand), "type_clash": _type_clash(info, cand), "novelty": novelty,
+        "type": type_score(info, cand), "type_clash": type_clash(info, cand), "novelty": novelty,
         "example_of": _example_of_question_noun(ctx, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
         "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
@@ -205,7 +205,7 @@ def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, flo
 _TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list", "reason"}
 
 
-def _type_clash(info: QuestionInfo, cand: Candidate) -> float:
+def type_clash(info: QuestionInfo, cand: Candidate) -> float:
     """1 when the question clearly asks for one type and the span is another (기간은? -> not 2100억원).
 
     Not learned from KorQuAD (its single-paragraph training rarely shows the

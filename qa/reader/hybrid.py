@@ -5,7 +5,9 @@
 
 The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
-passage the question points at. The model reads the sentences of the best
+passage the question points at. The rule reader answers alone when its best
+candidate has full evidence (`trust`) or is the very kind of number asked
+(`typed_trust`, states_asked_number()). Otherwise the model reads the sentences of the best
 rule candidates (each with the sentence before it), or the top passage whole
 when the rule reader's confidence is low (`whole_below`; `sentences=0`:
 always). The options are every rule candidate plus the model's best
@@ -23,14 +25,19 @@ from ..conversation import Resolved
 from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
 from .neural.reader import trim_edges
+from .candidates import spans as sentence_spans
+from .features import type_clash
+from .question import QuestionInfo
 from .ranker import LinearRanker
-from .rule_reader import RuleReader, Scored
+from .rule_reader import RuleReader, Scored, question_info
+from .scoring import NUMERIC, type_score
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
 # the best rule score; agree: the model's agreement with it (overlap x span weight, agreement());
 # span_logp: the model's log-weight for exactly this span (FLOOR when it did not propose it);
-# type / type_clash: the rule reader's answer-type fit and clash (0 for a model span);
+# type / type_clash: the rule reader's answer-type fit and clash, for a model span too (its kind as
+# the rules' extraction reads it, kind_of()): "데이터센터 계산 능력이 어느 정도야?" is not 2100억원;
 # echo: how much of the option the question already says (echo()): the rules drop their own
 # candidates that repeat the question, the model proposes them ("GIST의 한글 이름은?" -> "GIST AI대학원").
 FEATURES = ("is_rule", "rule_rel", "agree", "span_logp", "type", "type_clash", "echo")
@@ -74,13 +81,15 @@ class HybridReader:
 
     def __init__(self, rule: RuleReader, scorer, combiner: LinearRanker | None = None,
                  sentences: int | None = None, proposals: int | None = None, max_passages: int = 1,
-                 trust: float | None = None, whole_below: float | None = None):
+                 trust: float | None = None, whole_below: float | None = None, typed_trust: float | None = None):
         self.combiner = combiner or LinearRanker.load_default("hybrid.json")
         meta = self.combiner.meta
         self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
         self.proposals = int(meta.get("proposals", 3)) if proposals is None else proposals
         # trust: at or above this rule confidence the rule reader answers alone (no cascade: inf)
         self.trust = float(meta.get("trust") or math.inf) if trust is None else trust
+        # typed_trust: the same for an answer that is the very kind of number asked (states_asked_number)
+        self.typed_trust = _threshold(meta.get("typed_trust")) if typed_trust is None else typed_trust
         # whole_below: under this rule confidence the candidates' sentences are too likely the wrong
         # ones, and the model reads the top passage whole (0: never)
         self.whole_below = float(meta.get("whole_below") or 0.0) if whole_below is None else whole_below
@@ -90,8 +99,9 @@ class HybridReader:
             raise ValueError(f"whole_below must lie in [0, trust={self.trust}], not {self.whole_below}")
         if max_passages < 1:
             raise ValueError(f"max_passages must be >= 1, not {max_passages}")
-        if not self.trust > 0:
-            raise ValueError(f"trust must be > 0 (a rule confidence; inf: never answer alone), not {self.trust}")
+        if not self.trust > 0 or not self.typed_trust >= 0:
+            raise ValueError(f"trust must be > 0 and typed_trust >= 0 (rule confidences; inf: never answer alone), "
+                             f"not {self.trust} and {self.typed_trust}")
         self.rule = rule
         self.scorer = scorer
         self.max_passages = max_passages
@@ -102,12 +112,14 @@ class HybridReader:
         if not scored:
             return self.rule.answer(question, resolved, None, hits, documents)
         rule_best = best_rule(scored)
-        if rule_best.confidence >= self.trust:
+        info = question_info(resolved)
+        if rule_best.confidence >= self.trust or \
+                (rule_best.confidence >= self.typed_trust and states_asked_number(info, rule_best)):
             # The rules' evidence is complete (every question word near a candidate of the asked
-            # type): the model is not asked. Rare on Wikipedia, common on our news.
+            # type), or their answer is the very kind of number asked: the model is not asked.
             return self.rule.answer(question, resolved, rule_best, hits, documents)
         whole = rule_best.confidence < self.whole_below
-        options = self.options(resolved.text, scored, self.spans(resolved.text, scored, hits, whole))
+        options = self.options(resolved.text, scored, self.spans(resolved.text, scored, hits, whole), info)
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored
         # Whether the documents answer at all is the rule reader's call on its own best
         # candidate: a vote for a span the rules rank lower must not turn an answer into
@@ -132,8 +144,13 @@ class HybridReader:
         top = max((r[-1] for r in raw), default=0.0)
         return sorted((ModelSpan(*r[:5], r[5] - top) for r in raw), key=lambda m: -m.logp)
 
-    def options(self, question: str, scored: list[Scored], spans: list[ModelSpan]) -> list[Option]:
-        """The rule candidates and up to `proposals` model-only spans, each with its FEATURES."""
+    def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
+                info: QuestionInfo | None = None) -> list[Option]:
+        """The rule candidates and up to `proposals` model-only spans, each with its FEATURES.
+
+        `info`: the question's analysis (a follow-up's keeps its topic's answer type); default:
+        the question read on its own."""
+        info = info or question_info(Resolved(question, question))
         votes = [(m.hit.chunk.doc_id, m.hit.chunk.start + m.start, m.hit.chunk.start + m.end, math.exp(m.logp))
                  for m in spans]
         best_of: dict[tuple, ModelSpan] = {}
@@ -159,7 +176,7 @@ class HybridReader:
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
         for m in list(best_of.values())[:self.proposals]:
             if m.key not in rule_keys:
-                out.append(_proposal(m, rule_best, question))
+                out.append(_proposal(m, rule_best, question, info))
         return out
 
 
@@ -167,6 +184,20 @@ def best_rule(scored: list[Scored]) -> Scored:
     """The rule reader's own answer: its best-scored candidate, whose confidence drives the
     cascade (trust), the whole-passage read (whole_below) and abstention."""
     return max(scored, key=lambda s: s.score)
+
+
+def states_asked_number(info: QuestionInfo, best: Scored) -> bool:
+    """Does the question plainly ask for a number of one kind (얼마, 몇 개, 언제, 기간은) and is the rule
+    reader's answer one of exactly that kind (type fit 1: "4개" for "과제 수는?", not "2개동" for "몇 층?")?
+    Numbers in Korean text are what the rules read best; the span model often takes a salient number
+    of another kind or another item's count ("자동차 분야 과제 수는?" -> "헬스케어 6개")."""
+    return info.has_cue and info.answer_type in NUMERIC and best.features.get("type", 0.0) >= 0.99 \
+        and not best.features.get("type_clash")
+
+
+def _threshold(value) -> float:
+    """A confidence threshold from hybrid.json (None or absent: inf, never)."""
+    return math.inf if value is None else float(value)
 
 
 def echo(text: str, question: str) -> float:
@@ -182,15 +213,33 @@ def echo(text: str, question: str) -> float:
     return sum(g in q for g in grams) / len(grams) if t else 0.0
 
 
-def _proposal(m: ModelSpan, rule_best: float, question: str) -> Option:
+def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo) -> Option:
     """A model-only span as a candidate of the sentence(s) holding it (rule score: the best's, unused)."""
     chunk = m.hit.chunk
     sents = [sp for sp in chunk.sentences if sp.end > m.t_start and sp.start < m.t_end]
     a, b = (sents[0].start, sents[-1].end) if sents else (0, len(chunk.text))
-    cand = Candidate(m.t_start - a, m.t_end - a, chunk.text[m.t_start:m.t_end], "span")
+    cand = Candidate(m.t_start - a, m.t_end - a, chunk.text[m.t_start:m.t_end],
+                     kind_of(chunk.text[a:b], m.t_start - a, m.t_end - a))
     feats = {"is_rule": 0.0, "rule_rel": 0.0, "agree": math.exp(m.logp), "span_logp": max(m.logp, FLOOR),
-             "type": 0.0, "type_clash": 0.0, "echo": echo(cand.text, question)}
+             "type": type_score(info, cand), "type_clash": type_clash(info, cand), "echo": echo(cand.text, question)}
     return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats)
+
+
+def kind_of(sentence: str, start: int, end: int) -> str:
+    """The kind the rules' candidate extraction gives sentence[start:end] (else that text read
+    alone); "phrase" when it is no candidate of either.
+
+    >>> kind_of("NHN은 10년간 2100억원을 투자한다.", 10, 16)
+    'money'
+    >>> kind_of("NHN은 10년간 2100억원을 투자한다.", 0, 3)
+    'name'
+    """
+    text = sentence[start:end]
+    for source, span in ((sentence, (start, end)), (text, (0, len(text)))):
+        for c in sentence_spans(source) if text else ():
+            if (c.start, c.end) == span and c.kind != "purpose":
+                return c.kind
+    return "phrase"
 
 
 def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]]:

@@ -85,7 +85,7 @@ class RuleReader:
     def candidates(self, resolved: Resolved, hits: list[Hit],
                    documents: dict[str, Document] | None = None) -> list[Scored]:
         """Every candidate span of the top passages with its features, score and confidence."""
-        info = _analyze(resolved)
+        info = question_info(resolved)
         terms = _in_document_words(_weighted_terms(info, resolved), hits, documents)
         hits = hits[:self.max_passages]
         slot = _slot(resolved)
@@ -129,7 +129,7 @@ class RuleReader:
         return out
 
 
-def _analyze(resolved: Resolved) -> QuestionInfo:
+def question_info(resolved: Resolved) -> QuestionInfo:
     """Question analysis; a follow-up that only swaps a modifier keeps the earlier type.
 
     "자동차 분야 과제는?" -> "에너지 분야는?" asks the same thing about energy, so

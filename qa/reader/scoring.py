@@ -6,7 +6,8 @@ import re
 from .candidates import Candidate
 from .question import UNIT_FAMILIES, QuestionInfo
 
-_NUMERIC = {"money", "count", "date", "period", "quantity"}
+NUMERIC = frozenset({"money", "count", "date", "period", "quantity"})
+_NUMERIC = NUMERIC
 _ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _SAME_COUNTER = {"세": "살"}   # an age is written either way
 # Counters also written for one another: "몇 곳이야?" is answered by "7개".

@@ -58,3 +58,37 @@ def test_trust_stops_before_the_rule_reader_costs_a_point(th):
     trust, table = th.choose_trust(rows, gs, grid=(0.95, 0.9, 0.85))
     assert trust == 0.9
     assert [t[:2] for t in table] == [(float("inf"), 0), (0.95, 1), (0.9, 2), (0.85, 3)]
+
+
+def test_a_fixed_weight_stays_and_the_rest_still_fit(th):
+    gs = synthetic(th, 200)
+    w = th.fit(gs, fixed={"type_clash": -1.0})
+    assert w[th.FEATURES.index("type_clash")] == -1.0
+    assert th.quality(gs, w) == (100.0, 100.0)          # agree still carries it
+
+
+def test_clash_penalty_is_the_strongest_that_costs_no_cv(th, monkeypatch):
+    # CV falls 0.1 at -1, 1.0 at -2: -1 is chosen, with its own CV
+    cost = {-0.5: 0.0, -1.0: 0.1, -2.0: 1.0, -4.0: 5.0}
+    monkeypatch.setattr(th, "cross_validated", lambda gs, fixed: (70.0 - cost[fixed["type_clash"]], 80.0))
+    assert th.choose_clash([], (70.0, 80.0)) == (-1.0, (69.9, 80.0))
+    monkeypatch.setattr(th, "cross_validated", lambda gs, fixed: (60.0, 80.0))
+    assert th.choose_clash([], (70.0, 80.0)) == (None, (70.0, 80.0))
+
+
+def test_typed_trust_goes_as_low_as_costs_nothing(th, monkeypatch):
+    from types import SimpleNamespace as N
+    # The combiner answers all 4 right; the rule reader's typed-number answers are right
+    # down to confidence 0.6, wrong at 0.3. trust (0.95) lets none alone.
+    rule = [("g0", 0.9), ("g1", 0.7), ("g2", 0.6), ("bad", 0.3)]
+    rows = [{"question": "q", "scored": [N(score=1.0, confidence=c, cand=N(text=t))]} for t, c in rule]
+    gs = []
+    for i in range(4):
+        X = np.zeros((2, len(th.FEATURES)))
+        X[0, th.FEATURES.index("agree")] = 1.0
+        gs.append((str(i), X, np.array([1.0, 0.0]), [f"g{i}", "bad"], [f"g{i}"]))
+    monkeypatch.setattr(th, "states_asked_number", lambda info, best: True)
+    trust, table = th.choose_typed_trust(rows, gs, 0.95, grid=(0.8, 0.6, 0.3))
+    assert trust == 0.6 and [t[:2] for t in table] == [(float("inf"), 0), (0.8, 1), (0.6, 3), (0.3, 4)]
+    monkeypatch.setattr(th, "states_asked_number", lambda info, best: False)   # no typed answers: nothing moves
+    assert th.choose_typed_trust(rows, gs, 0.95, grid=(0.8, 0.6, 0.3))[0] == 0.3

@@ -1,4 +1,6 @@
 """HybridReader: rule candidates and model spans ranked by the combiner; abstention stays the rule reader's."""
+import math
+
 import pytest
 
 from qa.conversation import Resolved
@@ -95,6 +97,16 @@ def test_every_option_has_the_combiners_features():
     assert all(set(o.features) == set(FEATURES) for o in options)
     (model_only,) = [o for o in options if o.features["is_rule"] == 0.0]
     assert model_only.scored.cand.text == "NHN은 2100억원" and model_only.features["span_logp"] == 0.0
+    # typed as the rules would: a phrase, no amount, clashes with a question after one
+    assert model_only.scored.cand.kind == "phrase" and model_only.features["type_clash"] == 1.0
+
+
+@pytest.mark.parametrize("q, clash", [("NHN 투자 기간은?", 1.0), ("NHN 투자액은?", 0.0), ("NHN은 무엇을 했어?", 0.0)])
+def test_a_model_only_span_gets_the_rules_type_features(q, clash):
+    reader = HybridReader(RuleReader(), PointAt("2100억원"), LinearRanker({}), sentences=0, proposals=3)
+    scored = [s for s in reader.rule.candidates(Resolved(q, q), HITS, {"d": DOC}) if s.cand.text != "2100억원"]
+    (model_only,) = [o for o in reader.options(q, scored, reader.spans(q, scored, HITS)) if not o.features["is_rule"]]
+    assert model_only.scored.cand.kind == "money" and model_only.features["type_clash"] == clash
 
 
 def test_the_shipped_combiner_names_its_training():
@@ -157,3 +169,27 @@ def test_under_whole_below_the_model_reads_the_top_passage_whole():
 def test_the_shipped_combiner_trusts_the_rules_only_where_dev_a_allows():
     meta = LinearRanker.load_default("hybrid.json").meta
     assert meta.get("trust") is None or 0.5 <= meta["trust"] <= 1.0
+
+
+def test_the_asked_kind_of_number_answers_alone_from_typed_trust():
+    q = "돈은 얼마야?"           # the rule reader: 2100억원, a money amount, confidence 0.25
+    combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
+
+    def read(scorer, typed_trust, question=q):
+        reader = HybridReader(RuleReader(abstain_threshold=0.0), scorer, combiner, 2, 0,
+                              trust=math.inf, typed_trust=typed_trust)
+        return reader.read(question, Resolved(question, question), HITS, {"d": DOC})
+    alone = PointAt("899억원")
+    assert read(alone, 0.2).text == "2100억원" and alone.calls == 0
+    asked = PointAt("899억원")
+    assert read(asked, 0.3).text == "899억원" and asked.calls == 1          # under the threshold
+    asked = PointAt("899억원")
+    assert read(asked, math.inf).text == "899억원" and asked.calls == 1
+    not_a_number = PointAt("국가 AI 데이터센터")
+    read(not_a_number, 0.0, "광주시는 무엇을 짓는다고 했어?")
+    assert not_a_number.calls == 1
+
+
+def test_typed_trust_must_be_a_confidence():
+    with pytest.raises(ValueError, match="typed_trust"):
+        HybridReader(RuleReader(), PointAt("x"), LinearRanker({}), typed_trust=-1.0)
