@@ -53,6 +53,12 @@ class ChunkingInfo(_Record):
     version: int | None = None      # missing in indexes cut before versioning: stale, not corrupt
 
 
+class AnalyzerInfo(_Record):
+    """The morphological analyzer whose tokens the BM25 index holds."""
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+
+
 class Counts(_Record):
     documents: int = Field(ge=0)
     input_documents: int = Field(ge=0)
@@ -68,6 +74,7 @@ class Manifest(_Record):
     created_at: str | None = None
     embedder: EmbedderInfo
     chunking: ChunkingInfo
+    lexical: AnalyzerInfo | None = None     # missing in indexes built before it was recorded
     faiss: Literal["flat", "hnsw"]
     corpus_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     sources: list[str]

@@ -83,4 +83,5 @@ def open_index(settings: Settings, embedder: Embedder | None = None):
                 f"with `qa index build --name {settings.index_name} --embedder {settings.embedder}`")
         embedder = make_embedder(settings.with_(embedder=built["name"], model=built.get("model")))
     store.check_embedder(embedder)
+    store.check_analyzer()
     return store, embedder

@@ -44,6 +44,16 @@ def kiwi():
     return _KIWI
 
 
+def analyzer_record() -> dict[str, str]:
+    """The analyzer behind every token (BM25 terms, the rules' morphemes), from the installed
+    package's metadata (Kiwi itself is not loaded): {"name": "kiwipiepy", "version": "0.24.1"}.
+
+    Another Kiwi version may cut words differently, so an index records the one that built it.
+    """
+    from importlib.metadata import version
+    return {"name": "kiwipiepy", "version": version("kiwipiepy")}
+
+
 def is_latin_text(text: str) -> bool:
     """Is the text written mostly in Latin letters (an English question)?
 

@@ -36,6 +36,7 @@ from .errors import IndexStoreError
 from .index_format import FORMAT_VERSION, check_counts, corrupt, read_chunks, read_documents, read_manifest
 from .index_lock import build_lock, clean_up_killed_builds, old_name, restore_interrupted_swap, tmp_prefix
 from .indexing import embed_and_index, warm_up
+from .korean import analyzer_record
 from .lexical import LexicalIndex, top_k
 from .names import validate_index_name
 from .types import Chunk, Document
@@ -65,6 +66,7 @@ def manifest_core(name: str, docs, clean, chunks, report, embedder: Embedder, op
                      "model": getattr(embedder, "model_id", None),
                      "passages": passages_record(embedder, len(chunks))},   # the engine that embedded passages
         "chunking": {"max_chars": options.max_chars, "overlap": options.overlap, "version": CHUNKING_VERSION},
+        "lexical": analyzer_record(),
         "corpus_hash": corpus_hash(docs),
         "sources": sources or sorted({d.source for d in docs}),
         "counts": {"documents": len(clean), "input_documents": len(docs), "chunks": len(chunks),
@@ -132,10 +134,25 @@ class IndexStore:
                 f"{str(passages.get('weights'))[:12]}, which the query engine {embedder.name} does not run: "
                 f"rebuild it with `qa index build --name {name}`")
 
+    def check_analyzer(self) -> None:
+        """Refuse an index tokenized by another Kiwi than the installed one: its BM25 terms
+        may not match the queries' (an index from before the record passes)."""
+        built, here = self.manifest.get("lexical"), analyzer_record()
+        if built is not None and built != here:
+            name = self.manifest["name"]
+            raise IndexStoreError(
+                f"index {name!r} was tokenized by {built.get('name')} {built.get('version')}, but this install "
+                f"has {here['name']} {here['version']}, whose words may be cut differently: rebuild it with "
+                f"`qa index build --name {name}` (or install {built.get('name')}=={built.get('version')})")
+
     def is_stale(self, docs: list[Document]) -> bool:
         """True when `docs` (the current source corpus) differ from what was indexed,
-        or the index was cut into chunks under other cleaning/chunking rules."""
+        or the index was cut into chunks under other cleaning/chunking rules or tokenized
+        by another analyzer."""
         if self.manifest.get("chunking", {}).get("version") != CHUNKING_VERSION:
+            return True
+        built = self.manifest.get("lexical")
+        if built is not None and built != analyzer_record():
             return True
         return corpus_hash(docs) != self.manifest["corpus_hash"]
 

