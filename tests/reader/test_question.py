@@ -41,6 +41,11 @@ from qa.reader.slot import question_slot
     ("결승에서 우승한 선수는?", "person", None),
     ("시장이 제정에 속도를 내겠다고 한 조례는?", "unknown", None),   # 속도 is in the clause, not asked for
     ("도서관이 들어설 공원 이름은?", "item", None),
+    # after 의 the head noun is what is asked: 때 and 거리 in the modifier are no cue
+    ("축제가 처음 열렸을 때의 주최 단체는?", "unknown", None),
+    ("강에서 거리를 두고 서 있는 탑의 이름은?", "item", None),
+    ("당시 장관의 이름은?", "person", None),           # a name of what: the noun before 의
+    ("도서관의 연면적은?", "quantity", "area"),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)
