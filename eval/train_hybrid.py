@@ -173,21 +173,9 @@ def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID,
     At or above the threshold the rule reader's best candidate is the answer, below it the
     combiner's (fit on the other folds). Returns (threshold or inf, [(t, n alone, EM, F1)]).
     """
-    combined = cv_answers(gs, fixed)
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
-    table, chosen = [], math.inf
-    base = None
-    for t in (math.inf, *sorted(grid, reverse=True)):
-        alone = [b is not None and b.confidence >= t for b in rule]
-        texts = [b.cand.text if a else c for a, b, c in zip(alone, rule, combined)]
-        em = round(100 * sum(exact_match(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
-        f = round(100 * sum(f1(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
-        table.append((t, sum(alone), em, f))
-        base = base or (em, f)
-        if em < base[0] - NO_COST or f < base[1] - NO_COST:
-            break
-        chosen = t
-    return chosen, table
+    return _lowest_free(rule, cv_answers(gs, fixed), gs, grid,
+                        lambda i, t: rule[i] is not None and rule[i].confidence >= t)
 
 
 def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYPED_GRID,
@@ -196,13 +184,20 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
     (hybrid.states_asked_number) may stand alone at no CV cost, on top of `trust`.
 
     Returns (threshold or inf, [(t, n alone, EM, F1)])."""
-    combined = cv_answers(gs, fixed)
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     typed = [b is not None and states_asked_number(question_info(Resolved(r["question"], r["question"])), b)
              for r, b in zip(rows, rule)]
+    return _lowest_free(rule, cv_answers(gs, fixed), gs, grid, lambda i, t: rule[i] is not None and (
+        rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)))
+
+
+def _lowest_free(rule: list, combined: list, gs: list[tuple], grid, alone_at) -> tuple[float, list[tuple]]:
+    """Thresholds from inf down the grid: question i takes the rule reader's answer where
+    alone_at(i, t), else the combiner's; the lowest before the first that costs more than
+    NO_COST CV points (EM or F1) against inf, and the table [(t, n alone, EM, F1)]."""
     table, chosen, base = [], math.inf, None
     for t in (math.inf, *sorted(grid, reverse=True)):
-        alone = [b is not None and (b.confidence >= trust or (ty and b.confidence >= t)) for b, ty in zip(rule, typed)]
+        alone = [alone_at(i, t) for i in range(len(rule))]
         texts = [b.cand.text if a else c for a, b, c in zip(alone, rule, combined)]
         em = round(100 * sum(exact_match(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
         f = round(100 * sum(f1(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
