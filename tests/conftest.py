@@ -77,6 +77,16 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture
 def tiny_corpus() -> list[Document]:
     """Four short Korean documents; the festival paragraph is repeated in-document and in the digest."""
+    return _tiny_corpus()
+
+
+@pytest.fixture(scope="module")
+def module_tiny_corpus_and_embedder() -> tuple[list[Document], FakeEmbedder]:
+    """The same corpus and a fake embedder, once per module (for indexes that tests only read)."""
+    return _tiny_corpus(), FakeEmbedder()
+
+
+def _tiny_corpus() -> list[Document]:
     texts = {"library": _LIBRARY, "festival": _FESTIVAL, "earnings": _EARNINGS, "digest": _DIGEST}
     docs = []
     for doc_id, raw in texts.items():

@@ -24,11 +24,20 @@ QUERIES = ["불꽃축제 관람객은 몇 명?", "도서관 장서는 몇 권?",
 OPTS = BuildOptions(max_chars=120, overlap=1)
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory, module_tiny_corpus_and_embedder):
+    """One local and one milvus-lite index of the tiny corpus for the tests that only read them
+    (starting milvus-lite and building takes ~2 s): (local, milvus, its uri)."""
+    corpus, embedder = module_tiny_corpus_and_embedder
+    root = tmp_path_factory.mktemp("both")
+    local = IndexStore.build(root / "tiny", corpus, embedder, OPTS)
+    milvus = MilvusStore.build(str(root / "qa.db"), "tiny", corpus, embedder, OPTS)
+    return local, milvus, str(root / "qa.db")
+
+
 @pytest.fixture
-def both(tmp_path, tiny_corpus, fake_embedder, milvus_uri):
-    local = IndexStore.build(tmp_path / "tiny", tiny_corpus, fake_embedder, OPTS)
-    milvus = MilvusStore.build(milvus_uri, "tiny", tiny_corpus, fake_embedder, OPTS)
-    return local, milvus
+def both(shared):
+    return shared[:2]
 
 
 def test_both_engines_satisfy_the_protocol(both):
@@ -68,9 +77,9 @@ def test_lexical_and_dense_scores_match(both, fake_embedder):
         assert [r for r, _ in milvus.dense_search(vec, 50)] == [r for r, _ in local.dense_search(vec, 50)], q
 
 
-def test_reopened_file_serves_the_same(both, milvus_uri, fake_embedder):
-    _, milvus = both
-    again = MilvusStore.load(milvus_uri, "tiny")
+def test_reopened_file_serves_the_same(shared):
+    _, milvus, uri = shared
+    again = MilvusStore.load(uri, "tiny")
     assert again.manifest == milvus.manifest
     assert again.lexical_search("불꽃축제", 3) == milvus.lexical_search("불꽃축제", 3)
 
