@@ -166,20 +166,22 @@ def choose_clash(gs: list[tuple], free: tuple[float, float]) -> tuple[float | No
     return chosen, scores
 
 
-def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID,
-                 fixed: dict[str, float] | None = None) -> tuple[float, list[tuple]]:
+def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID, fixed: dict[str, float] | None = None,
+                 combined: list[str | None] | None = None) -> tuple[float, list[tuple]]:
     """The lowest rule confidence from which the rule reader may answer alone at no CV cost.
 
     At or above the threshold the rule reader's best candidate is the answer, below it the
-    combiner's (fit on the other folds). Returns (threshold or inf, [(t, n alone, EM, F1)]).
+    combiner's (fit on the other folds; `combined`: those answers, when already computed).
+    Returns (threshold or inf, [(t, n alone, EM, F1)]).
     """
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
-    return _lowest_free(rule, cv_answers(gs, fixed), gs, grid,
+    return _lowest_free(rule, combined or cv_answers(gs, fixed), gs, grid,
                         lambda i, t: rule[i] is not None and rule[i].confidence >= t)
 
 
 def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYPED_GRID,
-                       fixed: dict[str, float] | None = None) -> tuple[float, list[tuple]]:
+                       fixed: dict[str, float] | None = None,
+                       combined: list[str | None] | None = None) -> tuple[float, list[tuple]]:
     """The lowest rule confidence from which a rule answer that is the asked kind of number
     (hybrid.states_asked_number) may stand alone at no CV cost, on top of `trust`.
 
@@ -187,7 +189,7 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     typed = [b is not None and states_asked_number(question_info(Resolved(r["question"], r["question"])), b)
              for r, b in zip(rows, rule)]
-    return _lowest_free(rule, cv_answers(gs, fixed), gs, grid, lambda i, t: rule[i] is not None and (
+    return _lowest_free(rule, combined or cv_answers(gs, fixed), gs, grid, lambda i, t: rule[i] is not None and (
         rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)))
 
 
@@ -245,12 +247,13 @@ def main() -> int:
     w = fit(gs, fixed=fixed)
     print(f"refit on all {len(gs)}: " + "EM %.1f / F1 %.1f" % quality(gs, w))
     print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in zip(FEATURES, w)))
-    trust, table = choose_trust(rows, gs, [t for t in TRUST_GRID if t >= whole_below], fixed)
+    combined = cv_answers(gs, fixed)           # the combiner's CV answers, for both cascades
+    trust, table = choose_trust(rows, gs, [t for t in TRUST_GRID if t >= whole_below], combined=combined)
     print("\n| rule answers alone at confidence >= | questions | CV EM / F1 |\n|---|---|---|")
     for t, k, e, ff in table:
         print(f"| {t} | {k} | {e} / {ff} |")
     print(f"trust: {trust} (the lowest at no CV cost)")
-    typed_trust, table = choose_typed_trust(rows, gs, trust, fixed=fixed)
+    typed_trust, table = choose_typed_trust(rows, gs, trust, combined=combined)
     print("\n| the asked kind of number answered alone at confidence >= | questions alone | CV EM / F1 |\n|---|---|---|")
     for t, k, e, ff in table:
         print(f"| {t} | {k} | {e} / {ff} |")

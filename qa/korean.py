@@ -50,8 +50,13 @@ def analyzer_record() -> dict[str, str]:
 
     Another Kiwi version may cut words differently, so an index records the one that built it.
     """
-    from importlib.metadata import version
-    return {"name": "kiwipiepy", "version": version("kiwipiepy")}
+    return {"name": "kiwipiepy", "version": _kiwi_version()}
+
+
+@lru_cache(maxsize=1)
+def _kiwi_version() -> str:
+    from importlib.metadata import version   # reads the package's metadata files: once per process
+    return version("kiwipiepy")
 
 
 def is_latin_text(text: str) -> bool:

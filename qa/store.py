@@ -138,7 +138,7 @@ class IndexStore:
         """Refuse an index tokenized by another Kiwi than the installed one: its BM25 terms
         may not match the queries' (an index from before the record passes)."""
         built, here = self.manifest.get("lexical"), analyzer_record()
-        if built is not None and built != here:
+        if _other_analyzer(self.manifest):
             name = self.manifest["name"]
             raise IndexStoreError(
                 f"index {name!r} was tokenized by {built.get('name')} {built.get('version')}, but this install "
@@ -151,8 +151,7 @@ class IndexStore:
         by another analyzer."""
         if self.manifest.get("chunking", {}).get("version") != CHUNKING_VERSION:
             return True
-        built = self.manifest.get("lexical")
-        if built is not None and built != analyzer_record():
+        if _other_analyzer(self.manifest):
             return True
         return corpus_hash(docs) != self.manifest["corpus_hash"]
 
@@ -241,6 +240,12 @@ class IndexStore:
         lexical = _read_part(path, "bm25", LexicalIndex.load)
         check_counts(name, manifest, docs, chunks, dense.ntotal, dense.d)
         return cls(path, manifest, docs, chunks, dense, lexical)
+
+
+def _other_analyzer(manifest: dict) -> bool:
+    """Did another analyzer than the installed one cut the index's terms (unrecorded: no)?"""
+    built = manifest.get("lexical")
+    return built is not None and built != analyzer_record()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -87,7 +87,7 @@ class HybridReader:
         self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
         self.proposals = int(meta.get("proposals", 3)) if proposals is None else proposals
         # trust: at or above this rule confidence the rule reader answers alone (no cascade: inf)
-        self.trust = float(meta.get("trust") or math.inf) if trust is None else trust
+        self.trust = _threshold(meta.get("trust")) if trust is None else trust
         # typed_trust: the same for an answer that is the very kind of number asked (states_asked_number)
         self.typed_trust = _threshold(meta.get("typed_trust")) if typed_trust is None else typed_trust
         # whole_below: under this rule confidence the candidates' sentences are too likely the wrong

@@ -242,21 +242,22 @@ def _asked_phrase(morphs: list[Morpheme]) -> list[Morpheme]:
     end = len(morphs)
     while end > 0 and (morphs[end - 1].tag.startswith(("J", "S")) or morphs[end - 1].tag in ("VCP", "EF")):
         end -= 1
+    start = _noun_phrase_start(morphs, end)
+    if start == end or start == 0 or morphs[start - 1].tag not in ("ETM", "JKG"):
+        return morphs
+    if morphs[start - 1].tag == "JKG" and _noun_words(morphs[start:end]) in (["이름"], ["명칭"]):
+        # "…골을 넣을 때의 상대팀은?" asks for the 상대팀, not a time; but "장관의 이름은?" is
+        # typed by the noun before 의 (a name of what)
+        return morphs[_noun_phrase_start(morphs, start - 1):end]
+    return morphs[start:end]
+
+
+def _noun_phrase_start(morphs: list[Morpheme], end: int) -> int:
+    """Where the run of nouns (and suffixes, Latin letters, digits) ending at `end` starts."""
     start = end
     while start > 0 and (morphs[start - 1].tag.startswith("NN") or morphs[start - 1].tag in ("XSN", "SL", "SN")):
         start -= 1
-    if start == end or start == 0 or morphs[start - 1].tag not in ("ETM", "JKG"):
-        return morphs
-    if morphs[start - 1].tag == "JKG":
-        # "…골을 넣을 때의 상대팀은?" asks for the 상대팀, not a time; but "장관의 이름은?" is
-        # typed by the noun before 의 (a name of what)
-        if _noun_words(morphs[start:end]) not in (["이름"], ["명칭"]):
-            return morphs[start:end]
-        before = start - 1
-        while before > 0 and (morphs[before - 1].tag.startswith("NN") or morphs[before - 1].tag in ("XSN", "SL", "SN")):
-            before -= 1
-        return morphs[before:end]
-    return morphs[start:end]
+    return start
 
 
 def _wh_noun(morphs: list[Morpheme], i: int) -> list[Morpheme]:

@@ -7,7 +7,6 @@ from .candidates import Candidate
 from .question import UNIT_FAMILIES, QuestionInfo
 
 NUMERIC = frozenset({"money", "count", "date", "period", "quantity"})
-_NUMERIC = NUMERIC
 _ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _SAME_COUNTER = {"세": "살"}   # an age is written either way
 # Counters also written for one another: "몇 곳이야?" is answered by "7개".
@@ -35,7 +34,7 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
         if cand.text in _ANAPHORIC_TIME:
             return 0.2 if want == "date" else 0.05   # "이날" only points back at a date
         return 0.7 if want == "date" else 0.05
-    if want in _NUMERIC:
+    if want in NUMERIC:
         if kind == want:
             if want == "count" and info.counter and cand.counter and \
                     _SAME_COUNTER.get(info.counter, info.counter) != _SAME_COUNTER.get(cand.counter, cand.counter):
@@ -48,14 +47,14 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
                     not re.search(UNIT_FAMILIES[info.counter], cand.text):
                 return 0.5   # "연면적은?" wants ㎡, not PFLOPS
             return 1.0
-        if kind in _NUMERIC:
+        if kind in NUMERIC:
             if want == "quantity" and info.counter in UNIT_FAMILIES:
                 return 0.15   # "연면적은?" wants ㎡: 2100억원 or 1억편 is no area at all
             if want == "quantity" and kind == "count":
                 return 0.6
             return 0.45 if want == "quantity" or {want, kind} == {"date", "period"} else 0.15
         return 0.0
-    if kind in _NUMERIC:
+    if kind in NUMERIC:
         return 0.1 if want in ("person", "organization", "place", "list") else 0.3
     if want == "person":
         return {"person": 1.0, "name": 0.45, "phrase": 0.3}.get(kind, 0.1)
