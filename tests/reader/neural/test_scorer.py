@@ -93,3 +93,29 @@ def test_int8_onnx_export_matches_torch(tmp_path):
     (folder / "model.onnx").write_bytes(b"cut short")
     with pytest.raises(ModelError, match="incomplete or corrupt"):
         verify(folder, manifest, checksum=False)
+
+
+def test_lazy_onnx_scorer_opens_on_first_use_and_refuses_a_damaged_file(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import WhitespaceSplit
+
+    from qa.reader.neural.onnx_scorer import LazyOnnxSpanScorer, write_span_onnx
+
+    class SavingTokenizer(FakeTokenizer):       # a real tokenizers file: the lazy scorer loads it
+        def save(self, path):
+            tok = Tokenizer(WordLevel({"<unk>": 3, **{w: 10 + i for i, w in enumerate("광주 에 AI 센터".split())}},
+                                      unk_token="<unk>"))
+            tok.pre_tokenizer = WhitespaceSplit()
+            tok.save(path)
+
+    folder = write_span_onnx(_tiny_model(), SavingTokenizer(), {"weights_sha256": "ab" * 32}, tmp_path / "span")
+    scorer = LazyOnnxSpanScorer(folder, 1, max_len=24, stride=6)
+    assert scorer.session is None and scorer.tokenizer is None          # nothing opened yet
+    preds = scorer.predict("어디에?", ["광주 에 AI 센터"], top=3)
+    assert scorer.session is not None and len(preds) == 1 and preds[0]
+    model = folder / "model.onnx"
+    model.write_bytes(b"\0" * model.stat().st_size)                      # same size: verify() passes it
+    with pytest.raises(ModelError, match="does not load.*delete"):
+        LazyOnnxSpanScorer(folder, 1).warm()

@@ -32,3 +32,13 @@ def test_manifest_names_data_licenses_and_scores():
     assert set(m["training"]["licenses"].values()) == {"CC BY-ND 2.0 KR", "Apache 2.0"}
     assert m["weights"]["bytes"] < 30e6 and len(m["weights"]["sha256"]) == 64
     assert m["scores"]["held_out_dev_a"]["held_f1"] > 70
+
+
+def test_the_hybrid_opens_the_span_session_on_first_use():
+    from qa.reader.factory import make_reader
+    from qa.settings import Settings
+    reader = make_reader(Settings(reader="hybrid"))      # weights and export checked now
+    assert reader.scorer.session is None                  # a cascaded question never pays for it
+    reader.warm()
+    assert reader.scorer.session is not None
+    assert make_reader(Settings(reader="neural")).scorer.session is not None   # needs it for every question
