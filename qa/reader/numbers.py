@@ -44,6 +44,11 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     for c in (*out, *dates):
         if re.match(r"\d+시", c.text) and text[max(0, c.start - 3):c.start] in ("오전 ", "오후 ", "새벽 ", "저녁 "):
             dates.append(Candidate(c.start - 3, c.end, text[c.start - 3:c.end], "date"))
+    # "기원전 206년", "기원전 544년 2월 15일": the era is part of the year (and makes a short one a date)
+    for c in (*out, *dates):
+        era = _ERA.search(text, 0, c.start)
+        if era and re.match(r"[\d,]+년", c.text) and (c.kind == "date" or c.text.endswith("년")):
+            dates.append(Candidate(era.start(), c.end, text[era.start():c.end], "date"))
     return out + dates
 
 
@@ -77,6 +82,8 @@ def _spaced_unit(text: str, morphs: list[Morpheme], j: int) -> int | None:
 
 
 _DATE_ORDER = re.compile(r"\d+(년|월|일|시|분)$")
+_SHORT_YEAR = re.compile(r"\d{1,3}년")
+_ERA = re.compile(r"(?<![가-힣])(기원전|기원후|서기) ?$")
 
 
 def _full_dates(text: str, numbers: list[Candidate]) -> list[Candidate]:
@@ -85,19 +92,23 @@ def _full_dates(text: str, numbers: list[Candidate]) -> list[Candidate]:
     Each part stays a candidate of its own ("몇 월에?" wants "5월"); the
     whole is one more, for "날짜는?". Parts must run year -> month -> day -> hour -> minute.
     """
-    # minutes only after an hour: "12분" alone is a quantity ("12분 걸린다")
+    # minutes only after an hour: "12분" alone is a quantity ("12분 걸린다"); a year of under four
+    # digits ("223년": a period on its own) only before a month and a day ("223년 6월 10일"; "징역
+    # 1년 6월" is a term)
     parts = sorted((c for c in numbers if _DATE_ORDER.search(c.text) and
-                    (c.kind == "date" or c.text.endswith("분"))), key=lambda c: c.start)
+                    (c.kind == "date" or c.text.endswith("분") or _SHORT_YEAR.fullmatch(c.text))),
+                   key=lambda c: c.start)
     order = {"년": 0, "월": 1, "일": 2, "시": 3, "분": 4}
     out: list[Candidate] = []
     for k, first in enumerate(parts):
         last = first
         for nxt in parts[k + 1:]:
-            if text[last.end:nxt.start] != " " or \
+            if text[last.end:nxt.start] != " " or _SHORT_YEAR.fullmatch(nxt.text) or \
                     order[_DATE_ORDER.search(nxt.text).group(1)] <= order[_DATE_ORDER.search(last.text).group(1)]:
                 break
             last = nxt
-            out.append(Candidate(first.start, last.end, text[first.start:last.end], "date"))
+            if first.kind == "date" or order[_DATE_ORDER.search(last.text).group(1)] >= 2:
+                out.append(Candidate(first.start, last.end, text[first.start:last.end], "date"))
     return out
 
 

@@ -17,6 +17,8 @@ def found(sentence: str) -> dict[str, tuple[str, str | None]]:
     ("작년 3월 설립했다.", "작년 3월", "date", None),
     ("그는 2017년 5월 19일 취임했다.", "2017년 5월 19일", "date", None),
     ("빌딩 2개동을 짓는다.", "2개동", "count", "개"),
+    ("진나라는 기원전 206년에 무너졌다.", "기원전 206년", "date", None),
+    ("유비는 223년 6월 10일 사망했다.", "223년 6월 10일", "date", None),
 ])
 def test_kinds_and_counters(sentence, text, kind, counter):
     assert found(sentence).get(text) == (kind, counter)
@@ -26,3 +28,9 @@ def test_every_candidate_is_an_exact_slice_of_the_sentence():
     sentence = "오전 6시 12분, 1조 8천억원과 9만 명, 제16대 57 mm(2019년 5월)"
     for c in numbers(sentence, morphemes(sentence)):
         assert sentence[c.start:c.end] == c.text
+
+
+def test_a_short_year_is_a_date_only_with_its_month_and_day():
+    assert found("유비는 223년 6월 10일 사망했다.")["223년"][0] == "period"   # alone it may be a term
+    assert "1년 6월" not in found("검찰은 징역 1년 6월을 구형했다.")          # a term, not a date
+    assert "206년" in found("진나라는 기원전 206년에 무너졌다.")              # the plain number stays too
