@@ -22,7 +22,7 @@ COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개�
 def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     """2100억원, 50명, 4만6200㎡, 2020~2024년, 88.5페타플롭스(PFLOPS), 1200여개, 10년(간)."""
     out: list[Candidate] = []
-    for i, j in number_runs(morphs, _continues_number):
+    for i, j in _split_date_ranges(morphs, number_runs(morphs, _continues_number)):
         start, end = morphs[i].start, morphs[j - 1].end
         end = _with_parenthetical(text, end)
         surface = text[start:end]
@@ -50,6 +50,29 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         if era and re.match(r"[\d,]+년", c.text) and (c.kind == "date" or c.text.endswith("년")):
             dates.append(Candidate(era.start(), c.end, text[era.start():c.end], "date"))
     return out + dates
+
+
+def _split_date_ranges(morphs: list[Morpheme], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A ~ between a day and a year ("1월 27일~1791년 12월 5일") ends one date and starts another:
+    the run splits there, so each date joins its own parts. A range of one unit ("3일~5일",
+    "2022~2025년") stays one run.
+
+    >>> from qa.korean import morphemes
+    >>> ms = morphemes("27일~1791년")
+    >>> _split_date_ranges(ms, [(0, len(ms))])
+    [(0, 2), (3, 5)]
+    """
+    out = []
+    for i, j in runs:
+        for k in range(i + 2, j - 1):
+            if morphs[k].form == "~" and morphs[k - 1].form in _DATE_UNITS:
+                after = next((m.form for m in morphs[k + 1:j] if m.form in _DATE_UNITS), None)
+                if after is not None and after != morphs[k - 1].form:
+                    out += [(i, k), (k + 1, j)]
+                    break
+        else:
+            out.append((i, j))
+    return out
 
 
 def _spaced_amounts(text: str, numbers: list[Candidate]) -> list[Candidate]:
@@ -82,6 +105,7 @@ def _spaced_unit(text: str, morphs: list[Morpheme], j: int) -> int | None:
 
 
 _DATE_ORDER = re.compile(r"\d+(년|월|일|시|분)$")
+_DATE_UNITS = ("년", "월", "일")
 _SHORT_YEAR = re.compile(r"\d{1,3}년")
 _ERA = re.compile(r"(?<![가-힣])(기원전|기원후|서기) ?$")
 

@@ -34,3 +34,10 @@ def test_a_short_year_is_a_date_only_with_its_month_and_day():
     assert found("유비는 223년 6월 10일 사망했다.")["223년"][0] == "period"   # alone it may be a term
     assert "1년 6월" not in found("검찰은 징역 1년 6월을 구형했다.")          # a term, not a date
     assert "206년" in found("진나라는 기원전 206년에 무너졌다.")              # the plain number stays too
+
+
+def test_a_range_between_two_dates_splits_into_them():
+    got = found("모차르트(1756년 1월 27일~1791년 12월 5일)는 작곡가이다.")
+    assert got["1756년 1월 27일"][0] == got["1791년 12월 5일"][0] == "date"
+    assert not any("~" in text for text in got)                       # no "27일~1791년"
+    assert "3일~5일" in found("회의는 5월 3일~5일 열린다.")             # one unit: still a range
