@@ -127,7 +127,7 @@ def _full_dates(text: str, numbers: list[Candidate]) -> list[Candidate]:
     for k, first in enumerate(parts):
         last = first
         for nxt in parts[k + 1:]:
-            if text[last.end:nxt.start] != " " or _SHORT_YEAR.fullmatch(nxt.text) or \
+            if text[last.end:nxt.start] != " " or \
                     order[_DATE_ORDER.search(nxt.text).group(1)] <= order[_DATE_ORDER.search(last.text).group(1)]:
                 break
             last = nxt

@@ -46,7 +46,7 @@ class OnnxSpanScorer(WindowScorer):
 class LazyOnnxSpanScorer(OnnxSpanScorer):
     """An OnnxSpanScorer over a verified export folder whose session and tokenizer are made on the
     first predict() (or warm()): the hybrid's cascade answers many questions without the model, and
-    a cold `qa ask` of one of those then skips ~1.1 s (session 0.5 s, tokenizer.json 0.6 s)."""
+    a cold `qa ask` of one of those then skips 1–2 s (the session, then tokenizer.json)."""
 
     def __init__(self, folder: Path, threads: int, **window):
         super().__init__(None, None, **window)
