@@ -134,8 +134,9 @@ def main() -> int:
     scorer = load_span_scorer()
     # trust inf: every question's options are recorded; score() applies the shipped trust (not typed_trust:
     # this table leaves out the typed-number cascade)
-    sets = {"own set": record_own(Recorder(RuleReader(abstain_threshold=threshold), scorer, trust=math.inf, typed_trust=math.inf)),
-            "held-out dev-a": record_held_out(Recorder(RuleReader(abstain_threshold=0.0), scorer, trust=math.inf, typed_trust=math.inf),
+    no_cascade = {"trust": math.inf, "typed_trust": math.inf}
+    sets = {"own set": record_own(Recorder(RuleReader(abstain_threshold=threshold), scorer, **no_cascade)),
+            "held-out dev-a": record_held_out(Recorder(RuleReader(abstain_threshold=0.0), scorer, **no_cascade),
                                               args.limit)}
     weights = LinearRanker.load_default().weights
     combiner = LinearRanker.load_default("hybrid.json")

@@ -152,7 +152,7 @@ def cv_answers(gs: list[tuple], fixed: dict[str, float] | None = None) -> list[s
 
 
 def choose_clash(gs: list[tuple], free: tuple[float, float]) -> tuple[float | None, tuple[float, float]]:
-    """The most negative CLASH_GRID weight whose CV EM and F1 are within CLASH_TOLERANCE of `free`
+    """The most negative CLASH_GRID weight whose CV EM and F1 are within NO_COST of `free`
     (the free fit's), and its CV; (None, free) when even the weakest costs more."""
     chosen, scores = None, free
     print("\n| type_clash weight | CV EM / F1 |\n|---|---|\n| free | %.1f / %.1f |" % free)
@@ -175,7 +175,8 @@ def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID, fixed: dict
     Returns (threshold or inf, [(t, n alone, EM, F1)]).
     """
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
-    return _lowest_free(rule, combined or cv_answers(gs, fixed), gs, grid,
+    combined = combined if combined is not None else cv_answers(gs, fixed)
+    return _lowest_free(rule, combined, gs, grid,
                         lambda i, t: rule[i] is not None and rule[i].confidence >= t)
 
 
@@ -189,7 +190,8 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     typed = [b is not None and states_asked_number(question_info(Resolved(r["question"], r["question"])), b)
              for r, b in zip(rows, rule)]
-    return _lowest_free(rule, combined or cv_answers(gs, fixed), gs, grid, lambda i, t: rule[i] is not None and (
+    combined = combined if combined is not None else cv_answers(gs, fixed)
+    return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and (
         rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)))
 
 

@@ -137,13 +137,13 @@ class IndexStore:
     def check_analyzer(self) -> None:
         """Refuse an index tokenized by another Kiwi than the installed one: its BM25 terms
         may not match the queries' (an index from before the record passes)."""
-        built, here = self.manifest.get("lexical"), analyzer_record()
-        if _other_analyzer(self.manifest):
-            name = self.manifest["name"]
-            raise IndexStoreError(
-                f"index {name!r} was tokenized by {built.get('name')} {built.get('version')}, but this install "
-                f"has {here['name']} {here['version']}, whose words may be cut differently: rebuild it with "
-                f"`qa index build --name {name}` (or install {built.get('name')}=={built.get('version')})")
+        if not _other_analyzer(self.manifest):
+            return
+        built, here, name = self.manifest["lexical"], analyzer_record(), self.manifest["name"]
+        raise IndexStoreError(
+            f"index {name!r} was tokenized by {built.get('name')} {built.get('version')}, but this install "
+            f"has {here['name']} {here['version']}, whose words may be cut differently: rebuild it with "
+            f"`qa index build --name {name}` (or install {built.get('name')}=={built.get('version')})")
 
     def is_stale(self, docs: list[Document]) -> bool:
         """True when `docs` (the current source corpus) differ from what was indexed,

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .base import normalize_rows, probe_digest
-from .onnx_export import verify_onnx_dir
+from .onnx_export import cpu_session, verify_onnx_dir
 
 MODEL_NAME = "intfloat/multilingual-e5-small"
 QUERY, PASSAGE = "query: ", "passage: "
@@ -34,7 +34,7 @@ class OnnxE5Embedder:
     def __init__(self, folder: str | Path, batch_size: int = 16, threads: int | None = None,
                  checksum: bool = True):
         try:
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401  (cpu_session imports it; the message is here)
             from tokenizers import Tokenizer
         except ImportError:
             raise ModelError("onnxruntime is missing: pip install 'onnxruntime>=1.17' (or reinstall this project)") \
@@ -47,19 +47,9 @@ class OnnxE5Embedder:
         self._tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self._tok.no_truncation()
         self._tok.no_padding()
-        opts = ort.SessionOptions()
         # One core is left to Kiwi, which analyses the chunks at the same time (qa/indexing.py);
         # measured on 2 busy cores: 1 thread 4.6 paragraphs/s, 2 threads 2.8 (README).
-        opts.intra_op_num_threads = threads or max(1, (os.cpu_count() or 2) - 1)
-        opts.inter_op_num_threads = 1
-        # Sleep rather than spin between kernels: the machine is shared with the Kiwi thread.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            self._session = ort.InferenceSession(str(self.folder / "model.onnx"), opts,
-                                                 providers=["CPUExecutionProvider"])
-        except Exception as e:  # onnxruntime raises its own exception types
-            raise ModelError(f"onnxruntime cannot load {self.folder / 'model.onnx'} ({type(e).__name__}): "
-                             f"delete {self.folder} and rerun to re-create it") from None
+        self._session = cpu_session(self.folder / "model.onnx", threads or max(1, (os.cpu_count() or 2) - 1), 1)
         self._lock = threading.Lock()
 
     @property

@@ -53,6 +53,25 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def cpu_session(model: Path, intra_threads: int, inter_threads: int | None = None):
+    """An onnxruntime CPU session of an exported model.onnx; a file that does not load is refused
+    with its folder to delete (a rerun re-creates it).
+
+    Idle worker threads sleep rather than spin: the cores are shared with Kiwi and the other model.
+    """
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = intra_threads
+    if inter_threads is not None:
+        opts.inter_op_num_threads = inter_threads
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise ModelError(f"{model} does not load in onnxruntime ({type(e).__name__}): "
+                         f"delete {model.parent} and rerun to re-create it") from None
+
+
 def ensure_onnx_model(folder: Path | None = None) -> Path:
     """The cached int8 model directory, exported on first use.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...embedding.onnx_export import file_sha256
+from ...embedding.onnx_export import cpu_session, file_sha256
 from ...errors import ModelError
 from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, read_manifest, window_args
 
@@ -89,20 +89,13 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None,
 def open_session(folder: Path, threads: int):
     """(tokenizer, onnxruntime session) of a verified export folder; a file that fails to load is
     refused with the folder to delete (verify() compares sizes only)."""
-    import onnxruntime as ort
     from tokenizers import Tokenizer
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    # Idle worker threads must sleep, not spin: a spinning pool takes the cores the query
-    # embedder and the rule reader need right after each run (hybrid ask p50 85 -> see README).
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = cpu_session(folder / "model.onnx", threads)
     try:
-        session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    except Exception as e:   # onnxruntime and tokenizers raise their own types for a damaged file
-        raise ModelError(f"the cached span model at {folder} does not load ({type(e).__name__}: "
-                         f"{str(e)[:200]}): delete {folder} and rerun: it is re-exported from the "
-                         "shipped span model") from None
+    except Exception as e:   # tokenizers raises its own type for a damaged file
+        raise ModelError(f"the cached span model at {folder} does not load ({type(e).__name__}): "
+                         f"delete {folder} and rerun: it is re-exported from the shipped span model") from None
     return tokenizer, session
 
 
