@@ -1,6 +1,6 @@
 """Neural reader engines side by side: load time, latency, and accuracy on held-out dev-a.
 
-    python eval/bench_neural.py                  # torch fp32, torch dynamic int8, onnxruntime int8
+    python eval/bench_neural.py                  # torch fp32 / dynamic int8, onnxruntime fp32 / int8
     python eval/bench_neural.py --questions 200 --engines onnx torch
 
 Accuracy: reader mode on the held-out fifth of KorQuAD dev-a (the articles
@@ -45,7 +45,7 @@ def announcement_contexts(questions: list[str]) -> list[tuple[str, list[str]]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--engines", nargs="+", default=["torch", "torch-int8", "onnx"])
+    ap.add_argument("--engines", nargs="+", default=["torch", "torch-int8", "onnx", "onnx-int8"])
     ap.add_argument("--questions", type=int, default=300)
     args = ap.parse_args()
     from qa.reader.neural.reader import trim_edges

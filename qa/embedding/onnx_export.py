@@ -142,12 +142,14 @@ def write_onnx_int8(bert, tokenizer, meta: dict, out: Path, say=None) -> Path:
 
     Used by `export_onnx_int8` with the real weights and by tests with a tiny random model.
     """
-    return write_int8_folder(_mean_pooled(bert), {"mean": {0: "batch"}}, tokenizer, meta, META, out, say)
+    return write_onnx_folder(_mean_pooled(bert), {"mean": {0: "batch"}}, tokenizer, meta, META, out, say)
 
 
-def write_int8_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: str, out: Path, say=None) -> Path:
-    """Trace `module(input_ids, attention_mask)` to ONNX, quantize it to int8 and write
-    model.onnx, tokenizer.json and `meta_name` (last) into `out`, renamed into place whole.
+def write_onnx_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: str, out: Path, say=None,
+                      int8: bool = True) -> Path:
+    """Trace `module(input_ids, attention_mask)` to ONNX, quantize it to int8 (`int8=False`: keep
+    float32 weights) and write model.onnx, tokenizer.json and `meta_name` (last) into `out`,
+    renamed into place whole. Either way the word-embedding table is stored in float16.
 
     `outputs`: output name -> its dynamic axes, e.g. {"mean": {0: "batch"}}.
     """
@@ -169,8 +171,12 @@ def write_int8_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: s
                               input_names=["input_ids", "attention_mask"], output_names=list(outputs),
                               dynamic_axes=axes, opset_version=17, dynamo=False)
         say("traced to ONNX (float32)")
-        quantize_int8(tmp / "fp32.onnx", tmp / "model.onnx")
-        say("quantized to int8")
+        if int8:
+            quantize_int8(tmp / "fp32.onnx", tmp / "model.onnx")
+            say("quantized to int8")
+        else:
+            (tmp / "fp32.onnx").rename(tmp / "model.onnx")
+            _half_word_embeddings(tmp / "model.onnx")
         tokenizer.save(str(tmp / "tokenizer.json"))
         meta = {**meta, "model_sha256": file_sha256(tmp / "model.onnx"),
                 "model_bytes": (tmp / "model.onnx").stat().st_size}

