@@ -85,7 +85,7 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None,
     if not weights.is_file() or file_sha256(weights) != manifest["weights"]["sha256"]:
         check_weights(manifest_path)          # raises the message that says how to fix it
     folder = onnx_dir(manifest, int8)
-    if not (folder / META).is_file():
+    if not (folder / META).is_file() or _older_format(folder):
         ensure_span_onnx(manifest_path, int8)
     verify(folder, manifest, checksum=False, int8=int8)
     threads = threads or min(4, os.cpu_count() or 1)
@@ -118,8 +118,10 @@ def verify(folder: Path, manifest: dict, checksum: bool = True, int8: bool = Fal
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise ModelError(f"the cached span model at {folder} has no readable {META}: {fix}") from None
-    if meta.get("format") != FORMAT or meta.get("weights_sha256") != manifest["weights"]["sha256"] or \
-            meta.get("precision") != _precision(int8):
+    if meta.get("format") != FORMAT:
+        raise ModelError(f"the cached span model at {folder} was written by another version of this project "
+                         f"(format {meta.get('format')!r}, this one reads {FORMAT}): {fix}")
+    if meta.get("weights_sha256") != manifest["weights"]["sha256"] or meta.get("precision") != _precision(int8):
         raise ModelError(f"the cached span model at {folder} was exported from other weights: {fix}")
     model = folder / "model.onnx"
     if not model.is_file() or not (folder / "tokenizer.json").is_file() or \
@@ -133,16 +135,29 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST, int8: bool = False) -> dict
     returns the manifest."""
     manifest, _ = check_weights(manifest_path)
     folder = onnx_dir(manifest, int8)
-    if (folder / META).is_file():
+    if (folder / META).is_file() and not _older_format(folder):
         verify(folder, manifest, int8=int8)
         return manifest
-    log.warning("span model not exported yet: writing %s (one-time, about a minute)", folder)
+    if (folder / META).is_file():
+        log.warning("span model export at %s is of an older format: writing it again (one-time)", folder)
+    else:
+        log.warning("span model not exported yet: writing %s (one-time, about a minute)", folder)
     t = time.perf_counter()
     model, _ = load_span_model(manifest_path, attn="eager")
     from .model import base_tokenizer
     write_span_onnx(model, base_tokenizer(), {"weights_sha256": manifest["weights"]["sha256"]}, folder, int8)
     log.warning("exported the span model in %.1f s", time.perf_counter() - t)
     return manifest
+
+
+def _older_format(folder: Path) -> bool:
+    """Is the export's meta readable and of a FORMAT older than this code's (then it is re-exported;
+    anything else wrong with it is verify()'s to refuse)."""
+    try:
+        found = json.loads((folder / META).read_text(encoding="utf-8")).get("format")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(found, int) and not isinstance(found, bool) and found < FORMAT
 
 
 def write_span_onnx(model, tokenizer, meta: dict, out: Path, int8: bool = False) -> Path:

@@ -127,3 +127,19 @@ def test_lazy_onnx_scorer_opens_on_first_use_and_refuses_a_damaged_file(tmp_path
     model.write_bytes(b"\0" * model.stat().st_size)                      # same size: verify() passes it
     with pytest.raises(ModelError, match="does not load.*delete"):
         LazyOnnxSpanScorer(folder, 1).warm()
+
+
+def test_an_export_of_an_older_format_is_written_again_and_a_newer_one_refused(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from qa.reader.neural.onnx_scorer import FORMAT, META, _older_format, verify
+
+    folder = tmp_path / "span"
+    folder.mkdir()
+    for found, older in ((FORMAT - 1, True), (FORMAT, False), (FORMAT + 1, False), ("2", False), (True, False)):
+        (folder / META).write_text(json.dumps({"format": found}), encoding="utf-8")
+        assert _older_format(folder) == older, found
+    (folder / META).write_text("{not json", encoding="utf-8")
+    assert not _older_format(folder)
+    (folder / META).write_text(json.dumps({"format": 3, "weights_sha256": "ab" * 32, "precision": "fp32"}))
+    with pytest.raises(ModelError, match="another version.*format 3"):   # a newer export is not this code's to read
+        verify(folder, {"weights": {"sha256": "ab" * 32}})
