@@ -4,7 +4,7 @@
     scorer.predict("NHN 투자액은?", [passage])
 
 Float32 weights by default: the int8 export (`int8=True`, kept for eval/bench_neural.py)
-runs about 1.3x faster but loses 1.7 EM / 2.8 F1 on held-out dev-a (59.9 / 77.6 against
+runs 1.3-1.5x faster but loses 1.7 EM / 2.8 F1 on held-out dev-a (59.9 / 77.6 against
 61.6 / 80.4, which float32 onnxruntime shares with torch) and moves with the onnxruntime
 release; float32 gives every install the same spans.
 
