@@ -85,7 +85,7 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None,
     if not weights.is_file() or file_sha256(weights) != manifest["weights"]["sha256"]:
         check_weights(manifest_path)          # raises the message that says how to fix it
     folder = onnx_dir(manifest, int8)
-    if not (folder / META).is_file() or _older_format(folder):
+    if _needs_export(folder):
         ensure_span_onnx(manifest_path, int8)
     verify(folder, manifest, checksum=False, int8=int8)
     threads = threads or min(4, os.cpu_count() or 1)
@@ -135,19 +135,22 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST, int8: bool = False) -> dict
     returns the manifest."""
     manifest, _ = check_weights(manifest_path)
     folder = onnx_dir(manifest, int8)
-    if (folder / META).is_file() and not _older_format(folder):
+    if not _needs_export(folder):
         verify(folder, manifest, int8=int8)
         return manifest
-    if (folder / META).is_file():
-        log.warning("span model export at %s is of an older format: writing it again (one-time)", folder)
-    else:
-        log.warning("span model not exported yet: writing %s (one-time, about a minute)", folder)
+    log.warning("span model %s: writing %s (one-time, about a minute)",
+                "export of an older format" if (folder / META).is_file() else "not exported yet", folder)
     t = time.perf_counter()
     model, _ = load_span_model(manifest_path, attn="eager")
     from .model import base_tokenizer
     write_span_onnx(model, base_tokenizer(), {"weights_sha256": manifest["weights"]["sha256"]}, folder, int8)
     log.warning("exported the span model in %.1f s", time.perf_counter() - t)
     return manifest
+
+
+def _needs_export(folder: Path) -> bool:
+    """No export in the folder yet, or one of an older FORMAT."""
+    return not (folder / META).is_file() or _older_format(folder)
 
 
 def _older_format(folder: Path) -> bool:
