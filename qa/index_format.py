@@ -57,6 +57,7 @@ class AnalyzerInfo(_Record):
     """The morphological analyzer whose tokens the BM25 index holds."""
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
+    multi_word_dict: bool | None = None   # absent in older indexes: they were cut with it
 
 
 class Counts(_Record):

@@ -25,7 +25,7 @@ def embedder_name(pipeline) -> str:
 def warm_up(pipeline) -> float:
     """Answer one throwaway question so the first user does not wait; -> seconds taken.
 
-    The Korean analyzer loads lazily on first use (~4 s on 2 cores); doing it
+    The Korean analyzer loads lazily on first use (~1.5 s on 2 cores); doing it
     here means /api/health answers only once questions are fast.
     """
     t0 = time.perf_counter()

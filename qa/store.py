@@ -36,7 +36,7 @@ from .errors import IndexStoreError
 from .index_format import FORMAT_VERSION, check_counts, corrupt, read_chunks, read_documents, read_manifest
 from .index_lock import build_lock, clean_up_killed_builds, old_name, restore_interrupted_swap, tmp_prefix
 from .indexing import embed_and_index, warm_up
-from .korean import analyzer_record
+from .korean import analyzer_record, describe_analyzer
 from .lexical import LexicalIndex, top_k
 from .names import validate_index_name
 from .types import Chunk, Document
@@ -140,10 +140,12 @@ class IndexStore:
         if not _other_analyzer(self.manifest):
             return
         built, here, name = self.manifest["lexical"], analyzer_record(), self.manifest["name"]
+        hint = f" (or install {built.get('name')}=={built.get('version')})" \
+            if built.get("version") != here["version"] else ""
         raise IndexStoreError(
-            f"index {name!r} was tokenized by {built.get('name')} {built.get('version')}, but this install "
-            f"has {here['name']} {here['version']}, whose words may be cut differently: rebuild it with "
-            f"`qa index build --name {name}` (or install {built.get('name')}=={built.get('version')})")
+            f"index {name!r} was tokenized by {describe_analyzer(built)}, but this install "
+            f"cuts words with {describe_analyzer(here)}, which may cut them differently: rebuild it with "
+            f"`qa index build --name {name}`{hint}")
 
     def is_stale(self, docs: list[Document]) -> bool:
         """True when `docs` (the current source corpus) differ from what was indexed,

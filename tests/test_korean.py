@@ -1,7 +1,7 @@
 """Korean search terms: particles and endings dropped, quantities kept whole."""
 from __future__ import annotations
 
-from qa.korean import content_tokens, morphemes, normalize_text, question_terms, sentence_spans
+from qa.korean import analyzer_record, content_tokens, morphemes, normalize_text, question_terms, sentence_spans
 from qa.lexical import LexicalIndex
 
 
@@ -64,3 +64,10 @@ def test_the_morpheme_cache_keeps_short_texts_and_is_bounded_by_characters():
     for i in range(1000):
         cache.put(f"문장{i:04d}", i)
     assert cache.chars <= 100 and cache.get("문장0999") == 999 and cache.get("문장0000") is None
+
+
+def test_kiwi_runs_without_its_multi_word_dictionary():
+    # The dictionary made "보로디노 전투" one morpheme and tripled Kiwi's load (qa/korean.py):
+    # each word is its own term, as a query that names only one of them needs.
+    assert [m.form for m in morphemes("보로디노 전투에서")][:2] == ["보로디노", "전투"]
+    assert analyzer_record()["multi_word_dict"] is False

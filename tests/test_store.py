@@ -98,8 +98,21 @@ def test_an_index_tokenized_by_another_kiwi_is_stale_and_refused_with_the_fix(tm
     assert analyzer_record()["name"] == "kiwipiepy"
     _with_manifest(path, lambda m: m["lexical"].update(version="0.0.1"))
     assert IndexStore.load(path).is_stale(tiny_corpus)          # the default index is rebuilt on open
-    with pytest.raises(IndexStoreError, match=r"tokenized by kiwipiepy 0\.0\.1, .*`qa index build --name tiny`"):
+    with pytest.raises(IndexStoreError, match=r"tokenized by kiwipiepy 0\.0\.1 without its multi-word dictionary, "
+                                              r".*`qa index build --name tiny` \(or install kiwipiepy==0\.0\.1\)"):
         open_index(_settings(tmp_path, "tiny"), fake_embedder)
+
+
+def test_an_index_cut_with_kiwis_multi_word_dictionary_is_stale_and_refused(tmp_path, tiny_corpus, fake_embedder):
+    # Records written before the dictionary was dropped have no "multi_word_dict": Kiwi then loaded it.
+    path = tmp_path / "tiny"
+    build(path, tiny_corpus, fake_embedder)
+    _with_manifest(path, lambda m: m["lexical"].pop("multi_word_dict"))
+    assert IndexStore.load(path).is_stale(tiny_corpus)
+    with pytest.raises(IndexStoreError) as e:
+        open_index(_settings(tmp_path, "tiny"), fake_embedder)
+    assert "with its multi-word dictionary, but this install cuts words with kiwipiepy" in str(e.value)
+    assert "without its multi-word dictionary" in str(e.value) and "or install" not in str(e.value)
 
 
 def test_an_index_from_before_the_analyzer_record_still_opens(tmp_path, tiny_corpus, fake_embedder):

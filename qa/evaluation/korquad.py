@@ -163,9 +163,11 @@ def open_pipeline(split: str, docs: list[Document], settings: Settings, progress
     from ..pipeline import load_pipeline
     from ..store import corpus_hash
     from ..chunking import CHUNKING_VERSION
+    from ..korean import analyzer_record
+    # the analyzer is part of the key: an index cut by another Kiwi is another cache entry, not an error
     key = hashlib.sha256(json.dumps([corpus_hash(docs), settings.embedder, settings.model,
                                      settings.chunk_max_chars, settings.chunk_overlap,
-                                     settings.faiss_kind, CHUNKING_VERSION]).encode()).hexdigest()[:12]
+                                     settings.faiss_kind, CHUNKING_VERSION, analyzer_record()]).encode()).hexdigest()[:12]
     # No KorQuAD question is unanswerable: never abstain (see evaluate_reader).
     settings = settings.with_(index_root=cache_root(), index_name=f"{split}-{key}", abstain_threshold=0.0)
     if not index_exists(settings):
