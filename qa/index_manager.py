@@ -73,7 +73,8 @@ def open_index(settings: Settings, embedder: Embedder | None = None):
     else:
         store = load_store(settings)
         if is_default and store.is_stale(bundled_documents()):
-            log.warning("index %s is stale (bundled announcement or chunking rules changed): rebuilding", where)
+            log.warning("index %s is stale (the bundled announcement, the chunking rules or the Kiwi analyzer changed): "
+                        "rebuilding", where)
             store = build_index(settings, bundled_documents(), embedder, progress=False)
     if embedder is None:
         built = store.manifest["embedder"]

@@ -136,12 +136,12 @@ class IndexStore:
 
     def check_analyzer(self) -> None:
         """Refuse an index tokenized by another Kiwi than the installed one: its BM25 terms
-        may not match the queries' (an index from before the record passes)."""
+        may not match the queries' (an index from before the record: see _built_by)."""
         if not _other_analyzer(self.manifest):
             return
-        built, here, name = self.manifest["lexical"], analyzer_record(), self.manifest["name"]
+        built, here, name = _built_by(self.manifest), analyzer_record(), self.manifest["name"]
         hint = f" (or install {built.get('name')}=={built.get('version')})" \
-            if built.get("version") != here["version"] else ""
+            if built.get("version") not in (here["version"], UNRECORDED) else ""
         raise IndexStoreError(
             f"index {name!r} was tokenized by {describe_analyzer(built)}, but this install "
             f"cuts words with {describe_analyzer(here)}, which may cut them differently: rebuild it with "
@@ -244,10 +244,18 @@ class IndexStore:
         return cls(path, manifest, docs, chunks, dense, lexical)
 
 
+UNRECORDED = "(unrecorded version)"
+
+
+def _built_by(manifest: dict) -> dict:
+    """The analyzer record of an index. Indexes from before the record were all cut by Kiwi with
+    its multi-word dictionary (every version of this project loaded it until Dec 2026)."""
+    return manifest.get("lexical") or {"name": "kiwipiepy", "version": UNRECORDED, "multi_word_dict": True}
+
+
 def _other_analyzer(manifest: dict) -> bool:
-    """Did another analyzer than the installed one cut the index's terms (unrecorded: no)?"""
-    built = manifest.get("lexical")
-    return built is not None and built != analyzer_record()
+    """Did another analyzer than the installed one cut the index's terms?"""
+    return _built_by(manifest) != analyzer_record()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -115,12 +115,15 @@ def test_an_index_cut_with_kiwis_multi_word_dictionary_is_stale_and_refused(tmp_
     assert "without its multi-word dictionary" in str(e.value) and "or install" not in str(e.value)
 
 
-def test_an_index_from_before_the_analyzer_record_still_opens(tmp_path, tiny_corpus, fake_embedder):
+def test_an_index_from_before_the_analyzer_record_is_stale_and_refused(tmp_path, tiny_corpus, fake_embedder):
+    # Such indexes were cut by Kiwi with its multi-word dictionary, which the installed one lacks.
     path = tmp_path / "tiny"
     build(path, tiny_corpus, fake_embedder)
     _with_manifest(path, lambda m: m.pop("lexical"))
-    store, _ = open_index(_settings(tmp_path, "tiny"), fake_embedder)
-    assert not store.is_stale(tiny_corpus)
+    assert IndexStore.load(path).is_stale(tiny_corpus)
+    with pytest.raises(IndexStoreError, match=r"tokenized by kiwipiepy \(unrecorded version\) with its multi-word "
+                                              r"dictionary, .*`qa index build --name tiny`$"):
+        open_index(_settings(tmp_path, "tiny"), fake_embedder)
 
 
 def test_format_version_mismatch_is_refused(tmp_path, tiny_corpus, fake_embedder):
