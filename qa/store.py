@@ -140,8 +140,10 @@ class IndexStore:
         if not _other_analyzer(self.manifest):
             return
         built, here, name = _built_by(self.manifest), analyzer_record(), self.manifest["name"]
-        hint = f" (or install {built.get('name')}=={built.get('version')})" \
-            if built.get("version") not in (here["version"], UNRECORDED) else ""
+        # installing the other version helps only where the version is all that differs
+        only_version = built.get("version") not in (here["version"], UNRECORDED) and \
+            built.get("multi_word_dict", True) == here["multi_word_dict"]
+        hint = f" (or install {built.get('name')}=={built.get('version')})" if only_version else ""
         raise IndexStoreError(
             f"index {name!r} was tokenized by {describe_analyzer(built)}, but this install "
             f"cuts words with {describe_analyzer(here)}, which may cut them differently: rebuild it with "

@@ -113,6 +113,11 @@ def test_an_index_cut_with_kiwis_multi_word_dictionary_is_stale_and_refused(tmp_
         open_index(_settings(tmp_path, "tiny"), fake_embedder)
     assert "with its multi-word dictionary, but this install cuts words with kiwipiepy" in str(e.value)
     assert "without its multi-word dictionary" in str(e.value) and "or install" not in str(e.value)
+    # another version cut with the dictionary: installing that version alone would not help
+    _with_manifest(path, lambda m: m["lexical"].update(version="0.0.1"))
+    with pytest.raises(IndexStoreError) as e:
+        open_index(_settings(tmp_path, "tiny"), fake_embedder)
+    assert "kiwipiepy 0.0.1 with its multi-word dictionary" in str(e.value) and "or install" not in str(e.value)
 
 
 def test_an_index_from_before_the_analyzer_record_is_stale_and_refused(tmp_path, tiny_corpus, fake_embedder):
