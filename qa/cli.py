@@ -58,6 +58,8 @@ def _restated(counts: dict) -> str:
 
 def cmd_index_info(args, settings: Settings) -> int:
     from .index_manager import load_store
+    from .korean import describe_analyzer
+    from .store import built_by
     store = load_store(settings)
     m = store.manifest
     emb, counts = m["embedder"], m["counts"]
@@ -68,6 +70,7 @@ def cmd_index_info(args, settings: Settings) -> int:
         ("embedder", f"{emb['name']} (dim {emb['dim']}, {emb['fingerprint']})"
                      + (f", model {emb['model']}" if emb.get("model") else "")),
         ("chunking", f"max {m['chunking']['max_chars']} chars, overlap {m['chunking']['overlap']} sentences"),
+        ("analyzer", describe_analyzer(built_by(m))),
         ("engine", m.get("engine", "local")),
         ("vectors", m.get("faiss") or (m.get("milvus") or {}).get("dense_index")),
         ("documents", f"{counts['documents']} ({counts['input_documents']} read)"),
@@ -98,7 +101,13 @@ def _staleness(store, settings: Settings) -> str:
             docs = load_paths(sources, settings.max_file_mb)
         except QAError as e:
             return f"unknown ({e})"
-    return "yes (rebuild it)" if store.is_stale(docs) else "no"
+    if not store.is_stale(docs):
+        return "no"
+    from .korean import analyzer_record, describe_analyzer
+    from .store import built_by
+    if built_by(store.manifest) != analyzer_record():
+        return f"yes (this install cuts words with {describe_analyzer(analyzer_record())}: rebuild it)"
+    return "yes (rebuild it)"
 
 
 def cmd_search(args, settings: Settings) -> int:

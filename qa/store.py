@@ -136,10 +136,10 @@ class IndexStore:
 
     def check_analyzer(self) -> None:
         """Refuse an index tokenized by another Kiwi than the installed one: its BM25 terms
-        may not match the queries' (an index from before the record: see _built_by)."""
+        may not match the queries' (an index from before the record: see built_by)."""
         if not _other_analyzer(self.manifest):
             return
-        built, here, name = _built_by(self.manifest), analyzer_record(), self.manifest["name"]
+        built, here, name = built_by(self.manifest), analyzer_record(), self.manifest["name"]
         # installing the other version helps only where the version is all that differs
         only_version = built.get("version") not in (here["version"], UNRECORDED) and \
             built.get("multi_word_dict", True) == here["multi_word_dict"]
@@ -249,7 +249,7 @@ class IndexStore:
 UNRECORDED = "(unrecorded version)"
 
 
-def _built_by(manifest: dict) -> dict:
+def built_by(manifest: dict) -> dict:
     """The analyzer record of an index. Indexes from before the record were all cut by Kiwi with
     its multi-word dictionary (every version of this project loaded it until Dec 2026)."""
     return manifest.get("lexical") or {"name": "kiwipiepy", "version": UNRECORDED, "multi_word_dict": True}
@@ -257,7 +257,7 @@ def _built_by(manifest: dict) -> dict:
 
 def _other_analyzer(manifest: dict) -> bool:
     """Did another analyzer than the installed one cut the index's terms?"""
-    return _built_by(manifest) != analyzer_record()
+    return built_by(manifest) != analyzer_record()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -262,13 +262,24 @@ def test_build_info_and_search_own_documents(capsys, empty_root, tmp_path, tiny_
     rc, out, _ = run(capsys, "index", "info", "--name", "tiny")
     assert rc == 0
     assert "stale: no" in out and "hnsw" in out and "max 120 chars" in out
+    assert "analyzer: kiwipiepy " in out and " without its multi-word dictionary" in out
     rc, out, _ = run(capsys, "search", "불꽃축제 관람객", "--index", "tiny", "-k", "2", "--json")
     assert rc == 0
     hits = json.loads(out)["hits"]
     # files load in sorted order, so digest.txt keeps the first copy of the festival paragraph
     assert hits[0]["doc_id"] == "digest" and "50만명" in hits[0]["text"]
+    # an index from before the analyzer record was cut by Kiwi with its multi-word dictionary
+    manifest = empty_root / "tiny" / "manifest.json"
+    kept = manifest.read_text(encoding="utf-8")
+    m = json.loads(kept)
+    del m["lexical"]
+    manifest.write_text(json.dumps(m), encoding="utf-8")
+    out = run(capsys, "index", "info", "--name", "tiny")[1]
+    assert "analyzer: kiwipiepy (unrecorded version) with its multi-word dictionary" in out
+    assert "stale: yes (this install cuts words with kiwipiepy " in out and "without its multi-word dictionary: rebuild" in out
+    manifest.write_text(kept, encoding="utf-8")
     (folder / "library.txt").write_text("바뀐 내용이다.", encoding="utf-8")
-    assert run(capsys, "index", "info", "--name", "tiny")[1].count("stale: yes") == 1
+    assert run(capsys, "index", "info", "--name", "tiny")[1].count("stale: yes (rebuild it)") == 1
     (folder / "library.txt").unlink()
     folder.rename(tmp_path / "moved")
     assert "stale: unknown" in run(capsys, "index", "info", "--name", "tiny")[1]
