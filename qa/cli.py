@@ -59,7 +59,6 @@ def _restated(counts: dict) -> str:
 def cmd_index_info(args, settings: Settings) -> int:
     from .index_manager import load_store
     from .korean import describe_analyzer
-    from .store import built_by
     store = load_store(settings)
     m = store.manifest
     emb, counts = m["embedder"], m["counts"]
@@ -70,7 +69,7 @@ def cmd_index_info(args, settings: Settings) -> int:
         ("embedder", f"{emb['name']} (dim {emb['dim']}, {emb['fingerprint']})"
                      + (f", model {emb['model']}" if emb.get("model") else "")),
         ("chunking", f"max {m['chunking']['max_chars']} chars, overlap {m['chunking']['overlap']} sentences"),
-        ("analyzer", describe_analyzer(built_by(m))),
+        ("analyzer", describe_analyzer(m.get("lexical"))),
         ("engine", m.get("engine", "local")),
         ("vectors", m.get("faiss") or (m.get("milvus") or {}).get("dense_index")),
         ("documents", f"{counts['documents']} ({counts['input_documents']} read)"),
@@ -104,8 +103,8 @@ def _staleness(store, settings: Settings) -> str:
     if not store.is_stale(docs):
         return "no"
     from .korean import analyzer_record, describe_analyzer
-    from .store import built_by
-    if built_by(store.manifest) != analyzer_record():
+    from .store import other_analyzer
+    if other_analyzer(store.manifest):
         return f"yes (this install cuts words with {describe_analyzer(analyzer_record())}: rebuild it)"
     return "yes (rebuild it)"
 

@@ -63,14 +63,30 @@ def analyzer_record() -> dict:
     return {"name": "kiwipiepy", "version": _kiwi_version(), "multi_word_dict": KIWI_OPTIONS["load_multi_dict"]}
 
 
-def describe_analyzer(record: dict) -> str:
+UNRECORDED = "(unrecorded version)"
+
+
+def recorded_analyzer(record: dict | None) -> dict:
+    """An index's analyzer record, completed: every version of this project loaded Kiwi's
+    multi-word dictionary until Dec 2026, so a record without "multi_word_dict", or no record
+    at all (indexes from before it), means it was loaded.
+
+    >>> recorded_analyzer({"name": "kiwipiepy", "version": "0.24.1"})["multi_word_dict"]
+    True
+    """
+    if not record:
+        return {"name": "kiwipiepy", "version": UNRECORDED, "multi_word_dict": True}
+    return {"multi_word_dict": True, **record}
+
+
+def describe_analyzer(record: dict | None) -> str:
     """One line for messages.
 
     >>> describe_analyzer({"name": "kiwipiepy", "version": "0.24.1"})
     'kiwipiepy 0.24.1 with its multi-word dictionary'
     """
-    multi = record.get("multi_word_dict", True)
-    return f"{record.get('name')} {record.get('version')} {'with' if multi else 'without'} its multi-word dictionary"
+    r = recorded_analyzer(record)
+    return f"{r['name']} {r['version']} {'with' if r['multi_word_dict'] else 'without'} its multi-word dictionary"
 
 
 @lru_cache(maxsize=1)

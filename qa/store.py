@@ -36,7 +36,7 @@ from .errors import IndexStoreError
 from .index_format import FORMAT_VERSION, check_counts, corrupt, read_chunks, read_documents, read_manifest
 from .index_lock import build_lock, clean_up_killed_builds, old_name, restore_interrupted_swap, tmp_prefix
 from .indexing import embed_and_index, warm_up
-from .korean import analyzer_record, describe_analyzer
+from .korean import UNRECORDED, analyzer_record, describe_analyzer, recorded_analyzer
 from .lexical import LexicalIndex, top_k
 from .names import validate_index_name
 from .types import Chunk, Document
@@ -136,14 +136,14 @@ class IndexStore:
 
     def check_analyzer(self) -> None:
         """Refuse an index tokenized by another Kiwi than the installed one: its BM25 terms
-        may not match the queries' (an index from before the record: see built_by)."""
-        if not _other_analyzer(self.manifest):
+        may not match the queries' (an index from before the record: see recorded_analyzer)."""
+        if not other_analyzer(self.manifest):
             return
-        built, here, name = built_by(self.manifest), analyzer_record(), self.manifest["name"]
+        built, here, name = recorded_analyzer(self.manifest.get("lexical")), analyzer_record(), self.manifest["name"]
         # installing the other version helps only where the version is all that differs
-        only_version = built.get("version") not in (here["version"], UNRECORDED) and \
-            built.get("multi_word_dict", True) == here["multi_word_dict"]
-        hint = f" (or install {built.get('name')}=={built.get('version')})" if only_version else ""
+        only_version = built["version"] not in (here["version"], UNRECORDED) and \
+            built["multi_word_dict"] == here["multi_word_dict"]
+        hint = f" (or install {built['name']}=={built['version']})" if only_version else ""
         raise IndexStoreError(
             f"index {name!r} was tokenized by {describe_analyzer(built)}, but this install "
             f"cuts words with {describe_analyzer(here)}, which may cut them differently: rebuild it with "
@@ -155,7 +155,7 @@ class IndexStore:
         by another analyzer."""
         if self.manifest.get("chunking", {}).get("version") != CHUNKING_VERSION:
             return True
-        if _other_analyzer(self.manifest):
+        if other_analyzer(self.manifest):
             return True
         return corpus_hash(docs) != self.manifest["corpus_hash"]
 
@@ -246,18 +246,9 @@ class IndexStore:
         return cls(path, manifest, docs, chunks, dense, lexical)
 
 
-UNRECORDED = "(unrecorded version)"
-
-
-def built_by(manifest: dict) -> dict:
-    """The analyzer record of an index. Indexes from before the record were all cut by Kiwi with
-    its multi-word dictionary (every version of this project loaded it until Dec 2026)."""
-    return manifest.get("lexical") or {"name": "kiwipiepy", "version": UNRECORDED, "multi_word_dict": True}
-
-
-def _other_analyzer(manifest: dict) -> bool:
+def other_analyzer(manifest: dict) -> bool:
     """Did another analyzer than the installed one cut the index's terms?"""
-    return built_by(manifest) != analyzer_record()
+    return recorded_analyzer(manifest.get("lexical")) != analyzer_record()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

