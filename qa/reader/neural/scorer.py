@@ -22,6 +22,7 @@ from .windows import PAD, encode_plain, make_windows
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "span_model.json"
+SLACK = 1.25            # batches(): padded tokens allowed per real token
 RETRAIN = "retrain with `python eval/train_neural_reader.py`, or use `--reader rule`"
 
 
@@ -65,15 +66,7 @@ class WindowScorer(SpanScorer):
         out: list[list[SpanPrediction]] = [[] for _ in contexts]
         if not windows:
             return out
-        n = max(len(w.ids) for _, w in windows)
-        ids = np.full((len(windows), n), PAD, dtype=np.int64)
-        mask = np.zeros((len(windows), n), dtype=np.int64)
-        for r, (_, w) in enumerate(windows):
-            ids[r, :len(w.ids)] = w.ids
-            mask[r, :len(w.ids)] = 1
-        start, end = self.logits(ids, mask)
-        for r, (ci, w) in enumerate(windows):
-            s, e = start[r], end[r]
+        for (ci, w), (s, e) in zip(windows, self._window_logits([w for _, w in windows])):
             null = null_score(s, e)
             for score, a, b in best_spans(s, e, w.ctx_first, w.n_ctx, self.max_answer_tokens, top):
                 lo, hi = w.offsets[a - w.ctx_first][0], w.offsets[b - w.ctx_first][1]
@@ -81,6 +74,46 @@ class WindowScorer(SpanScorer):
         for preds in out:
             preds.sort(key=lambda p: -p.score)
         return [_unique(p)[:top] for p in out]
+
+
+    def _window_logits(self, windows: list, slack: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(start, end) logits of each window (its own length), run in the batches `batches()` makes."""
+        out: list = [None] * len(windows)
+        for rows in batches([len(w.ids) for w in windows], SLACK if slack is None else slack):
+            n = max(len(windows[r].ids) for r in rows)
+            ids = np.full((len(rows), n), PAD, dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for k, r in enumerate(rows):
+                ids[k, :len(windows[r].ids)] = windows[r].ids
+                mask[k, :len(windows[r].ids)] = 1
+            start, end = self.logits(ids, mask)
+            for k, r in enumerate(rows):
+                out[r] = (start[k, :len(windows[r].ids)], end[k, :len(windows[r].ids)])
+        return out
+
+
+def batches(lengths: list[int], slack: float) -> list[list[int]]:
+    """Window indexes grouped into batches, longest first, each padded to at most `slack` x its real tokens.
+
+    On CPU a batch costs what its padded tokens cost (attention grows with the longest window), and
+    each run has its own fixed cost: a whole passage read beside a two-sentence piece runs
+    apart, two pieces of about one length together (eval/bench_windows.py).
+
+    >>> batches([250, 60, 240, 70], slack=1.2)
+    [[0, 2], [3, 1]]
+    >>> batches([250, 60], slack=float("inf"))
+    [[0, 1]]
+    """
+    out: list[list[int]] = []
+    real = 0
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if out and (len(out[-1]) + 1) * lengths[out[-1][0]] <= slack * (real + lengths[i]):
+            out[-1].append(i)
+            real += lengths[i]
+        else:
+            out.append([i])
+            real = lengths[i]
+    return out
 
 
 class TorchSpanScorer(WindowScorer):

@@ -32,6 +32,19 @@ def test_predictions_are_spans_of_each_context():
     assert preds == scorer.predict("누가 짓나?", contexts, top=5)        # deterministic
 
 
+def test_windows_of_other_lengths_run_apart_and_predict_the_same():
+    scorer = TorchSpanScorer(_tiny_model(), FakeTokenizer(), max_len=24, stride=6)
+    shapes, logits = [], scorer.logits
+    scorer.logits = lambda ids, mask: shapes.append(ids.shape) or logits(ids, mask)
+    contexts = ["광주 에 짓는다", " ".join(f"낱말{i}" for i in range(18))]    # windows of 9 and 24 tokens
+    split = scorer.predict("누가 짓나?", contexts, top=5)
+    assert sorted(shapes) == [(1, 9), (1, 24)]          # padding 9 to 24 would run 1.45x the real tokens
+    scorer.logits = logits
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("qa.reader.neural.scorer.SLACK", float("inf"))        # everything in one padded batch
+        assert scorer.predict("누가 짓나?", contexts, top=5) == split
+
+
 def test_trained_state_round_trips_only_the_top_layers():
     a, b = _tiny_model(), _tiny_model()
     torch.nn.init.normal_(a.head.weight)
