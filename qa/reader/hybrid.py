@@ -10,7 +10,7 @@ candidate has full evidence (`trust`) or is the very kind of number asked
 (`typed_trust`, states_asked_number()). Otherwise the model reads the sentences of the best
 rule candidates (each with the sentence before it), or the top passage whole
 when the rule reader's confidence is low (`whole_below`; `sentences=0`:
-always). The options are every rule candidate plus the model's best
+always), with the rule reader's answer sentence when another passage holds it. The options are every rule candidate plus the model's best
 `proposals` spans that no rule candidate already is; each gets the FEATURES
 below and the combiner (`hybrid.json`, a conditional logit fit on held-out
 KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
@@ -76,7 +76,8 @@ class HybridReader:
     and `whole_below` default to the shipped hybrid.json (tests pass a hand combiner).
 
     A whole read (sentences=0, or the rule reader's best confidence below `whole_below`) covers
-    the top `max_passages` passages.
+    the top `max_passages` passages, plus the rule reader's answer sentence (and the one before)
+    when it lies in none of them.
     """
 
     def __init__(self, rule: RuleReader, scorer, combiner: LinearRanker | None = None,
@@ -136,6 +137,11 @@ class HybridReader:
             pieces = _candidate_pieces(scored, self.sentences)
         else:
             pieces = [(h, 0, len(h.chunk.text)) for h in hits[:self.max_passages]]
+            read = {_chunk_key(h) for h in hits[:self.max_passages]}
+            if scored and _chunk_key(best_rule(scored).hit) not in read:
+                # The rule reader's answer lies in a passage the whole read skips: without its
+                # sentence the combiner would take "not read" for "the model disagrees" (FLOOR).
+                pieces += _candidate_pieces([best_rule(scored)], 1)
         texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
         preds = self.scorer.predict(question, texts, top=TOP_SPANS)
         raw = []
@@ -244,6 +250,10 @@ def kind_of(sentence: str, start: int, end: int) -> str:
             if (c.start, c.end) == span and c.kind != "purpose":
                 return c.kind
     return "phrase"
+
+
+def _chunk_key(hit: Hit) -> tuple[str, int]:
+    return hit.chunk.doc_id, hit.chunk.start
 
 
 def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]]:

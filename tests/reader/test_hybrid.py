@@ -166,6 +166,27 @@ def test_under_whole_below_the_model_reads_the_top_passage_whole():
         HybridReader(rule, high, combiner, trust=0.8, whole_below=0.9)
 
 
+def test_a_whole_read_also_reads_the_rule_answers_sentence_in_a_lower_passage():
+    other_text = "광주시는 올해 문화행사를 연다. 축제는 5월에 열린다."
+    other = Hit(1, 1.0, Chunk(0, "o", "행사", other_text, 0, len(other_text), (Span(0, 17), Span(18, len(other_text)))))
+    hits = [other, Hit(2, 0.9, HITS[0].chunk)]
+    q = "NHN 투자액은?"
+    rule = RuleReader(abstain_threshold=0.0)
+    scorer = PointAt("2100억원")
+    reader = HybridReader(rule, scorer, LinearRanker({"rule_rel": 1.0, "agree": 2.0}), 2, 0,
+                          trust=math.inf, whole_below=math.inf)
+    a = reader.read(q, Resolved(q, q), hits, {"d": DOC, "o": Document("o", "행사", other_text)})
+    assert a.text == "2100억원"
+    (pieces,) = scorer.seen
+    # the top passage whole, then the rule answer's sentence and the one before it (not all of TEXT)
+    assert pieces[0] == other_text and pieces[1].endswith("NHN은 2100억원을 투자한다.") and len(pieces) == 2
+    assert len(pieces[1]) < len(TEXT)
+    # the answer's passage on top: one whole read, nothing added
+    scorer.seen.clear()
+    reader.read(q, Resolved(q, q), hits[::-1], {"d": DOC, "o": Document("o", "행사", other_text)})
+    assert scorer.seen == [[TEXT]]
+
+
 def test_the_shipped_combiner_trusts_the_rules_only_where_dev_a_allows():
     meta = LinearRanker.load_default("hybrid.json").meta
     assert meta.get("trust") is None or 0.5 <= meta["trust"] <= 1.0
