@@ -66,7 +66,7 @@ def main() -> int:
     real = sum(len(w.ids) for ws in windows for w in ws)
     pad = sum(len(ws) * max(len(w.ids) for w in ws) for ws in windows)
     worst = max(float(np.abs(a - b).max()) for ws in windows
-                for (a0, a1), (b0, b1) in zip(scorer._window_logits(ws, math.inf), scorer._window_logits(ws, 1.0))
+                for (a0, a1), (b0, b1) in zip(scorer.window_logits(ws, math.inf), scorer.window_logits(ws, 1.0))
                 for a, b in ((a0, b0), (a1, b1)))
     ways = {f"slack {x}{' (shipped)' if x == SLACK else ''}{' = one padded batch' if math.isinf(x) else ''}": x
             for x in (math.inf, 1.5, SLACK, 1.0)}
@@ -75,7 +75,7 @@ def main() -> int:
         for name, slack in ways.items():
             for ws in windows:
                 t = time.perf_counter()
-                scorer._window_logits(ws, slack)
+                scorer.window_logits(ws, slack)
                 times[name].append(1000 * (time.perf_counter() - t))
     print(f"{len(reads)} reads of the hybrid over {QUESTIONS.name}, {sum(map(len, windows))} windows, "
           f"{pad} padded tokens for {real} real ({pad / real:.2f}x); largest logit difference {worst:.2g}; "

