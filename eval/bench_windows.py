@@ -12,7 +12,6 @@ Prints one markdown table. Numbers depend on the machine: compare within a run.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import statistics
 import sys
@@ -24,14 +23,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from qa.evaluation.dataset import load_records  # noqa: E402
 from qa.pipeline import load_pipeline  # noqa: E402
 from qa.reader.neural import scorer as scorer_module  # noqa: E402
 from qa.reader.neural.scorer import SLACK  # noqa: E402
 from qa.reader.neural.windows import encode_plain, make_windows  # noqa: E402
 from qa.settings import Settings  # noqa: E402
-
-QUESTIONS = ROOT / "eval" / "announcement.jsonl"
-
 
 def recorded_reads(pipeline) -> list[tuple[str, list[str]]]:
     """(question, contexts) of every span-model read while the hybrid answers the set's single questions."""
@@ -43,10 +40,9 @@ def recorded_reads(pipeline) -> list[tuple[str, list[str]]]:
 
     scorer_module.WindowScorer.predict = record
     try:
-        for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if "question" in row:
-                pipeline.ask(row["question"])
+        for record in load_records():
+            if not record.dialogue:
+                pipeline.ask(record.items[0].question)
     finally:
         scorer_module.WindowScorer.predict = plain
     return reads
@@ -77,7 +73,7 @@ def main() -> int:
                 t = time.perf_counter()
                 scorer.window_logits(ws, slack)
                 times[name].append(1000 * (time.perf_counter() - t))
-    print(f"{len(reads)} reads of the hybrid over {QUESTIONS.name}, {sum(map(len, windows))} windows, "
+    print(f"{len(reads)} reads of the hybrid over our set, {sum(map(len, windows))} windows, "
           f"{pad} padded tokens for {real} real ({pad / real:.2f}x); largest logit difference {worst:.2g}; "
           f"{args.rounds} alternating rounds\n")
     print("| batches (`batches()` slack) | ms per read: mean | p50 | p95 |\n|---|---|---|---|")

@@ -137,12 +137,13 @@ class HybridReader:
         if self.sentences and not whole:
             pieces = _candidate_pieces(scored, self.sentences)
         else:
-            pieces = [(h, 0, len(h.chunk.text)) for h in hits[:self.max_passages]]
-            read = {_chunk_key(h) for h in hits[:self.max_passages]}
-            if scored and _chunk_key(best_rule(scored).hit) not in read:
+            top = hits[:self.max_passages]
+            pieces = [(h, 0, len(h.chunk.text)) for h in top]
+            answer = best_rule(scored) if scored else None
+            if answer is not None and _chunk_key(answer.hit) not in {_chunk_key(h) for h in top}:
                 # The rule reader's answer lies in a passage the whole read skips: without its
                 # sentence the combiner would take "not read" for "the model disagrees" (FLOOR).
-                pieces += _candidate_pieces([best_rule(scored)], 1)
+                pieces += _candidate_pieces([answer], 1)
         texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
         preds = self.scorer.predict(question, texts, top=TOP_SPANS)
         raw = []
