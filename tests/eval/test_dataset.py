@@ -1,4 +1,5 @@
-"""Sanity checks for the hand-written evaluation set eval/announcement.jsonl."""
+"""Sanity checks for the hand-written evaluation sets: eval/announcement.jsonl (ours, tuned on) and
+eval/heldout.jsonl (written blind, a measurement only)."""
 import json
 import unicodedata
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "eval" / "announcement.jsonl"
+HELDOUT = REPO / "eval" / "heldout.jsonl"
 ALLOWED_TYPES = {
     "money", "count", "date", "period", "person", "organization", "place",
     "quantity", "item", "list", "description", "english", "unanswerable",
@@ -26,14 +28,23 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-@pytest.fixture(scope="module")
-def records():
-    lines = DATASET.read_text(encoding="utf-8").splitlines()
+def _read(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     out = []
     for n, line in enumerate(lines, 1):
         assert line.strip(), f"blank line {n}"
         out.append(json.loads(line))
     return out
+
+
+@pytest.fixture(scope="module")
+def records():
+    return _read(DATASET)
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return _read(HELDOUT)
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +120,23 @@ def test_counts(records):
     assert len(dialogues) >= 12
     # at least one dialogue with an unanswerable follow-up turn
     assert any(any(t["answers"] == [] for t in d["turns"][1:]) for d in dialogues)
+
+
+def test_heldout_schema_answers_and_counts(heldout, records, article):
+    """The held-out set: f… singles (answerable or not), g… dialogues, verbatim answers, no id shared."""
+    ids = [r["id"] for r in heldout]
+    assert len(ids) == len(set(ids)) and not set(ids) & {r["id"] for r in records}
+    for r in heldout:
+        assert r.get("type") in ALLOWED_TYPES, r["id"]
+        turns = r["turns"] if "turns" in r else [r]
+        assert r["id"][0] == ("g" if "turns" in r else "f"), r["id"]
+        assert ("turns" in r) == (r["type"] == "dialogue"), r["id"]
+        for t in turns:
+            assert isinstance(t["question"], str) and t["question"].strip(), r["id"]
+            _check_answers(t["answers"], r["id"])
+            assert all(_nfc(a) in article for a in t["answers"]), r["id"]
+        if "turns" not in r:
+            assert (r["type"] == "unanswerable") == (r["answers"] == []), r["id"]
+    singles = _singles(heldout)
+    assert len(singles) >= 90 and len(_dialogues(heldout)) >= 10
+    assert sum(r["type"] == "unanswerable" for r in singles) >= 15
