@@ -19,7 +19,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (env QA_PORT)")
     p.add_argument("--index", default=None, help="index name (env QA_INDEX_NAME, default 'default')")
     p.add_argument("--reader", choices=("rule", "neural", "hybrid"), default=None,
-                   help="answer extraction (env QA_READER, default rule)")
+                   help="answer extraction (env QA_READER, default hybrid)")
     p.add_argument("--engine", choices=("local", "milvus"), default=None, help="index engine (env QA_ENGINE)")
     p.add_argument("--uri", default=None, help="milvus engine: .db file or http://HOST:19530 (env QA_MILVUS_URI)")
     return p.parse_args(argv)

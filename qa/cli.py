@@ -246,8 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     reader_opt = argparse.ArgumentParser(add_help=False)
     reader_opt.add_argument("--reader", choices=READERS,
-                            help="answer extraction: rule (default), neural (the trained span model) or "
-                                 "hybrid; QA_READER")
+                            help="answer extraction: hybrid (default: rules + the trained span model), rule "
+                                 "or neural (the span model alone); QA_READER")
 
     parser = argparse.ArgumentParser(prog="qa", description="Korean question answering over documents.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv for debug)")

@@ -68,7 +68,7 @@ class Settings:
     candidates: int = 50              # per-retriever depth before fusion
     abstain_threshold: float = 0.35
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
-    reader: str = "rule"              # "rule" or "neural" (the trained span model, qa/reader/neural/)
+    reader: str = "hybrid"            # "hybrid" (rules + span model), "rule" or "neural" (qa/reader/)
     max_file_mb: float = DEFAULT_MAX_FILE_MB   # per input file; bigger files are refused (see documents.py)
     engine: str = "local"             # "local" (FAISS + bm25s files) or "milvus" (qa/engines/milvus.py)
     milvus_uri: str = ""              # milvus engine: a .db file (milvus-lite) or http://HOST:19530

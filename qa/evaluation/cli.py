@@ -52,7 +52,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="reader: gold paragraph only; open: retrieve over the split's paragraphs")
     k.add_argument("--limit", type=int, metavar="N", help="only the first N questions of the split, in file order")
     p.add_argument("--reader", choices=("rule", "neural", "hybrid"),
-                   help="answer extraction (default: QA_READER or rule)")
+                   help="answer extraction (default: QA_READER or hybrid)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     from ..cli import add_engine_options
     add_engine_options(p)
