@@ -27,7 +27,6 @@ from qa.evaluation.dataset import load_records  # noqa: E402
 from qa.pipeline import load_pipeline  # noqa: E402
 from qa.reader.neural import scorer as scorer_module  # noqa: E402
 from qa.reader.neural.scorer import SLACK  # noqa: E402
-from qa.reader.neural.windows import encode_plain, make_windows  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 def recorded_reads(pipeline) -> list[tuple[str, list[str]]]:
@@ -40,9 +39,9 @@ def recorded_reads(pipeline) -> list[tuple[str, list[str]]]:
 
     scorer_module.WindowScorer.predict = record
     try:
-        for record in load_records():
-            if not record.dialogue:
-                pipeline.ask(record.items[0].question)
+        for r in load_records():
+            if not r.dialogue:
+                pipeline.ask(r.items[0].question)
     finally:
         scorer_module.WindowScorer.predict = plain
     return reads
@@ -56,9 +55,7 @@ def main() -> int:
     scorer = pipeline.reader.scorer
     scorer.warm()
     reads = recorded_reads(pipeline)
-    windows = [[w for c in contexts for w in make_windows(scorer.tokenizer, q, c, scorer.max_len, scorer.stride,
-                                                           scorer.max_question, context_tokens=encode_plain(scorer.tokenizer, c))]
-               for q, contexts in reads]
+    windows = [[w for _, w in scorer.windows(q, contexts)] for q, contexts in reads]
     real = sum(len(w.ids) for ws in windows for w in ws)
     pad = sum(len(ws) * max(len(w.ids) for w in ws) for ws in windows)
     worst = max(float(np.abs(a - b).max()) for ws in windows

@@ -18,7 +18,7 @@ import numpy as np
 from ...embedding.onnx_export import file_sha256
 from ...errors import ModelError
 from .decode import best_spans, null_score
-from .windows import PAD, encode_plain, make_windows
+from .windows import PAD, Window, encode_plain, make_windows
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "span_model.json"
@@ -59,10 +59,14 @@ class WindowScorer(SpanScorer):
         """(batch, length) int64 ids and mask -> start and end logits, each (batch, length)."""
         raise NotImplementedError
 
+    def windows(self, question: str, contexts: list[str]) -> list[tuple[int, Window]]:
+        """(context index, Window) of every window the model reads for the question over the contexts."""
+        return [(ci, w) for ci, c in enumerate(contexts)
+                for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
+                                      context_tokens=encode_plain(self.tokenizer, c))]
+
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
-        windows = [(ci, w) for ci, c in enumerate(contexts)
-                   for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
-                                         context_tokens=encode_plain(self.tokenizer, c))]
+        windows = self.windows(question, contexts)
         out: list[list[SpanPrediction]] = [[] for _ in contexts]
         if not windows:
             return out
