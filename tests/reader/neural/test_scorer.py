@@ -84,6 +84,7 @@ def test_onnx_export_matches_torch(tmp_path, int8):
     import onnx
     import onnxruntime as ort
 
+    from qa.embedding.onnx_export import EMBEDDINGS
     from qa.reader.neural.onnx_scorer import META, OnnxSpanScorer, verify, write_span_onnx
 
     class SavingTokenizer(FakeTokenizer):
@@ -94,14 +95,20 @@ def test_onnx_export_matches_torch(tmp_path, int8):
     torch.nn.init.normal_(model.head.weight, std=0.5)
     folder = write_span_onnx(model, SavingTokenizer(), {"weights_sha256": "ab" * 32}, tmp_path / "span", int8)
     assert (folder / META).is_file() and not list(tmp_path.glob(".span.tmp-*"))
-    ops = {n.op_type for n in onnx.load(str(folder / "model.onnx")).graph.node}
+    graph = onnx.load(str(folder / "model.onnx")).graph
+    ops = {n.op_type for n in graph.node}
     assert ("MatMulInteger" in ops) == int8 and "MatMul" in ops        # float32 keeps every MatMul float
+    # the word embeddings live beside the graph, which reads the looked-up rows
+    table = np.load(folder / EMBEDDINGS, mmap_mode="r")
+    assert table.shape == (400, 32) and table.dtype == np.float16
+    assert "word_vectors" in {i.name for i in graph.input} and not any(
+        t.dims[:1] == [400] for t in graph.initializer)
     manifest = {"weights": {"sha256": "ab" * 32}}
     verify(folder, manifest, int8=int8)
     with pytest.raises(ModelError, match="other weights"):
         verify(folder, manifest, int8=not int8)                          # an export of the other precision
     session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
-    onnx_scorer = OnnxSpanScorer(session, FakeTokenizer(), max_len=24, stride=6)
+    onnx_scorer = OnnxSpanScorer(session, FakeTokenizer(), table, max_len=24, stride=6)
     torch_scorer = TorchSpanScorer(model, FakeTokenizer(), max_len=24, stride=6)
     ids = np.array([[0, 11, 2, 2, 12, 13, 14, 2, 1]], dtype=np.int64)
     mask = np.array([[1, 1, 1, 1, 1, 1, 1, 1, 0]], dtype=np.int64)
@@ -111,35 +118,33 @@ def test_onnx_export_matches_torch(tmp_path, int8):
         assert np.abs(a[0, :8] - b[0, :8]).max() < 0.05
     with pytest.raises(ModelError, match="other weights"):
         verify(folder, {"weights": {"sha256": "cd" * 32}}, int8=int8)
-    (folder / "model.onnx").write_bytes(b"cut short")
-    with pytest.raises(ModelError, match="incomplete or corrupt"):
-        verify(folder, manifest, checksum=False, int8=int8)
+    for name in ("model.onnx", EMBEDDINGS):
+        kept = (folder / name).read_bytes()
+        (folder / name).write_bytes(b"cut short")
+        with pytest.raises(ModelError, match=f"incomplete or corrupt \\({name}\\)"):
+            verify(folder, manifest, checksum=False, int8=int8)
+        (folder / name).write_bytes(kept)
+    verify(folder, manifest, int8=int8)                                 # whole again, checksums too
 
 
 def test_lazy_onnx_scorer_opens_on_first_use_and_refuses_a_damaged_file(tmp_path):
     pytest.importorskip("onnxruntime")
-    from tokenizers import Tokenizer
-    from tokenizers.models import WordLevel
-    from tokenizers.pre_tokenizers import WhitespaceSplit
+    from qa.embedding.unigram import UnigramTokenizer
+    from qa.reader.neural.onnx_scorer import TOKENIZER, LazyOnnxSpanScorer, write_span_onnx
 
-    from qa.reader.neural.onnx_scorer import LazyOnnxSpanScorer, write_span_onnx
-
-    class SavingTokenizer(FakeTokenizer):       # a real tokenizers file: the lazy scorer loads it
-        def save(self, path):
-            tok = Tokenizer(WordLevel({"<unk>": 3, **{w: 10 + i for i, w in enumerate("광주 에 AI 센터".split())}},
-                                      unk_token="<unk>"))
-            tok.pre_tokenizer = WhitespaceSplit()
-            tok.save(path)
-
-    folder = write_span_onnx(_tiny_model(), SavingTokenizer(), {"weights_sha256": "ab" * 32}, tmp_path / "span")
+    pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁광주", "에", "▁AI", "▁센터"]
+    tokenizer = UnigramTokenizer(pieces, [0.0] * 4 + [-5.0, -2.0, -3.0, -2.0, -2.0], unk=3, bos=0, eos=2,
+                                 norm_map={}, control=(1,))   # the lazy scorer loads the file it writes
+    folder = write_span_onnx(_tiny_model(), tokenizer, {"weights_sha256": "ab" * 32}, tmp_path / "span")
     scorer = LazyOnnxSpanScorer(folder, 1, max_len=24, stride=6)
     assert scorer.session is None and scorer.tokenizer is None          # nothing opened yet
     preds = scorer.predict("어디에?", ["광주 에 AI 센터"], top=3)
     assert scorer.session is not None and len(preds) == 1 and preds[0]
-    model = folder / "model.onnx"
-    model.write_bytes(b"\0" * model.stat().st_size)                      # same size: verify() passes it
-    with pytest.raises(ModelError, match="does not load.*delete"):
-        LazyOnnxSpanScorer(folder, 1).warm()
+    for name in ("model.onnx", TOKENIZER):
+        damaged = folder / name
+        damaged.write_bytes(b"\0" * damaged.stat().st_size)            # same size: verify() passes it
+        with pytest.raises(ModelError, match="does not load.*delete"):
+            LazyOnnxSpanScorer(folder, 1).warm()
 
 
 def test_an_export_of_an_older_format_is_written_again_and_a_newer_one_refused(tmp_path):
@@ -153,6 +158,6 @@ def test_an_export_of_an_older_format_is_written_again_and_a_newer_one_refused(t
         assert _older_format(folder) == older, found
     (folder / META).write_text("{not json", encoding="utf-8")
     assert not _older_format(folder)
-    (folder / META).write_text(json.dumps({"format": 3, "weights_sha256": "ab" * 32, "precision": "fp32"}))
-    with pytest.raises(ModelError, match="another version.*format 3"):   # a newer export is not this code's to read
+    (folder / META).write_text(json.dumps({"format": FORMAT + 1, "weights_sha256": "ab" * 32, "precision": "fp32"}))
+    with pytest.raises(ModelError, match=f"another version.*format {FORMAT + 1}"):   # a newer export is not this code's to read
         verify(folder, {"weights": {"sha256": "ab" * 32}})
