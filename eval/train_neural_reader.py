@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))      # neural_data, also when imported rather than run
 
-from neural_data import Example, add_negatives, dev_b_runs, overlaps, squad_examples  # noqa: E402
+from neural_data import Example, absent_negatives, add_negatives, dev_b_runs, overlaps, squad_examples  # noqa: E402
 from qa.embedding.onnx_export import file_sha256 as sha256  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
 from qa.reader.neural.decode import best_spans, null_score  # noqa: E402
@@ -208,6 +208,9 @@ def main() -> int:
     ap.add_argument("--stride", type=int, default=128)
     ap.add_argument("--first-trained", type=int, default=6, help="layers below this stay frozen (0..11)")
     ap.add_argument("--negatives", type=float, default=0.3, help="share of questions paired with a no-answer passage")
+    ap.add_argument("--absent", type=float, default=0.0,
+                    help="share of questions also read against their own passage without the answer's sentences "
+                         "(absent_negatives; 0: none, as the shipped weights were trained)")
     ap.add_argument("--null-keep", type=float, default=0.35,
                     help="share of training windows without the answer that are kept (they outnumber the rest)")
     ap.add_argument("--english", action="store_true", help="also train on English TyDi train")
@@ -247,6 +250,9 @@ def main() -> int:
         held = held[:max(50, args.limit // 5)]
     negs = add_negatives(train, args.negatives, args.seed)
     held_negs = add_negatives(held, 0.3, args.seed + 1)
+    if args.absent:
+        negs += absent_negatives(train, args.absent, args.seed + 3)
+        held_negs += absent_negatives(held, 0.3, args.seed + 4)
     train_all = train + negs
     held_all = held + held_negs
     print(f"data: {len(train)} train questions ({sum(e.source == 'korquad' for e in train)} KorQuAD dev-a, "
@@ -355,7 +361,8 @@ def main() -> int:
             "licenses": LICENSES,
             "questions": len(train), "no_answer_pairs": len(negs), "windows": len(f_train),
             "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
-            "negatives": args.negatives, "null_keep": args.null_keep, "english": args.english, "limit": args.limit,
+            "negatives": args.negatives, "absent": args.absent, "null_keep": args.null_keep,
+            "english": args.english, "limit": args.limit,
             "best_epoch": epoch_best, "table": table,
             "seconds": round(time.perf_counter() - t_start, 1), "threads": args.threads,
             "code_version": git_version(),

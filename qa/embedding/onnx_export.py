@@ -148,7 +148,8 @@ def write_onnx_int8(bert, tokenizer, meta: dict, out: Path, say=None) -> Path:
 
 
 def write_onnx_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: str, out: Path, say=None,
-                      int8: bool = True, tokenizer_file: str = "tokenizer.json", split_embeddings: bool = False) -> Path:
+                      int8: bool = True, tokenizer_file: str = "tokenizer.json",
+                      split_embeddings: bool = False) -> Path:
     """Trace `module(input_ids, attention_mask)` to ONNX, quantize it to int8 (`int8=False`: keep
     float32 weights) and write model.onnx, the tokenizer (`tokenizer.save(path)`, as `tokenizer_file`)
     and `meta_name` (last) into `out`, renamed into place whole. Either way the word-embedding

@@ -90,8 +90,8 @@ class UnigramTokenizer:
         head = {"format": FORMAT, "unk": self.unk, "bos": self.bos, "eos": self.eos, "control": list(self.control),
                 "n": len(self.pieces), "norm_map": {str(cp): out for cp, out in sorted(self.norm_map.items())},
                 "longest": self.longest}
-        Path(path).write_text("\n".join([json.dumps(head, ensure_ascii=False), base64.b64encode(packed.tobytes()).decode("ascii"),
-                                          *self.pieces]), encoding="utf-8")
+        scores = base64.b64encode(packed.tobytes()).decode("ascii")
+        Path(path).write_text("\n".join([json.dumps(head, ensure_ascii=False), scores, *self.pieces]), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> "UnigramTokenizer":
@@ -103,7 +103,8 @@ class UnigramTokenizer:
                 raise ValueError(f"format {d.get('format')!r}, this code reads {FORMAT}")
             import numpy as np
             pieces = pieces.split("\n")
-            scores = np.frombuffer(base64.b64decode(scores, validate=True), dtype=np.float32).astype(np.float64).tolist()
+            packed = np.frombuffer(base64.b64decode(scores, validate=True), dtype=np.float32)
+            scores = packed.astype(np.float64).tolist()
             if len(pieces) != d["n"] or len(scores) != d["n"]:
                 raise ValueError(f"{len(pieces)} pieces and {len(scores)} scores, the header says {d['n']}")
             return cls(pieces, scores, int(d["unk"]), int(d["bos"]), int(d["eos"]),

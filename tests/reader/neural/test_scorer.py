@@ -158,6 +158,7 @@ def test_an_export_of_an_older_format_is_written_again_and_a_newer_one_refused(t
         assert _older_format(folder) == older, found
     (folder / META).write_text("{not json", encoding="utf-8")
     assert not _older_format(folder)
-    (folder / META).write_text(json.dumps({"format": FORMAT + 1, "weights_sha256": "ab" * 32, "precision": "fp32"}))
+    newer = {"format": FORMAT + 1, "weights_sha256": "ab" * 32, "precision": "fp32"}
+    (folder / META).write_text(json.dumps(newer))
     with pytest.raises(ModelError, match=f"another version.*format {FORMAT + 1}"):   # a newer export is not this code's to read
         verify(folder, {"weights": {"sha256": "ab" * 32}})
