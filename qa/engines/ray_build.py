@@ -114,7 +114,8 @@ def ray_writer(make_embedder, address: str = "local", embed_batch: int = EMBED_B
         bar = tqdm(total=len(chunks), initial=len(done), desc="passages", unit="p", disable=not progress,
                    position=1)
         embedded = todo.map_batches(_Embed, fn_constructor_args=(make_embedder, embedder.fingerprint, stats),
-                                    batch_size=embed_batch, batch_format="numpy", concurrency=_workers(ray),
+                                    batch_size=embed_batch, batch_format="numpy",
+                                    compute=ray.data.ActorPoolStrategy(size=_workers(ray)),
                                     num_cpus=1)
         for batch in embedded.iter_batches(batch_size=milvus.WRITE_BATCH, batch_format="numpy"):
             out = []

