@@ -161,6 +161,18 @@ def test_missing_part_is_refused(tmp_path, tiny_corpus, fake_embedder, victim):
         IndexStore.load(path)
 
 
+@pytest.mark.parametrize("edit", [lambda n: n - 1, lambda n: n + 1])
+def test_bm25_weights_for_another_chunk_count_are_refused(tmp_path, tiny_corpus, fake_embedder, edit):
+    import json
+    path = tmp_path / "tiny"
+    build(path, tiny_corpus, fake_embedder, max_chars=80)
+    params = json.loads((path / "bm25" / "params.index.json").read_text())
+    params["num_docs"] = edit(params["num_docs"])
+    (path / "bm25" / "params.index.json").write_text(json.dumps(params))
+    with pytest.raises(IndexStoreError, match="corrupt: bm25.*rebuild"):
+        IndexStore.load(path)
+
+
 def test_truncated_chunks_are_inconsistent(tmp_path, tiny_corpus, fake_embedder):
     path = tmp_path / "tiny"
     build(path, tiny_corpus, fake_embedder, max_chars=80)
