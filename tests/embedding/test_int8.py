@@ -1,6 +1,8 @@
 """Our MatMul int8 quantizer writes what onnxruntime's quantize_dynamic writes (tiny random BERT)."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,8 @@ def fp32(tmp_path_factory) -> str:
     bert = BertModel._from_config(cfg, attn_implementation="eager").eval()
     path = str(tmp_path_factory.mktemp("int8") / "fp32.onnx")
     ids = torch.ones((2, 8), dtype=torch.long)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")               # the TorchScript exporter's deprecation and tracer notes
         torch.onnx.export(_mean_pooled(bert), (ids, torch.ones_like(ids)), path,
                           input_names=["input_ids", "attention_mask"], output_names=["mean"],
                           dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}},
