@@ -5,7 +5,7 @@
 
 bm25s (method "lucene") stores every (term, chunk) BM25 weight in a CSC matrix, so a
 query's score is a sum of matrix rows. A loaded index reads bm25s's files itself and
-sums those rows here: asks skip importing bm25s (~0.5 s of a cold `qa ask`), and the
+sums those rows here: asks skip importing bm25s and SciPy (~0.3 s of a cold `qa ask`), and the
 files on disk stay a bm25s index (`bm25s.BM25.load(dir)` opens them).
 """
 from __future__ import annotations
@@ -57,7 +57,8 @@ class LexicalIndex:
         bm25 = bm25s.BM25(k1=K1, b=B, method=METHOD)
         bm25.scores = {"data": self._data, "indices": self._indices, "indptr": self._indptr,
                        "num_docs": self.num_docs}
-        bm25.vocab_dict = {**self._vocab, "": len(self._indptr) - 1}   # the empty token bm25s appends
+        bm25.vocab_dict = dict(self._vocab)
+        bm25.vocab_dict.setdefault("", len(self._indptr) - 1)            # the empty token bm25s appends
         bm25.nonoccurrence_array = None                                  # "lucene" has none
         bm25.save(str(directory), show_progress=False)
 

