@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -38,7 +39,7 @@ def test_scores_equal_bm25s_on_its_own_files(saved):
     assert ours.scores("불꽃축제 관람객").max() > 0 and ours.num_docs == len(texts)
 
 
-def test_a_built_index_scores_like_its_saved_copy(saved, module_tiny_corpus_and_embedder):
+def test_a_built_index_scores_like_its_saved_copy(saved):
     texts, directory = saved
     built, loaded = LexicalIndex.build(texts), LexicalIndex.load(directory)
     for q in QUERIES:
@@ -52,13 +53,6 @@ def test_asks_do_not_import_bm25s(saved):
             f"idx = lexical.LexicalIndex.load({str(directory)!r}); assert idx.search('도서관 장서', 3); "
             "sys.exit('bm25s' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
-def _copy(src, dst):
-    dst.mkdir()
-    for f in src.iterdir():
-        (dst / f.name).write_bytes(f.read_bytes())
-    return dst
 
 
 @pytest.mark.parametrize("damage", [
@@ -76,7 +70,7 @@ def _copy(src, dst):
         "data-garbage", "no-vocab"])
 def test_damaged_files_are_refused(saved, tmp_path, damage):
     _, directory = saved
-    broken = _copy(directory, tmp_path / "bm25")
+    broken = shutil.copytree(directory, tmp_path / "bm25")
     damage(broken)
     with pytest.raises((ValueError, OSError)):
         LexicalIndex.load(broken)

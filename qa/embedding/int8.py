@@ -30,11 +30,9 @@ def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([[64, -127], [127, 64]], [1.0, 2.0])
     """
     w = np.asarray(w, dtype=np.float32)
-    # The range always holds 0; symmetric: [-m, m] with m the larger magnitude (onnxruntime's
-    # compute_scale_zp: the scale is worked out in float64, then stored as float32).
-    lo = np.minimum(w.min(axis=0), 0).astype(np.float64)
-    hi = np.maximum(w.max(axis=0), 0).astype(np.float64)
-    m = np.maximum(np.abs(lo), np.abs(hi))
+    # Symmetric: [-m, m] with m the column's largest magnitude (onnxruntime's compute_scale_zp
+    # widens [min, max] to hold 0, then to [-m, m]; the scale is worked out in float64, stored as float32).
+    m = np.abs(w).max(axis=0).astype(np.float64)
     scale = (m / QMAX).astype(np.float32)
     scale[scale < np.finfo(np.float32).tiny] = 1.0          # an all-zero column
     q = np.clip(np.round(w / scale), -128, 127).astype(np.int8)

@@ -1,8 +1,6 @@
 """Our MatMul int8 quantizer writes what onnxruntime's quantize_dynamic writes (tiny random BERT)."""
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -17,22 +15,13 @@ from qa.embedding.int8 import quantize_columns, quantize_int8, quantize_matmuls 
 
 @pytest.fixture(scope="module")
 def fp32(tmp_path_factory) -> str:
-    """A traced 2-layer, 32-dim BERT encoder (float32 ONNX file)."""
-    from transformers import BertConfig, BertModel
-    torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                     intermediate_size=64, max_position_embeddings=16)
-    from qa.embedding.onnx_export import _mean_pooled
-    bert = BertModel._from_config(cfg, attn_implementation="eager").eval()
-    path = str(tmp_path_factory.mktemp("int8") / "fp32.onnx")
-    ids = torch.ones((2, 8), dtype=torch.long)
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")               # the TorchScript exporter's deprecation and tracer notes
-        torch.onnx.export(_mean_pooled(bert), (ids, torch.ones_like(ids)), path,
-                          input_names=["input_ids", "attention_mask"], output_names=["mean"],
-                          dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}},
-                          opset_version=17, dynamo=False)
-    return path
+    """The float32 graph the export traces (int8=False) of test_onnx_backend's tiny random BERT."""
+    from qa.embedding.onnx_export import META, _mean_pooled, write_onnx_folder
+
+    from .test_onnx_backend import _bert, _tokenizer
+    folder = write_onnx_folder(_mean_pooled(_bert()), {"mean": {0: "batch"}}, _tokenizer(), {}, META,
+                               tmp_path_factory.mktemp("int8") / "fp32", int8=False)
+    return str(folder / "model.onnx")
 
 
 def _run(model, ids):
@@ -56,7 +45,8 @@ def test_same_weights_and_outputs_as_onnxruntime(fp32, tmp_path):
     for name in quantized + [n.replace("_quantized", "_scale") for n in quantized]:
         np.testing.assert_array_equal(ours_w[name], theirs_w[name], err_msg=name)   # bit for bit
     assert ops.count("DynamicQuantizeLinear") == sum(n.op_type == "DynamicQuantizeLinear" for n in theirs.graph.node)
-    ids = np.random.default_rng(0).integers(0, 50, size=(3, 11))
+    from .test_onnx_backend import WORDS
+    ids = np.random.default_rng(0).integers(0, len(WORDS), size=(3, 11))
     np.testing.assert_array_equal(_run(ours, ids), _run(theirs, ids))     # the same graph once optimized
     float_left = [t for t in ours.graph.initializer if t.data_type == onnx.TensorProto.FLOAT and len(t.dims) == 2
                   and t.name.startswith("onnx::MatMul")]
