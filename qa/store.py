@@ -43,6 +43,7 @@ from .types import Chunk, Document
 
 INDEX_FILES = frozenset({"manifest.json", "documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25"})
 LOAD_TRIES = 5        # reads of an index that builds keep swapping out from under the reader
+SWAP_SETTLE_S = 0.05  # a failed read waits this long before asking whether a swap caused it
 log = logging.getLogger(__name__)
 
 
@@ -223,7 +224,7 @@ class IndexStore:
             try:
                 store = cls._load_once(path, name)
             except IndexStoreError:
-                time.sleep(0.05)                # a swap in progress is two renames away
+                time.sleep(SWAP_SETTLE_S)       # a swap in progress is two renames away
                 if _identity(path) == before:
                     raise                       # not a swap: the index itself is broken
                 continue

