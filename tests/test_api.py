@@ -1,4 +1,4 @@
-"""The REST API on the real pipeline (the bundled index, built once per module, ~10 s).
+"""The REST API on the real pipeline (the bundled index, built once per test worker, ~6 s).
 
 Covers the happy paths, every validation case (422/413 with readable
 messages and no internals), and 20 concurrent asks that must not cross-talk.
@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from qa import Settings, __version__, load_pipeline
+from qa import Settings, __version__
 from qa.api import MAX_BODY_BYTES, create_api
 from qa.server import create_app
 
@@ -35,8 +35,10 @@ LEAKS = ("Traceback", 'File "', ".py", "/work", "/home", "/tmp", "site-packages"
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory):
-    return load_pipeline(Settings(index_root=tmp_path_factory.mktemp("idx")))
+def pipeline(real_pipeline):
+    """The worker's real pipeline (tests/conftest.py), shared with test_pipeline and test_cli: nothing
+    here changes it."""
+    return real_pipeline
 
 
 @pytest.fixture(scope="module")

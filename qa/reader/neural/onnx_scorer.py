@@ -158,7 +158,7 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST, int8: bool = False) -> dict
     if not _needs_export(folder):
         verify(folder, manifest, int8=int8)
         return manifest
-    log.warning("span model %s: writing %s (one-time, 20-60 s)",
+    log.warning("span model %s: writing %s (one-time, 15-60 s)",
                 "export of an older format" if (folder / META).is_file() else "not exported yet", folder)
     t = time.perf_counter()
     model, _ = load_span_model(manifest_path, attn="eager")
