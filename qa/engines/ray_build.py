@@ -34,24 +34,41 @@ from .sparse_bm25 import BM25Stats, chunk_tokens, doc_vector
 log = logging.getLogger(__name__)
 EMBED_BATCH = 64
 LOCAL_CPUS = 2
+START_TRIES = 2      # a local start that timed out is tried once more
 
 
 def init_ray(address: str):
-    """Connect to the Ray cluster at `address`, or start a local one ("local") with LOCAL_CPUS CPUs."""
+    """Connect to the Ray cluster at `address`, or start a local one ("local") with LOCAL_CPUS CPUs.
+
+    A local start whose node misses Ray's 30 s start-up deadline (seen on 2 busy cores: Ray raises a
+    bare Exception then) is tried once more; a second miss, or a cluster that refuses us, is one
+    IndexStoreError that says what to do.
+    """
     try:
         import ray
     except ImportError:
         raise IndexStoreError("--ray needs the scale extra: pip install -e \".[scale]\"") from None
     if ray.is_initialized():
         return ray
-    try:
-        if address == "local":
-            ray.init(num_cpus=LOCAL_CPUS, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
-        else:
-            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
-    except (ConnectionError, RuntimeError, ValueError) as e:
-        raise IndexStoreError(f"cannot join the Ray cluster at {address} ({e}): start it with `ray start --head` "
-                              f"on the head node, or use --ray without an address for a local one") from None
+    for attempt in range(1, START_TRIES + 1):
+        try:
+            if address == "local":
+                ray.init(num_cpus=LOCAL_CPUS, include_dashboard=False, log_to_driver=False,
+                         logging_level=logging.WARNING)
+            else:
+                ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+            break
+        except (ConnectionError, RuntimeError, ValueError) as e:
+            raise IndexStoreError(f"cannot join the Ray cluster at {address} ({e}): start it with "
+                                  f"`ray start --head` on the head node, or use --ray without an address for a "
+                                  f"local one") from None
+        except Exception as e:  # noqa: BLE001 (Ray's own start-up timeout is a bare Exception)
+            ray.shutdown()
+            if attempt == START_TRIES:
+                raise IndexStoreError(f"the Ray cluster at {address} did not start in {START_TRIES} tries ({e}): "
+                                      f"retry when the machine is less busy, or start one with `ray start --head` "
+                                      f"and pass its address to --ray") from None
+            log.warning("Ray did not start (%s); trying once more", e)
     ray.data.DataContext.get_current().enable_progress_bars = False   # ours counts documents and passages
     logging.getLogger("ray.data").setLevel(logging.WARNING)           # no per-dataset plan/progress INFO lines
     return ray
