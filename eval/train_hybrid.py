@@ -215,6 +215,24 @@ def _lowest_free(rule: list, combined: list, gs: list[tuple], grid, alone_at) ->
     return chosen, table
 
 
+def kept_settings(meta: dict) -> dict:
+    """The choices a --keep-settings refit takes from a hybrid.json's meta, thresholds as HybridReader
+    reads them (None: inf), with the reads to record (whole reads, 0, when the reader makes them) and
+    where they came from.
+
+    >>> k = kept_settings({"sentences": 2, "proposals": 1, "whole_below": 0.6, "trust": 0.85,
+    ...                    "typed_trust": None, "type_clash_fixed": -1.0, "date": "2026-12-01"})
+    >>> k["recorded"], k["trust"], k["typed_trust"], k["type_clash"], k["source"]["date"]
+    ([0, 2], 0.85, inf, -1.0, '2026-12-01')
+    """
+    whole_below = float(meta.get("whole_below") or 0.0)
+    return {"sentences": int(meta["sentences"]), "proposals": int(meta["proposals"]), "whole_below": whole_below,
+            "trust": _threshold(meta.get("trust")), "typed_trust": _threshold(meta.get("typed_trust")),
+            "type_clash": meta.get("type_clash_fixed"),
+            "recorded": sorted({int(meta["sentences"]), *([0] if whole_below else [])}),
+            "source": {k: meta.get(k) for k in ("date", "span_model_sha256", "span_engine", "cv_em", "cv_f1")}}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
@@ -233,10 +251,9 @@ def main() -> int:
                          "CV choices should not move with dev-a's noise)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    kept = LinearRanker.from_json(json.loads(OUT.read_text(encoding="utf-8"))).meta if args.keep_settings else None
-    if kept:   # whole reads (0) are recorded too when the kept reader makes them
-        args.proposals = [int(kept["proposals"])]
-        args.sentences = sorted({int(kept["sentences"]), *([0] if kept.get("whole_below") else [])})
+    kept = kept_settings(json.loads(OUT.read_text(encoding="utf-8"))["meta"]) if args.keep_settings else None
+    if kept:
+        args.proposals, args.sentences = [kept["proposals"]], kept["recorded"]
     scorer = load_span_scorer(engine=args.span_engine)
     t0 = time.perf_counter()
     rows, ms = record(args.korquad, args.sentences, scorer)
@@ -249,9 +266,9 @@ def main() -> int:
           "|---|---|---|---|---|")
     results = {}
     confidence = [best_rule(r["scored"]).confidence if r["scored"] else 1.0 for r in rows]
-    for n in ([int(kept["sentences"])] if kept else args.sentences):
+    for n in ([kept["sentences"]] if kept else args.sentences):
         grid = WHOLE_GRID if n and 0 in args.sentences else (0.0,)
-        for t in ((float(kept.get("whole_below") or 0.0),) if kept else grid):
+        for t in ((kept["whole_below"],) if kept else grid):
             for p in args.proposals:
                 reader = HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=n, proposals=p, whole_below=t)
                 gs = groups(rows, reader)
@@ -263,7 +280,7 @@ def main() -> int:
     (n, whole_below, p), ((em, f), gs) = max(results.items(), key=lambda kv: sum(kv[1][0]))
     print(f"\nchosen: sentences {n}, whole below {whole_below}, proposals {p} (CV {em:.1f} / {f:.1f})")
     if kept:
-        clash = kept.get("type_clash_fixed")
+        clash = kept["type_clash"]
         print(f"type_clash: {clash} (kept)")
     else:
         clash, (em, f) = choose_clash(gs, (em, f))
@@ -272,21 +289,21 @@ def main() -> int:
     print(f"refit on all {len(gs)}: " + "EM %.1f / F1 %.1f" % quality(gs, w))
     print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in zip(FEATURES, w)))
     combined = cv_answers(gs, fixed)           # the combiner's CV answers, for both cascades
-    trust_grid = [_threshold(kept.get("trust"))] if kept else [t for t in TRUST_GRID if t >= whole_below]
+    trust_grid = [kept["trust"]] if kept else [t for t in TRUST_GRID if t >= whole_below]
     trust, table = choose_trust(rows, gs, trust_grid, combined=combined)
     print("\n| rule answers alone at confidence >= | questions | CV EM / F1 |\n|---|---|---|")
     for t, k, e, ff in table:
         print(f"| {t} | {k} | {e} / {ff} |")
-    if kept:
-        trust = _threshold(kept.get("trust"))
+    if kept:   # the table above is for information: the kept threshold stands
+        trust = kept["trust"]
     print(f"trust: {trust} ({'kept' if kept else 'the lowest at no CV cost'})")
     typed_trust, table = choose_typed_trust(rows, gs, trust, combined=combined,
-                                            grid=[_threshold(kept.get("typed_trust"))] if kept else TYPED_GRID)
+                                            grid=[kept["typed_trust"]] if kept else TYPED_GRID)
     print("\n| the asked kind of number answered alone at confidence >= | questions alone | CV EM / F1 |\n|---|---|---|")
     for t, k, e, ff in table:
         print(f"| {t} | {k} | {e} / {ff} |")
     if kept:
-        typed_trust = _threshold(kept.get("typed_trust"))
+        typed_trust = kept["typed_trust"]
     print(f"typed_trust: {typed_trust} ({'kept' if kept else 'the lowest at no CV cost'})")
     if args.dry_run:
         return 0
@@ -297,9 +314,9 @@ def main() -> int:
             "trust": None if math.isinf(trust) else trust, "type_clash_fixed": clash,
             "typed_trust": None if math.isinf(typed_trust) else typed_trust, "l2": L2, "seed": None,
             "cv_em": round(em, 2), "cv_f1": round(f, 2), "date": date.today().isoformat(),
-            "command": "python eval/train_hybrid.py " + " ".join(sys.argv[1:])}
+            "command": " ".join(["python eval/train_hybrid.py", *sys.argv[1:]])}
     if kept:
-        meta["settings_from"] = {k: kept.get(k) for k in ("date", "span_model_sha256", "span_engine", "cv_em", "cv_f1")}
+        meta["settings_from"] = kept["source"]
     write_json_atomic(args.out, LinearRanker({k: round(float(v), 5) for k, v in zip(FEATURES, w)}, 0.0, meta).to_json())
     print(f"wrote {args.out}")
     return 0

@@ -92,3 +92,18 @@ def test_typed_trust_goes_as_low_as_costs_nothing(th, monkeypatch):
     assert trust == 0.6 and [t[:2] for t in table] == [(float("inf"), 0), (0.8, 1), (0.6, 3), (0.3, 4)]
     monkeypatch.setattr(th, "states_asked_number", lambda info, best: False)   # no typed answers: nothing moves
     assert th.choose_typed_trust(rows, gs, 0.95, grid=(0.8, 0.6, 0.3))[0] == 0.3
+
+
+def test_kept_settings_are_the_shipped_choices_as_the_reader_reads_them(th):
+    import json
+    import math
+    meta = json.loads((th.OUT).read_text(encoding="utf-8"))["meta"]
+    kept = th.kept_settings(meta)
+    assert (kept["sentences"], kept["proposals"], kept["whole_below"]) == (
+        meta["sentences"], meta["proposals"], meta["whole_below"])
+    assert kept["type_clash"] == meta["type_clash_fixed"]
+    assert kept["recorded"] == sorted({0, meta["sentences"]})          # whole reads are recorded too
+    never = th.kept_settings({**meta, "trust": None, "typed_trust": None, "whole_below": 0.0})
+    assert math.isinf(never["trust"]) and math.isinf(never["typed_trust"])   # None: never alone
+    assert never["recorded"] == [meta["sentences"]]                         # no whole reads to record
+    assert kept["source"]["span_model_sha256"] == meta["span_model_sha256"]
