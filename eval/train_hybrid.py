@@ -46,7 +46,7 @@ from qa.embedding.onnx_export import file_sha256  # noqa: E402
 from qa.evaluation.cli import write_json_atomic  # noqa: E402
 from qa.evaluation.korquad import DEFAULT_PATH, gold_passages, load_korquad, questions, split_articles  # noqa: E402
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.reader.hybrid import FEATURES, HybridReader, _threshold, best_rule, states_asked_number  # noqa: E402
+from qa.reader.hybrid import FEATURES, HybridReader, best_rule, states_asked_number, threshold  # noqa: E402
 from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
 from qa.reader.rule_reader import RuleReader, question_info  # noqa: E402
@@ -227,7 +227,7 @@ def kept_settings(meta: dict) -> dict:
     """
     whole_below = float(meta.get("whole_below") or 0.0)
     return {"sentences": int(meta["sentences"]), "proposals": int(meta["proposals"]), "whole_below": whole_below,
-            "trust": _threshold(meta.get("trust")), "typed_trust": _threshold(meta.get("typed_trust")),
+            "trust": threshold(meta.get("trust")), "typed_trust": threshold(meta.get("typed_trust")),
             "type_clash": meta.get("type_clash_fixed"),
             "recorded": sorted({int(meta["sentences"]), *([0] if whole_below else [])}),
             "source": {k: meta.get(k) for k in ("date", "span_model_sha256", "span_engine", "cv_em", "cv_f1")}}

@@ -89,9 +89,9 @@ class HybridReader:
         self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
         self.proposals = int(meta.get("proposals", 3)) if proposals is None else proposals
         # trust: at or above this rule confidence the rule reader answers alone (no cascade: inf)
-        self.trust = _threshold(meta.get("trust")) if trust is None else trust
+        self.trust = threshold(meta.get("trust")) if trust is None else trust
         # typed_trust: the same for an answer that is the very kind of number asked (states_asked_number)
-        self.typed_trust = _threshold(meta.get("typed_trust")) if typed_trust is None else typed_trust
+        self.typed_trust = threshold(meta.get("typed_trust")) if typed_trust is None else typed_trust
         # whole_below: under this rule confidence the candidates' sentences are too likely the wrong
         # ones, and the model reads the top passage whole (0: never)
         self.whole_below = float(meta.get("whole_below") or 0.0) if whole_below is None else whole_below
@@ -207,7 +207,7 @@ def states_asked_number(info: QuestionInfo, best: Scored) -> bool:
         and not best.features.get("type_clash")
 
 
-def _threshold(value) -> float:
+def threshold(value) -> float:
     """A confidence threshold from hybrid.json (None or absent: inf, never)."""
     return math.inf if value is None else float(value)
 
