@@ -3,6 +3,7 @@
     python eval/train_hybrid.py                 # table of choices, then writes qa/reader/hybrid.json
     python eval/train_hybrid.py --dry-run       # the table only
     python eval/train_hybrid.py --span-engine onnx --keep-settings   # new weights, the shipped choices
+    python eval/train_hybrid.py --keep-settings --sentences 0        # the same, the top passage read whole
 
 The held-out articles are the ones eval/train_neural_reader.py never trained
 on (every 5th dev-a article, 474 questions): on any other question the span
@@ -236,13 +237,15 @@ def kept_settings(meta: dict) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
-    ap.add_argument("--sentences", type=int, nargs="+", default=[0, 2])
-    ap.add_argument("--proposals", type=int, nargs="+", default=[0, 1, 3, 5])
+    ap.add_argument("--sentences", type=int, nargs="+",
+                    help="sentences the model reads around the best candidates, 0: the top passage whole "
+                         "(default: 0 2; with --keep-settings, the kept value unless given)")
+    ap.add_argument("--proposals", type=int, nargs="+",
+                    help="model-only spans offered (default: 0 1 3 5; with --keep-settings, the kept value unless given)")
     ap.add_argument("--dry-run", action="store_true", help="print the table, write nothing")
-    # The shipped combiner was fit on the int8 export's spans of the previous span model (6 layers
-    # trained; hybrid.json's fit_on_span_model_sha256, `git show e18720f:qa/reader/neural/`), and is
-    # kept for the 8-layer model: refits on float32 spans, of either model, scored lower on the
-    # held-out announcement set (README, "Readers side by side" and "Training").
+    # The shipped combiner is fit on the int8 export's spans (`--keep-settings --sentences 0`, Dec 2);
+    # the reader runs on float32 spans: refits on float32 spans scored lower on the held-out
+    # announcement set (README, "Readers side by side" and "Training").
     ap.add_argument("--span-engine", default="onnx-int8", choices=["onnx-int8", "onnx"],
                     help="whose spans the combiner is fit on (default: onnx-int8, the shipped fit)")
     ap.add_argument("--keep-settings", action="store_true",
@@ -253,7 +256,15 @@ def main() -> int:
     args = ap.parse_args()
     kept = kept_settings(json.loads(OUT.read_text(encoding="utf-8"))["meta"]) if args.keep_settings else None
     if kept:
+        if args.sentences:      # a kept choice overridden: whole reads (0) need no whole_below
+            n = args.sentences[0]
+            whole_below = 0.0 if n == 0 else kept["whole_below"]
+            kept.update(sentences=n, whole_below=whole_below, recorded=sorted({n, *([0] if whole_below else [])}))
+        if args.proposals:
+            kept["proposals"] = args.proposals[0]
         args.proposals, args.sentences = [kept["proposals"]], kept["recorded"]
+    else:
+        args.sentences, args.proposals = args.sentences or [0, 2], args.proposals or [0, 1, 3, 5]
     scorer = load_span_scorer(engine=args.span_engine)
     t0 = time.perf_counter()
     rows, ms = record(args.korquad, args.sentences, scorer)

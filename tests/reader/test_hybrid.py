@@ -214,3 +214,29 @@ def test_the_asked_kind_of_number_answers_alone_from_typed_trust():
 def test_typed_trust_must_be_a_confidence():
     with pytest.raises(ValueError, match="typed_trust"):
         HybridReader(RuleReader(), PointAt("x"), LinearRanker({}), typed_trust=-1.0)
+
+
+def test_an_alias_definition_outside_the_passage_is_read_as_its_own_sentence():
+    # The rule reader reads the sentence defining an alias from the whole document ("광주과학기술원(GIST)"),
+    # though the passage retrieved is another: the model must read that sentence, or the combiner takes
+    # "not read" for "the model disagrees" (span_logp at FLOOR).
+    from qa.reader.hybrid import _candidate_pieces
+    from qa.reader.rule_reader import Scored
+    from qa.reader.span import Candidate
+    head = "광주과학기술원(GIST)은 현판식을 열었다. "
+    doc_text = head + TEXT
+    passage = Chunk(3, "d", DOC.title, TEXT, len(head), len(doc_text), HITS[0].chunk.sentences)
+    hit = Hit(1, 1.0, passage)
+    sent = head.strip()
+    alias = Scored(1.0, 0.5, Candidate(0, 7, "광주과학기술원", "name"), hit, 0, sent, {})
+    inside = Scored(0.5, 0.4, Candidate(4, 11, "2100억원", "money"), hit, len(head) + TEXT.index("NHN"),
+                    "NHN은 2100억원을 투자한다.", {})
+    pieces = _candidate_pieces([alias, inside], 2)
+    assert len(pieces) == 2
+    own = next(p for p in pieces if p[0].chunk.text == sent)
+    h, a, b = own
+    assert (a, b) == (0, len(sent)) and h.chunk.start == 0 and doc_text[h.chunk.start:h.chunk.end] == sent
+    assert h.chunk.doc_id == "d" and h.rank == hit.rank
+    # the other candidate's sentence is read from its passage as before
+    rest = next(p for p in pieces if p is not own)
+    assert rest[0] is hit and TEXT[rest[1]:rest[2]].endswith("NHN은 2100억원을 투자한다.")
