@@ -10,8 +10,8 @@ candidate has full evidence (`trust`) or is the very kind of number asked
 (`typed_trust`, states_asked_number()). Otherwise the model reads the sentences of the best
 rule candidates (each with the sentence before it), or the top passage whole
 when the rule reader's confidence is low (`whole_below`; `sentences=0`:
-always), with the rule reader's answer sentence when another passage holds
-it. The options are every rule candidate plus the model's best
+always, the shipped choice since Dec 2), with the rule reader's answer sentence when another
+passage holds it. The options are every rule candidate plus the model's best
 `proposals` spans that no rule candidate already is; each gets the FEATURES
 below and the combiner (`hybrid.json`, a conditional logit fit on held-out
 KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
