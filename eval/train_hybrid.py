@@ -254,14 +254,14 @@ def main() -> int:
                          "CV choices should not move with dev-a's noise)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    kept = kept_settings(json.loads(OUT.read_text(encoding="utf-8"))["meta"]) if args.keep_settings else None
-    if kept:
+    kept = None
+    if args.keep_settings:
+        meta = json.loads(OUT.read_text(encoding="utf-8"))["meta"]
         if args.sentences:      # a kept choice overridden: whole reads (0) need no whole_below
-            n = args.sentences[0]
-            whole_below = 0.0 if n == 0 else kept["whole_below"]
-            kept.update(sentences=n, whole_below=whole_below, recorded=sorted({n, *([0] if whole_below else [])}))
+            meta = {**meta, "sentences": args.sentences[0], **({"whole_below": 0.0} if not args.sentences[0] else {})}
         if args.proposals:
-            kept["proposals"] = args.proposals[0]
+            meta = {**meta, "proposals": args.proposals[0]}
+        kept = kept_settings(meta)
         args.proposals, args.sentences = [kept["proposals"]], kept["recorded"]
     else:
         args.sentences, args.proposals = args.sentences or [0, 2], args.proposals or [0, 1, 3, 5]

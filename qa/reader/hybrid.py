@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
-from ..types import Answer, Chunk, Document, Hit, Span
+from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
 from .neural.reader import trim_edges
 from .candidates import spans as sentence_spans
@@ -140,11 +140,9 @@ class HybridReader:
             top = hits[:self.max_passages]
             pieces = [(h, 0, len(h.chunk.text)) for h in top]
             answer = best_rule(scored) if scored else None
-            if answer is not None and (_chunk_key(answer.hit) not in {_chunk_key(h) for h in top}
-                                       or not _in_chunk(answer)):
-                # The rule reader's answer lies in a passage the whole read skips (or in an alias
-                # definition outside its passage): without its sentence the combiner would take
-                # "not read" for "the model disagrees" (FLOOR).
+            if answer is not None and _chunk_key(answer.hit) not in {_chunk_key(h) for h in top}:
+                # The rule reader's answer lies in a passage the whole read skips: without its
+                # sentence the combiner would take "not read" for "the model disagrees" (FLOOR).
                 pieces += _candidate_pieces([answer], 1)
         texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
         preds = self.scorer.predict(question, texts, top=TOP_SPANS)
@@ -265,27 +263,19 @@ def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]
     """(hit, start, end) in chunk offsets: runs of chunk sentences holding the n best candidates' sentences.
 
     Each chosen sentence brings the one before it (it may name what this one calls 그);
-    adjacent sentences of one chunk are merged into one piece. A candidate from a sentence
-    outside its hit's chunk (an alias definition read from the document) gets that sentence
-    alone, as a chunk of its own (_sentence_hit).
+    adjacent sentences of one chunk are merged into one piece. (An alias definition the rule
+    reader reads from elsewhere in the document comes with a Hit of its own sentence.)
     """
     chosen: dict[int, tuple] = {}          # id(hit) -> (hit, sentence indexes)
-    picked: set[tuple] = set()
-    outside: list[tuple[Hit, int, int]] = []
+    picked: set[tuple[int, int]] = set()
     for s in sorted(scored, key=lambda s: -s.score):
         chunk = s.hit.chunk
         k = next((i for i, sp in enumerate(chunk.sentences) if chunk.start + sp.start == s.sent_start), None)
-        key = (id(s.hit), k) if k is not None else (chunk.doc_id, s.sent_start)
-        if key in picked:
+        if k is None or (id(s.hit), k) in picked:
             continue
         if len(picked) == n:
             break
-        picked.add(key)
-        if k is None:
-            # An alias definition read from the document ("광주과학기술원(GIST)"): the model reads that
-            # sentence alone, or the combiner would take "not read" for "the model disagrees" (FLOOR).
-            outside.append((_sentence_hit(s), 0, len(s.sent_text)))
-            continue
+        picked.add((id(s.hit), k))
         chosen.setdefault(id(s.hit), (s.hit, set()))[1].update({max(0, k - 1), k})
     out = []
     for hit, ks in chosen.values():
@@ -297,22 +287,7 @@ def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]
                 runs.append([k, k])
         for first, last in runs:
             out.append((hit, hit.chunk.sentences[first].start, hit.chunk.sentences[last].end))
-    return out + outside
-
-
-def _in_chunk(s: Scored) -> bool:
-    """Does the candidate's sentence lie in its hit's chunk?"""
-    c = s.hit.chunk
-    return c.start <= s.sent_start < c.start + len(c.text)
-
-
-def _sentence_hit(s: Scored) -> Hit:
-    """A Hit whose chunk is the candidate's own sentence (document offsets kept), for a sentence
-    that lies outside the candidate's hit's chunk."""
-    c = s.hit.chunk
-    chunk = Chunk(-1, c.doc_id, c.title, s.sent_text, s.sent_start, s.sent_start + len(s.sent_text),
-                  (Span(0, len(s.sent_text)),))
-    return replace(s.hit, chunk=chunk)
+    return out
 
 
 def agreement(s, votes) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
 from ..korean import morphemes
-from ..types import Answer, Citation, Document, Hit
+from ..types import Answer, Chunk, Citation, Document, Hit, Span
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .evidence import (confidence, coverage, eojeol_stems, hit_documents, matches, missing_terms,
@@ -260,7 +260,12 @@ def _entity_gap(entities: list[str], window: str, aliases: dict[str, set[str]] |
 
 def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], terms: dict[str, float],
                           hits: list[Hit], documents: dict[str, Document]) -> list:
-    """`contexts` plus the sentences that define the aliases, when not read already."""
+    """`contexts` plus the sentences that define the aliases, when not read already.
+
+    Each comes with a Hit of its own: the document's first retrieved passage with the defining
+    sentence as its chunk, so a candidate's sentence always lies in its hit's chunk (the hybrid's
+    span model reads that sentence; a sentence outside the chunk it would never read).
+    """
     out = list(contexts)
     have = {(h.chunk.doc_id, start, start + len(c.text)) for h, start, c in contexts}
     for doc_id, at in aliases.values():
@@ -270,7 +275,8 @@ def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], t
         hit = next(h for h in hits if h.chunk.doc_id == doc_id)
         sent = documents[doc_id].text[span[0]:span[1]]
         ctx = _read_sentence(sent, terms, chunk_cov=None, rank=hit.rank, entity_gap=0.0)
-        out.append((hit, span[0], ctx))
+        own = Chunk(-1, doc_id, hit.chunk.title, sent, span[0], span[1], (Span(0, len(sent)),))
+        out.append((replace(hit, chunk=own), span[0], ctx))
         have.add((doc_id, *span))
     return out
 

@@ -221,16 +221,15 @@ def test_an_alias_definition_outside_the_passage_is_read_as_its_own_sentence():
     # though the passage retrieved is another: the model must read that sentence, or the combiner takes
     # "not read" for "the model disagrees" (span_logp at FLOOR).
     from qa.reader.hybrid import _candidate_pieces
-    from qa.reader.rule_reader import Scored
-    from qa.reader.span import Candidate
     head = "광주과학기술원(GIST)은 현판식을 열었다. "
     doc_text = head + TEXT
     passage = Chunk(3, "d", DOC.title, TEXT, len(head), len(doc_text), HITS[0].chunk.sentences)
     hit = Hit(1, 1.0, passage)
     sent = head.strip()
-    alias = Scored(1.0, 0.5, Candidate(0, 7, "광주과학기술원", "name"), hit, 0, sent, {})
-    inside = Scored(0.5, 0.4, Candidate(4, 11, "2100억원", "money"), hit, len(head) + TEXT.index("NHN"),
-                    "NHN은 2100억원을 투자한다.", {})
+    q = "GIST의 한글 이름은?"
+    scored = RuleReader(abstain_threshold=0.0).candidates(Resolved(q, q), [hit], {"d": Document("d", DOC.title, doc_text)})
+    alias = next(s for s in scored if s.cand.text == "광주과학기술원")
+    inside = next(s for s in scored if s.cand.text == "2100억원")
     pieces = _candidate_pieces([alias, inside], 2)
     assert len(pieces) == 2
     own = next(p for p in pieces if p[0].chunk.text == sent)
