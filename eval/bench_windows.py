@@ -62,7 +62,7 @@ def main() -> int:
                 for (a0, a1), (b0, b1) in zip(scorer.window_logits(ws, math.inf), scorer.window_logits(ws, 1.0))
                 for a, b in ((a0, b0), (a1, b1)))
     ways = {f"slack {x}{' (shipped)' if x == SLACK else ''}{' = one padded batch' if math.isinf(x) else ''}": x
-            for x in (math.inf, 1.5, SLACK, 1.0)}
+            for x in (math.inf, 1.5, SLACK, 1.1, 1.05, 1.0)}
     times: dict[str, list[float]] = {k: [] for k in ways}
     for _ in range(args.rounds):
         for name, slack in ways.items():

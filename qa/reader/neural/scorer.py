@@ -22,7 +22,8 @@ from .windows import PAD, Window, encode_plain, make_windows
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "span_model.json"
-SLACK = 1.25            # batches(): padded tokens allowed per real token
+SLACK = 1.1             # batches(): padded tokens allowed per real token (eval/bench_windows.py)
+TOKEN_CACHE = 512      # contexts whose tokens a scorer keeps (WindowScorer.context_tokens)
 RETRAIN = "retrain with `python eval/train_neural_reader.py`, or use `--reader rule`"
 
 
@@ -54,6 +55,7 @@ class WindowScorer(SpanScorer):
         self.tokenizer = tokenizer
         self.max_len, self.stride, self.max_question = max_len, stride, max_question
         self.max_answer_tokens = max_answer_tokens
+        self._tokens: dict[str, tuple] = {}       # context text -> (ids, offsets): passages recur across questions
 
     def logits(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(batch, length) int64 ids and mask -> start and end logits, each (batch, length)."""
@@ -63,7 +65,18 @@ class WindowScorer(SpanScorer):
         """(context index, Window) of every window the model reads for the question over the contexts."""
         return [(ci, w) for ci, c in enumerate(contexts)
                 for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
-                                      context_tokens=encode_plain(self.tokenizer, c))]
+                                      context_tokens=self.context_tokens(c))]
+
+    def context_tokens(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """encode_plain(text), remembered for the TOKEN_CACHE most recently read contexts: the same passages come
+        back question after question, and a 500-character one costs ~2 ms to tokenize."""
+        found = self._tokens.pop(text, None)
+        if found is None:
+            found = encode_plain(self.tokenizer, text)
+        self._tokens[text] = found                  # now the most recently used
+        while len(self._tokens) > TOKEN_CACHE:
+            self._tokens.pop(next(iter(self._tokens)), None)       # the least recently used first
+        return found
 
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
         windows = self.windows(question, contexts)
@@ -99,8 +112,10 @@ def batches(lengths: list[int], slack: float) -> list[list[int]]:
     """Window indexes grouped into batches, longest first, each padded to at most `slack` x its real tokens.
 
     On CPU a batch costs what its padded tokens cost (attention grows with the longest window), and
-    each run has its own fixed cost: a whole passage read beside a two-sentence piece runs
-    apart, two pieces of about one length together (eval/bench_windows.py).
+    each run has its own fixed cost of only ~6 ms (~25 tokens): a passage's second, shorter window
+    and a two-sentence piece run apart, pieces of one length together. Slack 1.25 batched a
+    256-token window with a 160-token one; 1.1 cut the hybrid's reads over our set from 160 to 139 ms
+    at p95 (eval/bench_windows.py, Dec 2).
 
     >>> batches([250, 60, 240, 70], slack=1.2)
     [[0, 2], [3, 1]]

@@ -18,3 +18,24 @@ def test_max_length_and_empty_context():
     s = np.zeros(10); e = np.zeros(10); s[2] = 5; e[9] = 5
     assert all(b - a < 3 for _, a, b in best_spans(s, e, 2, 8, max_tokens=3))
     assert best_spans(s, e, 10, 0) == []
+
+
+def _all_spans(s, e, ctx_first, n_ctx, max_tokens, top):
+    """Every allowed span scored and sorted: what best_spans must return, the slow way."""
+    spans = [(float(s[a] + e[b]), a, b) for a in range(ctx_first, ctx_first + n_ctx)
+             for b in range(a, min(a + max_tokens, ctx_first + n_ctx))]
+    return sorted(spans, key=lambda x: (-x[0], x[1], x[2]))[:top]
+
+
+def test_best_spans_are_the_top_of_every_allowed_span():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(1, 70))
+        first = int(rng.integers(0, n))
+        s, e = rng.normal(size=n).astype(np.float32), rng.normal(size=n).astype(np.float32)
+        if rng.random() < 0.3:                          # ties: equal scores keep the earlier, shorter span
+            s, e = np.round(s), np.round(e)
+        max_tokens, top = int(rng.integers(1, 12)), int(rng.integers(1, 25))
+        n_ctx = int(rng.integers(0, n - first + 1))
+        got = best_spans(s.astype(np.float64), e.astype(np.float64), first, n_ctx, max_tokens, top)
+        assert got == _all_spans(s.astype(np.float64), e.astype(np.float64), first, n_ctx, max_tokens, top)

@@ -51,6 +51,18 @@ def test_windows_of_other_lengths_run_apart_and_predict_the_same():
             assert p.score == pytest.approx(q.score, abs=1e-5) and p.null == pytest.approx(q.null, abs=1e-5)
 
 
+def test_context_tokens_are_remembered_for_a_bounded_number_of_contexts(monkeypatch):
+    scorer = TorchSpanScorer(_tiny_model(), FakeTokenizer(), max_len=24, stride=6)
+    monkeypatch.setattr("qa.reader.neural.scorer.TOKEN_CACHE", 2)
+    calls, encode = [], scorer.tokenizer.encode
+    scorer.tokenizer.encode = lambda text, **kw: calls.append(text) or encode(text, **kw)
+    first = scorer.windows("누가 짓나?", ["광주 에 짓는다", "나주 에 짓는다"])
+    assert scorer.windows("어디 에?", ["광주 에 짓는다"])[0][1].offsets == first[0][1].offsets
+    assert calls.count("광주 에 짓는다") == 1                       # the passage was tokenized once
+    scorer.windows("누가?", ["셋째 문단"])
+    assert list(scorer._tokens) == ["광주 에 짓는다", "셋째 문단"]      # the least recently read left first
+
+
 def test_trained_state_round_trips_only_the_top_layers():
     a, b = _tiny_model(), _tiny_model()
     torch.nn.init.normal_(a.head.weight)
