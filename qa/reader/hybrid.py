@@ -7,11 +7,13 @@ The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
 passage the question points at. The rule reader answers alone when its best
 candidate has full evidence (`trust`) or is the very kind of number asked
-(`typed_trust`, states_asked_number()). Otherwise the model reads the sentences of the best
-rule candidates (each with the sentence before it), or the top passage whole
-when the rule reader's confidence is low (`whole_below`; `sentences=0`:
-always, the shipped choice since Dec 2), with the rule reader's answer sentence when another
-passage holds it. The options are every rule candidate plus the model's best
+(`typed_trust`, states_asked_number()), and when the question and the top passage
+are in different languages (crosses_languages(): the model learned from
+same-language pairs). Otherwise the model reads the sentences of the best rule
+candidates (each with the sentence before it), or the top passage whole when the
+rule reader's confidence is low (`whole_below`; `sentences=0`: always, the shipped
+choice since Dec 2), with the rule reader's answer sentence when another passage
+holds it. The options are every rule candidate plus the model's best
 `proposals` spans that no rule candidate already is; each gets the FEATURES
 below and the combiner (`hybrid.json`, a conditional logit fit on held-out
 KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
@@ -23,6 +25,7 @@ import math
 from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
+from ..korean import is_latin_text
 from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
 from .neural.reader import trim_edges
@@ -120,9 +123,11 @@ class HybridReader:
         rule_best = best_rule(scored)
         info = question_info(resolved)
         if rule_best.confidence >= self.trust or \
-                (rule_best.confidence >= self.typed_trust and states_asked_number(info, rule_best)):
+                (rule_best.confidence >= self.typed_trust and states_asked_number(info, rule_best)) or \
+                crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked
-            # type), or their answer is the very kind of number asked: the model is not asked.
+            # type), or their answer is the very kind of number asked, or the model would read
+            # across languages: the model is not asked.
             return self.rule.answer(question, resolved, rule_best, hits, documents)
         whole = rule_best.confidence < self.whole_below
         options = self.options(resolved.text, scored, self.spans(resolved.text, scored, hits, whole), info)
@@ -205,6 +210,22 @@ def states_asked_number(info: QuestionInfo, best: Scored) -> bool:
     of another kind or another item's count ("자동차 분야 과제 수는?" -> "헬스케어 6개")."""
     return info.has_cue and info.answer_type in NUMERIC and best.features.get("type", 0.0) >= 0.99 \
         and not best.features.get("type_clash")
+
+
+def crosses_languages(question: str, passage: str) -> bool:
+    """Is the question written in another script than the passage (an English question over Korean text)?
+
+    The span model learned from same-language pairs only (KorQuAD, Korean and English TyDi). Across
+    languages it picks the passage's most salient name, not an answer ("Where in Gwangju will the
+    national AI cluster be located?" -> "NHN"): on the English questions of our own and held-out sets
+    (30) the hybrid lost 4 the rule reader alone answered and won 1 (measured Dec 2).
+
+    >>> crosses_languages("Which company opened an AI center?", "티맥스소프트는 광주 AI기술센터를 설립했다.")
+    True
+    >>> crosses_languages("NHN 투자액은?", "NHN은 2100억원을 투자한다."), crosses_languages("Who?", "SoS Lab was founded.")
+    (False, False)
+    """
+    return is_latin_text(question) != is_latin_text(passage)
 
 
 def threshold(value) -> float:

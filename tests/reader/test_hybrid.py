@@ -151,6 +151,19 @@ def test_at_trust_the_rule_reader_answers_alone_and_the_model_is_not_asked():
         HybridReader(rule, wary, combiner, trust=0.0)
 
 
+def test_a_question_in_another_language_than_the_passage_is_the_rule_readers_alone():
+    rule = RuleReader(abstain_threshold=0.0)
+    combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
+    for q in ("How much will NHN invest?", "NHN 투자액은?"):
+        best = rule.read(q, Resolved(q, q), HITS, {"d": DOC})
+        scorer = PointAt("899억원" if best.text != "899억원" else "2100억원")
+        got = HybridReader(rule, scorer, combiner, 0, 0, trust=math.inf, typed_trust=math.inf).read(
+            q, Resolved(q, q), HITS, {"d": DOC})
+        english = q.startswith("How")
+        assert best.text and scorer.calls == (0 if english else 1)       # the English one never meets the model
+        assert (got.text == best.text) == english
+
+
 def test_under_whole_below_the_model_reads_the_top_passage_whole():
     q = "돈은 얼마야?"
     rule = RuleReader(abstain_threshold=0.0)
