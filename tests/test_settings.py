@@ -84,3 +84,17 @@ def test_the_default_reader_is_the_hybrid():
     # points on KorQuAD and TyDi. QA_READER=rule still selects the rules alone.
     assert Settings().reader == "hybrid"
     assert Settings.from_env({"QA_READER": "rule"}).reader == "rule"
+
+
+def test_the_span_engine_is_float32_unless_int8_is_asked_for(monkeypatch):
+    assert Settings().span_engine == "onnx"
+    assert Settings.from_env({"QA_SPAN_ENGINE": "onnx-int8"}).span_engine == "onnx-int8"
+    with pytest.raises(InputError, match="QA_SPAN_ENGINE"):
+        Settings.from_env({"QA_SPAN_ENGINE": "int4"})
+    # the reader factory hands the choice to the span model's loader
+    import qa.reader.neural as neural
+    asked = []
+    monkeypatch.setattr(neural, "load_span_scorer", lambda engine="onnx", lazy=False: asked.append(engine) or object())
+    from qa.reader.factory import make_neural_reader
+    make_neural_reader(Settings(span_engine="onnx-int8"))
+    assert asked == ["onnx-int8"]

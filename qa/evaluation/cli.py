@@ -54,8 +54,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--reader", choices=("rule", "neural", "hybrid"),
                    help="answer extraction (default: QA_READER or hybrid)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    from ..cli import add_engine_options
+    from ..cli import add_engine_options, add_span_engine_option
     add_engine_options(p)
+    add_span_engine_option(p)
     p.set_defaults(func=run)
     return p
 
@@ -112,7 +113,8 @@ def _check_args(args) -> None:
 def _settings(args):
     from ..settings import Settings
     return Settings.from_env().with_(index_name=getattr(args, "index", None), reader=getattr(args, "reader", None),
-                                     engine=getattr(args, "engine", None), milvus_uri=getattr(args, "milvus_uri", None))
+                                     engine=getattr(args, "engine", None), milvus_uri=getattr(args, "milvus_uri", None),
+                                     span_engine=getattr(args, "span_engine", None))
 
 
 def _sets(args) -> tuple[dict, str]:

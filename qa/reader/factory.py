@@ -46,5 +46,5 @@ def make_neural_reader(settings: Settings, lazy: bool = False):
     from .neural import NeuralReader, load_span_scorer
     from .neural.scorer import read_manifest
     cal = read_manifest().get("calibration") or {}
-    return NeuralReader(load_span_scorer(lazy=lazy), settings.abstain_threshold,
+    return NeuralReader(load_span_scorer(engine=settings.span_engine, lazy=lazy), settings.abstain_threshold,
                         calibration=(float(cal.get("slope", 1.0)), float(cal.get("bias", 0.0))))
