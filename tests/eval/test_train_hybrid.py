@@ -106,4 +106,9 @@ def test_kept_settings_are_the_shipped_choices_as_the_reader_reads_them(th):
     never = th.kept_settings({**meta, "trust": None, "typed_trust": None, "whole_below": 0.0})
     assert math.isinf(never["trust"]) and math.isinf(never["typed_trust"])   # None: never alone
     assert never["recorded"] == [meta["sentences"]]                         # no whole reads to record
-    assert kept["source"]["span_model_sha256"] == meta["span_model_sha256"]
+    # A refit that keeps the settings passes on where they were chosen, not the model it refit on.
+    assert kept["source"] == meta["settings_from"]
+    carried = {**meta, "settings_from": None, "fit_on_span_model_sha256": "old"}
+    assert th.kept_settings(carried)["source"]["span_model_sha256"] == "old"
+    assert th.kept_settings({**carried, "fit_on_span_model_sha256": None})["source"]["span_model_sha256"] == \
+        meta["span_model_sha256"]
