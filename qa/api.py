@@ -126,6 +126,8 @@ class HealthResponse(_Open):
     chunks: int
     documents: int
     version: str
+    reader: str
+    span_engine: str | None       # the span model's runtime (None: the rule reader reads no model)
 
 
 # ---- the app ----------------------------------------------------------------------------------------------------
@@ -169,9 +171,10 @@ def create_api(pipeline, *, index_name: str, embedder: str) -> FastAPI:
     @app.get(f"{API_PREFIX}/health", response_model=HealthResponse, tags=["meta"])
     def health() -> dict:
         """Liveness plus what is loaded."""
-        store = pipeline.store
+        store, settings = pipeline.store, pipeline.settings
         return {"status": "ok", "index": index_name, "embedder": embedder, "chunks": len(store.chunks),
-                "documents": len(store.documents), "version": __version__}
+                "documents": len(store.documents), "version": __version__, "reader": settings.reader,
+                "span_engine": None if settings.reader == "rule" else settings.span_engine}
 
     return app
 

@@ -106,7 +106,8 @@ def test_health(client, pipeline):
     body = client.get("/api/health").json()
     assert body == {"status": "ok", "index": "default", "embedder": pipeline.store.manifest["embedder"]["name"],
                     "chunks": len(pipeline.store.chunks), "documents": len(pipeline.store.documents),
-                    "version": __version__}
+                    "version": __version__, "reader": pipeline.settings.reader,
+                    "span_engine": None if pipeline.settings.reader == "rule" else "onnx"}
     assert body["chunks"] > 0 and body["documents"] == 1
 
 
