@@ -10,6 +10,7 @@ a message that says how to fix it; nothing falls back silently.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,7 @@ class WindowScorer(SpanScorer):
         self.max_len, self.stride, self.max_question = max_len, stride, max_question
         self.max_answer_tokens = max_answer_tokens
         self._tokens: dict[str, tuple] = {}       # context text -> (ids, offsets): passages recur across questions
+        self._tokens_lock = threading.Lock()      # a server asks from several threads
 
     def logits(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(batch, length) int64 ids and mask -> start and end logits, each (batch, length)."""
@@ -70,12 +72,14 @@ class WindowScorer(SpanScorer):
     def context_tokens(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """encode_plain(text), remembered for the TOKEN_CACHE most recently read contexts: the same passages come
         back question after question, and a 500-character one costs ~2 ms to tokenize."""
-        found = self._tokens.pop(text, None)
+        with self._tokens_lock:
+            found = self._tokens.pop(text, None)
         if found is None:
             found = encode_plain(self.tokenizer, text)
-        self._tokens[text] = found                  # now the most recently used
-        while len(self._tokens) > TOKEN_CACHE:
-            self._tokens.pop(next(iter(self._tokens)), None)       # the least recently used first
+        with self._tokens_lock:
+            self._tokens[text] = found              # now the most recently used
+            while len(self._tokens) > TOKEN_CACHE:
+                del self._tokens[next(iter(self._tokens))]      # the least recently used first
         return found
 
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:

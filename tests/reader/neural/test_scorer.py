@@ -63,6 +63,26 @@ def test_context_tokens_are_remembered_for_a_bounded_number_of_contexts(monkeypa
     assert list(scorer._tokens) == ["광주 에 짓는다", "셋째 문단"]      # the least recently read left first
 
 
+def test_context_tokens_survive_threads(monkeypatch):
+    import threading
+    monkeypatch.setattr("qa.reader.neural.scorer.TOKEN_CACHE", 8)
+    scorer = TorchSpanScorer(_tiny_model(), FakeTokenizer(), max_len=24, stride=6)
+    errors = []
+
+    def ask(k):
+        try:
+            for i in range(2000):
+                assert scorer.context_tokens(f"문단 {k} {i % 37}")[1][0] == (0, 2)
+        except Exception as e:          # a server's threads share one scorer
+            errors.append(e)
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(scorer._tokens) == 8
+
+
 def test_trained_state_round_trips_only_the_top_layers():
     a, b = _tiny_model(), _tiny_model()
     torch.nn.init.normal_(a.head.weight)
