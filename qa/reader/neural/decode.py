@@ -38,6 +38,8 @@ def best_spans(start_logits: np.ndarray, end_logits: np.ndarray, ctx_first: int,
     band = np.where(ends < n, s[:, None] + np.concatenate([e, np.full(width, -np.inf)])[ends], -np.inf)
     flat = band.ravel()
     k = min(top, int(np.isfinite(flat).sum()))
+    if k == 0:                                                  # every score NaN or infinite
+        return []
     cut = flat[np.argpartition(-flat, k - 1)[k - 1]]           # the k-th best score
     above = np.flatnonzero(flat > cut)
     picked = np.concatenate([above, np.flatnonzero(flat == cut)[:k - len(above)]])   # ties: earlier first

@@ -18,6 +18,7 @@ def test_max_length_and_empty_context():
     s = np.zeros(10); e = np.zeros(10); s[2] = 5; e[9] = 5
     assert all(b - a < 3 for _, a, b in best_spans(s, e, 2, 8, max_tokens=3))
     assert best_spans(s, e, 10, 0) == []
+    assert best_spans(np.full(10, np.nan), e, 2, 8) == []            # a broken model's logits: no span
 
 
 def _all_spans(s, e, ctx_first, n_ctx, max_tokens, top):
