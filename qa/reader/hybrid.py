@@ -39,7 +39,8 @@ from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
 # the best rule score; agree: the model's agreement with it (overlap x span weight, agreement());
-# span_logp: the model's log-weight for exactly this span (FLOOR when it did not propose it);
+# span_logp: the model's log-weight for exactly this span (its start + end score against its best
+# span's, for every candidate it read; FLOOR when it did not read it or likes it less than e^FLOOR);
 # type / type_clash: the rule reader's answer-type fit and clash, for a model span too (its kind as
 # the rules' extraction reads it, kind_of()): "데이터센터 계산 능력이 어느 정도야?" is not 2100억원;
 # echo: how much of the option the question already says (echo()): the rules drop their own
@@ -67,6 +68,7 @@ class ModelSpan:
     t_start: int
     t_end: int
     logp: float          # span score minus the question's best span score (<= 0)
+    exact: bool = False  # the model's score for a rule candidate it read (not one of its own best spans)
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -150,7 +152,8 @@ class HybridReader:
                 # sentence the combiner would take "not read" for "the model disagrees" (FLOOR).
                 pieces += _candidate_pieces([answer], 1)
         texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
-        preds = self.scorer.predict(question, texts, top=TOP_SPANS)
+        asked = [_candidates_in(scored, hit, off, end) for hit, off, end in pieces]
+        preds, exact = self.scorer.predict_and_score(question, texts, TOP_SPANS, asked)
         raw = []
         for (hit, off, _), text, ps in zip(pieces, texts, preds):
             for p in ps:
@@ -159,7 +162,13 @@ class HybridReader:
                     ta, tb = trim_particles(text, *cut)
                     raw.append((hit, off + p.start, off + p.end, off + ta, off + tb, p.score))
         top = max((r[-1] for r in raw), default=0.0)
-        return sorted((ModelSpan(*r[:5], r[5] - top) for r in raw), key=lambda m: -m.logp)
+        out = [ModelSpan(*r[:5], r[5] - top) for r in raw]
+        # Each rule candidate the model read gets the model's own score for exactly it: its top
+        # spans alone left most candidates at FLOOR, "not among the model's best 20".
+        out += [ModelSpan(hit, off + a, off + b, off + a, off + b, min(0.0, score - top), exact=True)
+                for (hit, off, _), spans, scores in zip(pieces, asked, exact)
+                for (a, b), score in zip(spans, scores) if score is not None]
+        return sorted(out, key=lambda m: -m.logp)
 
     def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
                 info: QuestionInfo | None = None) -> list[Option]:
@@ -168,6 +177,11 @@ class HybridReader:
         `info`: the question's analysis (a follow-up's keeps its topic's answer type); default:
         the question read on its own."""
         info = info or question_info(Resolved(question, question))
+        exact = {}
+        for m in spans:
+            if m.exact:
+                exact[m.key] = max(m.logp, exact.get(m.key, FLOOR))
+        spans = [m for m in spans if not m.exact]
         votes = [(m.hit.chunk.doc_id, m.hit.chunk.start + m.start, m.hit.chunk.start + m.end, math.exp(m.logp))
                  for m in spans]
         best_of: dict[tuple, ModelSpan] = {}
@@ -183,7 +197,7 @@ class HybridReader:
             start = s.sent_start + s.cand.start
             key = (s.hit.chunk.doc_id, start, start + len(s.cand.text))
             rule_keys.add(key)
-            logp = best_of[key].logp if key in best_of else FLOOR
+            logp = max(best_of[key].logp if key in best_of else FLOOR, exact.get(key, FLOOR))
             lo, hi = reach.get(key[0], (0, 0))
             # most candidates lie in sentences the model did not read: no vote can reach them
             agree = agreement(s, votes) if key[1] < hi and key[2] > lo else 0.0
@@ -278,6 +292,16 @@ def kind_of(sentence: str, start: int, end: int) -> str:
 def _chunk_key(hit: Hit) -> tuple[str, int]:
     """(doc id, chunk start): one passage, whichever Hit object carries it."""
     return hit.chunk.doc_id, hit.chunk.start
+
+
+def _candidates_in(scored: list[Scored], hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) of the rule candidates inside the piece hit.chunk.text[start:end], in piece offsets."""
+    c = hit.chunk
+    lo, hi = c.start + start, c.start + end           # the piece in document offsets
+    found = {(s.sent_start + s.cand.start - lo, s.sent_start + s.cand.start + len(s.cand.text) - lo)
+             for s in scored if s.hit.chunk.doc_id == c.doc_id
+             and lo <= s.sent_start + s.cand.start and s.sent_start + s.cand.start + len(s.cand.text) <= hi}
+    return sorted(found)
 
 
 def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]]:

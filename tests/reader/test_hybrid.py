@@ -101,6 +101,30 @@ def test_every_option_has_the_combiners_features():
     assert model_only.scored.cand.kind == "phrase" and model_only.features["type_clash"] == 1.0
 
 
+class ScoresToo(PointAt):
+    """PointAt whose model also scores the spans it is asked about: 3 below its best for "899억원"."""
+
+    def predict_and_score(self, question, contexts, top, spans):
+        scores = [[2.0 if c[a:b] == "899억원" else None for a, b in ss] for c, ss in zip(contexts, spans)]
+        return self.predict(question, contexts, top), scores
+
+
+def test_a_candidate_the_model_read_gets_its_score_for_exactly_that_span():
+    q = "NHN 투자액은?"
+    options = {}
+    for scorer in (PointAt("2100억원"), ScoresToo("2100억원")):
+        reader = HybridReader(RuleReader(), scorer, LinearRanker({}), sentences=0, proposals=0)
+        scored = reader.rule.candidates(Resolved(q, q), HITS, {"d": DOC})
+        assert "899억원" in [s.cand.text for s in scored]
+        spans = reader.spans(q, scored, HITS)
+        options[type(scorer).__name__] = {o.scored.cand.text: o.features for o in reader.options(q, scored, spans)}
+        assert not [m for m in spans if m.exact and not isinstance(scorer, ScoresToo)]
+    assert options["PointAt"]["899억원"]["span_logp"] == -12.0             # not among the model's own spans
+    assert options["ScoresToo"]["899억원"]["span_logp"] == -3.0             # 2.0 against its best span's 5.0
+    assert options["ScoresToo"]["899억원"]["agree"] == options["PointAt"]["899억원"]["agree"]   # no vote of its own
+    assert options["ScoresToo"]["2100억원"] == options["PointAt"]["2100억원"]
+
+
 @pytest.mark.parametrize("q, clash", [("NHN 투자 기간은?", 1.0), ("NHN 투자액은?", 0.0), ("NHN은 무엇을 했어?", 0.0)])
 def test_a_model_only_span_gets_the_rules_type_features(q, clash):
     reader = HybridReader(RuleReader(), PointAt("2100억원"), LinearRanker({}), sentences=0, proposals=3)

@@ -85,9 +85,9 @@ class LazyOnnxSpanScorer(OnnxSpanScorer):
                 if self.session is None:
                     self.tokenizer, self.table, self.session = open_session(self.folder, self.threads)
 
-    def predict(self, question: str, contexts: list[str], top: int = 5):
-        self.warm()
-        return super().predict(question, contexts, top)
+    def predict_and_score(self, question: str, contexts: list[str], top: int, spans: list[list[tuple[int, int]]]):
+        self.warm()                   # predict() comes here too
+        return super().predict_and_score(question, contexts, top, spans)
 
 
 def load_onnx_scorer(manifest_path: Path = MANIFEST, threads: int | None = None,

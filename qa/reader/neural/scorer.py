@@ -44,6 +44,12 @@ class SpanScorer:
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
         raise NotImplementedError
 
+    def predict_and_score(self, question: str, contexts: list[str], top: int,
+                          spans: list[list[tuple[int, int]]]) -> tuple[list[list[SpanPrediction]], list[list]]:
+        """predict(), plus the model's score (start + end logit) for given [start, end) char spans of each
+        context; None where the scorer cannot score a span (this default: always)."""
+        return self.predict(question, contexts, top), [[None] * len(s) for s in spans]
+
     def warm(self) -> None:
         """Load now whatever the scorer would load on its first predict() (default: nothing)."""
 
@@ -83,18 +89,28 @@ class WindowScorer(SpanScorer):
         return found
 
     def predict(self, question: str, contexts: list[str], top: int = 5) -> list[list[SpanPrediction]]:
+        return self.predict_and_score(question, contexts, top, [[] for _ in contexts])[0]
+
+    def predict_and_score(self, question: str, contexts: list[str], top: int,
+                          spans: list[list[tuple[int, int]]]) -> tuple[list[list[SpanPrediction]], list[list]]:
+        """The best spans per context and, from the same model runs, the score of each asked char span:
+        its best start + end logit sum over the windows holding it whole (None when none does)."""
         windows = self.windows(question, contexts)
         out: list[list[SpanPrediction]] = [[] for _ in contexts]
-        if not windows:
-            return out
-        for (ci, w), (s, e) in zip(windows, self.window_logits([w for _, w in windows])):
+        scores: list[list] = [[None] * len(s) for s in spans]
+        for (ci, w), (s, e) in zip(windows, self.window_logits([w for _, w in windows]) if windows else []):
             null = null_score(s, e)
             for score, a, b in best_spans(s, e, w.ctx_first, w.n_ctx, self.max_answer_tokens, top):
                 lo, hi = w.offsets[a - w.ctx_first][0], w.offsets[b - w.ctx_first][1]
                 out[ci].append(SpanPrediction(lo, hi, score, null))
+            for k, (a, b) in enumerate(spans[ci] if ci < len(spans) else ()):
+                at = w.token_span(a, b)
+                if at is not None:
+                    value = float(s[at[0]] + e[at[1]])
+                    scores[ci][k] = value if scores[ci][k] is None else max(scores[ci][k], value)
         for preds in out:
             preds.sort(key=lambda p: -p.score)
-        return [_unique(p)[:top] for p in out]
+        return [_unique(p)[:top] for p in out], scores
 
     def window_logits(self, windows: list, slack: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """(start, end) logits of each window (its own length), run in the batches `batches()` makes."""

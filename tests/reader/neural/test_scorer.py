@@ -83,6 +83,21 @@ def test_context_tokens_survive_threads(monkeypatch):
     assert not errors and len(scorer._tokens) == 8
 
 
+def test_asked_spans_are_scored_from_the_same_runs():
+    scorer = TorchSpanScorer(_tiny_model(), FakeTokenizer(), max_len=24, stride=6)
+    contexts = ["광주 에 국가 AI 데이터센터 를 짓는다", " ".join(f"낱말{i}" for i in range(40))]
+    runs, logits = [], scorer.logits
+    scorer.logits = lambda ids, mask: runs.append(ids.shape) or logits(ids, mask)
+    preds = scorer.predict("누가 짓나?", contexts, top=5)
+    plain, runs[:] = list(runs), []
+    asked = [[(p.start, p.end) for p in ps] + [(0, len(c))] for ps, c in zip(preds, contexts)]
+    again, scores = scorer.predict_and_score("누가 짓나?", contexts, 5, asked)
+    assert again == preds and runs == plain                  # no model run beyond predict()'s
+    for ps, got in zip(preds, scores):         # a predicted span's score is the one predict() gave it
+        assert got[:len(ps)] == pytest.approx([p.score for p in ps])
+    assert scores[0][-1] is not None and scores[1][-1] is None    # no window holds the long context whole
+
+
 def test_trained_state_round_trips_only_the_top_layers():
     a, b = _tiny_model(), _tiny_model()
     torch.nn.init.normal_(a.head.weight)
