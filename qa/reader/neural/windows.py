@@ -11,7 +11,9 @@ the context, so a predicted token span maps back to exact text.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 BOS, PAD, EOS = 0, 1, 2   # e5 / XLM-R special ids
 
@@ -36,11 +38,18 @@ class Window:
         """
         if not self.offsets or start < self.offsets[0][0] or end > self.offsets[-1][1]:
             return None
-        s = next((i for i, (a, b) in enumerate(self.offsets) if b > start), None)
-        e = next((i for i in range(len(self.offsets) - 1, -1, -1) if self.offsets[i][0] < end), None)
-        if s is None or e is None or e < s:
+        starts, ends = self._bounds
+        s = bisect_right(ends, start)             # the first token ending after `start`
+        e = bisect_left(starts, end) - 1          # the last token starting before `end`
+        if s >= len(ends) or e < s:
             return None
         return self.ctx_first + s, self.ctx_first + e
+
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        """The context tokens' start and end chars (both ascending), for token_span's binary searches:
+        the hybrid asks one window about every rule candidate in it."""
+        return [a for a, _ in self.offsets], [b for _, b in self.offsets]
 
 
 def encode_plain(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]]:
