@@ -194,8 +194,7 @@ class HybridReader:
             reach[doc] = (min(lo, a), max(hi, b))
         out, rule_keys = [], set()
         for s in scored:
-            start = s.sent_start + s.cand.start
-            key = (s.hit.chunk.doc_id, start, start + len(s.cand.text))
+            key = doc_span(s)
             rule_keys.add(key)
             logp = max(best_of[key].logp if key in best_of else FLOOR, exact.get(key, FLOOR))
             lo, hi = reach.get(key[0], (0, 0))
@@ -236,8 +235,10 @@ def crosses_languages(question: str, passage: str) -> bool:
 
     >>> crosses_languages("Which company opened an AI center?", "티맥스소프트는 광주 AI기술센터를 설립했다.")
     True
-    >>> crosses_languages("NHN 투자액은?", "NHN은 2100억원을 투자한다."), crosses_languages("Who?", "SoS Lab was founded.")
-    (False, False)
+    >>> crosses_languages("NHN 투자액은?", "NHN은 2100억원을 투자한다.")
+    False
+    >>> crosses_languages("Who?", "SoS Lab was founded.")
+    False
     """
     return is_latin_text(question) != is_latin_text(passage)
 
@@ -298,10 +299,19 @@ def _candidates_in(scored: list[Scored], hit: Hit, start: int, end: int) -> list
     """[start, end) of the rule candidates inside the piece hit.chunk.text[start:end], in piece offsets."""
     c = hit.chunk
     lo, hi = c.start + start, c.start + end           # the piece in document offsets
-    found = {(s.sent_start + s.cand.start - lo, s.sent_start + s.cand.start + len(s.cand.text) - lo)
-             for s in scored if s.hit.chunk.doc_id == c.doc_id
-             and lo <= s.sent_start + s.cand.start and s.sent_start + s.cand.start + len(s.cand.text) <= hi}
-    return sorted(found)
+    return sorted({(a - lo, b - lo) for doc_id, a, b in map(doc_span, scored)
+                   if doc_id == c.doc_id and lo <= a and b <= hi})
+
+
+def doc_span(s) -> tuple[str, int, int]:
+    """(doc id, start, end) of a rule candidate in its document: the key model spans are matched by.
+
+    >>> from types import SimpleNamespace as N
+    >>> doc_span(N(cand=N(start=2, text="2100억원"), sent_start=10, hit=N(chunk=N(doc_id="d"))))
+    ('d', 12, 18)
+    """
+    start = s.sent_start + s.cand.start
+    return s.hit.chunk.doc_id, start, start + len(s.cand.text)
 
 
 def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]]:
@@ -343,11 +353,10 @@ def agreement(s, votes) -> float:
     >>> agreement(c, [("d", 12, 18, 1.0), ("d", 12, 20, 0.5)])
     1.0
     """
-    start = s.sent_start + s.cand.start
-    end = start + len(s.cand.text)
+    doc_id, start, end = doc_span(s)
     best = 0.0
     for doc, a, b, w in votes:
-        if doc != s.hit.chunk.doc_id:
+        if doc != doc_id:
             continue
         inter = min(end, b) - max(start, a)
         if inter > 0:

@@ -103,7 +103,7 @@ class WindowScorer(SpanScorer):
             for score, a, b in best_spans(s, e, w.ctx_first, w.n_ctx, self.max_answer_tokens, top):
                 lo, hi = w.offsets[a - w.ctx_first][0], w.offsets[b - w.ctx_first][1]
                 out[ci].append(SpanPrediction(lo, hi, score, null))
-            for k, (a, b) in enumerate(spans[ci] if ci < len(spans) else ()):
+            for k, (a, b) in enumerate(spans[ci]):
                 at = w.token_span(a, b)
                 if at is not None:
                     value = float(s[at[0]] + e[at[1]])
