@@ -197,7 +197,7 @@ def _answered_name(topic: str, conversation: Conversation) -> str | None:
     turn = next((t for t in reversed(conversation.turns) if t.resolved == topic), None)
     if turn is None or not turn.answer or not _asks_for_name(topic):
         return None
-    return turn.answer
+    return person_name(turn.answer)
 
 
 def _replace_person_pronoun(text: str, conversation: Conversation) -> tuple[str, str | None]:
@@ -207,9 +207,25 @@ def _replace_person_pronoun(text: str, conversation: Conversation) -> tuple[str,
     from .reader.question import analyze
     for turn in reversed(conversation.turns):
         if turn.answer and analyze(turn.resolved).answer_type == "person":
-            name = turn.answer
+            name = person_name(turn.answer)
             return _PERSON_PRONOUN.sub(lambda m: name + with_particle(name, m.group(1)), text, count=1), name
     return text, None
+
+
+def person_name(answer: str) -> str:
+    """A name followed by its title stands in as the name alone.
+
+    The title ("대통령") is a common word of many passages: carried into a
+    follow-up, it pulls retrieval to whichever passage names the title most.
+
+    >>> person_name("문재인 대통령"), person_name("김기선 GIST 총장"), person_name("문 대통령")
+    ('문재인', '김기선', '문 대통령')
+    """
+    from .reader.candidates import TITLES
+    words = answer.split()
+    if len(words) >= 2 and re.fullmatch(r"[가-힣]{2,4}", words[0]) and words[-1].endswith(TITLES):
+        return words[0]
+    return answer
 
 
 def with_particle(word: str, particle: str) -> str:

@@ -1,5 +1,5 @@
 """Follow-up resolution (no model: Kiwi only)."""
-from qa.conversation import Conversation, is_elliptical, resolve_followup, with_particle
+from qa.conversation import Conversation, is_elliptical, person_name, resolve_followup, with_particle
 from qa.types import Answer
 
 
@@ -67,6 +67,22 @@ def test_who_question_hands_its_answer_to_the_follow_ups():
     third = turn(conv, "그가 약속한 것은?", "도서관 증축")
     assert second.startswith("김하늘") and "사람" not in second
     assert "김하늘이 약속한" in third and "그가" not in third   # the particle follows the name's last sound
+
+
+def test_a_name_answered_with_its_title_stands_in_without_the_title():
+    conv = Conversation()
+    turn(conv, "개관식에서 축사를 한 사람은?", "김하늘 총장")
+    second = turn(conv, "어떤 책을 추천했어?", "토지")
+    third = turn(conv, "그가 약속한 것은?", "도서관 증축")
+    assert second.startswith("김하늘 ") and "총장" not in second
+    assert "김하늘이 약속한" in third and "총장" not in third
+
+
+def test_person_name_keeps_what_is_not_a_name_and_title():
+    assert person_name("최기영 과학기술정보통신부 장관") == "최기영"
+    assert person_name("문 대통령") == "문 대통령"          # a surname alone says too little
+    assert person_name("광주 청년 AI인재들") == "광주 청년 AI인재들"   # no title at the end
+    assert person_name("NHN 대표") == "NHN 대표"
 
 
 def test_particles_follow_the_last_sound_of_the_word():
