@@ -7,7 +7,10 @@
 
 The held-out articles are the ones eval/train_neural_reader.py never trained
 on (every 5th dev-a article, 474 questions): on any other question the span
-model's scores are those of a model that has seen the answer. Every question
+model's scores are those of a model that has seen the answer. Each question is
+read in the passages retrieved for it from all held-out paragraphs, as the
+product reads a user's documents (`--mode reader`: in its own paragraph alone,
+as the fits before Dec 2 were made). Every question
 is read once per number of sentences the model reads (0 = whole passages);
 the options (rule candidates + the model's best spans no rule candidate is)
 get HybridReader's FEATURES, labelled 1 when they exactly match a gold answer.
@@ -45,12 +48,14 @@ sys.path.insert(0, str(ROOT))
 from qa.conversation import Resolved  # noqa: E402
 from qa.embedding.onnx_export import file_sha256  # noqa: E402
 from qa.evaluation.cli import write_json_atomic  # noqa: E402
-from qa.evaluation.korquad import DEFAULT_PATH, gold_passages, load_korquad, questions, split_articles  # noqa: E402
+from qa.evaluation.korquad import (DEFAULT_PATH, gold_passages, load_korquad, open_pipeline,  # noqa: E402
+                                   paragraph_documents, questions, split_articles)
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
 from qa.reader.hybrid import FEATURES, HybridReader, best_rule, states_asked_number, threshold  # noqa: E402
 from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
 from qa.reader.rule_reader import RuleReader, question_info  # noqa: E402
+from qa.settings import Settings  # noqa: E402
 
 OUT = ROOT / "qa" / "reader" / "hybrid.json"
 RANKER = ROOT / "qa" / "reader" / "ranker.json"
@@ -64,23 +69,40 @@ TYPED_GRID = (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.0)  # typed_trust thresholds tried
 NO_COST = 0.25
 
 
-def record(path: Path, sentences: list[int], scorer) -> tuple[list[dict], dict[int, float]]:
-    """Per held-out question: its article, golds, rule candidates and the model's spans per sentences read."""
+def record(path: Path, sentences: list[int], scorer, mode: str = "open") -> tuple[list[dict], dict[int, float]]:
+    """Per held-out question: its article, golds, rule candidates and the model's spans per sentences read.
+
+    mode "reader": each question's own paragraph is the one passage; "open": the passages retrieved for
+    it from all held-out paragraphs, as the product reads (a question whose paragraph is not retrieved
+    has no right option and teaches the fit nothing)."""
     rule = RuleReader(abstain_threshold=0.0)
     readers = {n: HybridReader(rule, scorer, LinearRanker({}), sentences=n, proposals=0) for n in sentences}
     seconds = dict.fromkeys(sentences, 0.0)
     rows = []
-    held_out = questions(split_articles(load_korquad(path), "dev-a")[::5])
-    for q, doc, hit in gold_passages(held_out):
+    articles = split_articles(load_korquad(path), "dev-a")[::5]
+    for q, docs, hits in passages(articles, mode):
         resolved = Resolved(q.question, q.question)
-        scored = rule.candidates(resolved, [hit], {doc.id: doc})
+        scored = rule.candidates(resolved, hits, docs)
         spans = {}
         for n, reader in readers.items():
             t0 = time.perf_counter()
-            spans[n] = reader.spans(q.question, scored, [hit]) if scored else []
+            spans[n] = reader.spans(q.question, scored, hits) if scored else []
             seconds[n] += time.perf_counter() - t0
         rows.append({"article": q.doc_id.split(":")[0], "question": q.question, "golds": list(q.answers), "scored": scored, "spans": spans})
     return rows, {n: 1000 * s / len(rows) for n, s in seconds.items()}
+
+
+def passages(articles: list, mode: str):
+    """(question, documents by id, hits) per question of `articles`, in `mode` (reader | open)."""
+    held_out = questions(articles)
+    if mode == "reader":
+        for q, doc, hit in gold_passages(held_out):
+            yield q, {doc.id: doc}, [hit]
+        return
+    settings = Settings()
+    pipeline = open_pipeline("dev-a-held", paragraph_documents(articles), settings, progress=False)
+    for q in held_out:
+        yield q, pipeline.store.documents, pipeline.retriever.retrieve(q.question, settings.k)
 
 
 def groups(rows: list[dict], reader: HybridReader) -> list[tuple]:
@@ -267,6 +289,9 @@ def main() -> int:
                     help="refit only the weights: sentences, whole_below, proposals, trust, typed_trust and the "
                          "type-clash weight are taken from the current hybrid.json (for a new span model whose "
                          "CV choices should not move with dev-a's noise)")
+    ap.add_argument("--mode", choices=["reader", "open"], default="open",
+                    help="open (default, the shipped fit): each question read in the passages retrieved for it "
+                         "from all held-out paragraphs, as the product reads; reader: in its own paragraph alone")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     kept = None
@@ -282,7 +307,7 @@ def main() -> int:
         args.sentences, args.proposals = args.sentences or [0, 2], args.proposals or [0, 1, 3, 5]
     scorer = load_span_scorer(engine=args.span_engine)
     t0 = time.perf_counter()
-    rows, ms = record(args.korquad, args.sentences, scorer)
+    rows, ms = record(args.korquad, args.sentences, scorer, args.mode)
     print(f"{len(rows)} held-out dev-a questions read in {time.perf_counter() - t0:.0f} s")
     rule_only = np.zeros(len(FEATURES))
     rule_only[FEATURES.index("rule_rel")] = 1.0
@@ -334,6 +359,7 @@ def main() -> int:
     if args.dry_run:
         return 0
     meta = {"trained_on": "KorQuAD 1.0 dev-a held-out articles (every 5th even article)", "questions": len(gs),
+            "mode": args.mode,
             "korquad_sha256": file_sha256(args.korquad), "span_model_sha256": read_manifest(MANIFEST)["weights"]["sha256"],
             "ranker_sha256": file_sha256(RANKER), "span_engine": args.span_engine,
             "sentences": n, "proposals": p, "whole_below": whole_below,

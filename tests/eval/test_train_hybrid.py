@@ -112,3 +112,35 @@ def test_kept_settings_are_the_shipped_choices_as_the_reader_reads_them(th):
     assert th.kept_settings(carried)["source"]["span_model_sha256"] == "old"
     assert th.kept_settings({**carried, "fit_on_span_model_sha256": None})["source"]["span_model_sha256"] == \
         meta["span_model_sha256"]
+
+
+def article() -> tuple[int, dict]:
+    para = {"context": "NHN은 2100억원을 투자한다.", "qas": [{"id": "q1", "question": "NHN 투자액은?",
+                                                          "answers": [{"text": "2100억원", "answer_start": 5}]}]}
+    return 0, {"title": "광주", "paragraphs": [para, {"context": "다른 문단이다.", "qas": []}]}
+
+
+def test_reader_mode_reads_the_questions_own_paragraph(th):
+    [(q, docs, hits)] = list(th.passages([article()], "reader"))
+    assert q.question == "NHN 투자액은?" and [h.chunk.doc_id for h in hits] == ["0:0"] and list(docs) == ["0:0"]
+
+
+def test_open_mode_reads_what_retrieval_finds_among_all_paragraphs(th, monkeypatch):
+    seen = {}
+
+    class Retriever:
+        def retrieve(self, text, k):
+            seen["query"], seen["k"] = text, k
+            return ["hit"]
+
+    class Pipeline:
+        retriever, store = Retriever(), type("S", (), {"documents": {"0:0": "doc"}})()
+
+    def fake_open(split, docs, settings, progress):
+        seen["paragraphs"] = [d.id for d in docs]
+        return Pipeline()
+
+    monkeypatch.setattr(th, "open_pipeline", fake_open)
+    [(q, docs, hits)] = list(th.passages([article()], "open"))
+    assert seen["paragraphs"] == ["0:0", "0:1"] and seen["query"] == "NHN 투자액은?" and hits == ["hit"]
+    assert docs == {"0:0": "doc"} and seen["k"] == th.Settings().k
