@@ -10,7 +10,7 @@ on (every 5th dev-a article, 474 questions): on any other question the span
 model's scores are those of a model that has seen the answer. Each question is
 read in the passages retrieved for it from all held-out paragraphs, as the
 product reads a user's documents (`--mode reader`: in its own paragraph alone,
-as the fits before Dec 2 were made). Every question
+as the fits before the fifteenth session were made). Every question
 is read once per number of sentences the model reads (0 = whole passages);
 the options (rule candidates + the model's best spans no rule candidate is)
 get HybridReader's FEATURES, labelled 1 when they exactly match a gold answer.
