@@ -369,6 +369,12 @@ def main() -> int:
             "command": " ".join(["python eval/train_hybrid.py", *sys.argv[1:]])}
     if kept:
         meta["settings_from"] = kept["source"]
+    # The abstention threshold (eval/fit_abstention.py) is fit on the combiner's answers: carried over,
+    # and worth refitting after a new combiner.
+    previous = json.loads(args.out.read_text(encoding="utf-8"))["meta"] if args.out.is_file() else {}
+    if previous.get("abstention"):
+        meta["abstention"] = previous["abstention"]
+        print("abstention block carried over: rerun `python eval/fit_abstention.py` to refit it")
     write_json_atomic(args.out, LinearRanker({k: round(float(v), 5) for k, v in zip(FEATURES, w)}, 0.0, meta).to_json())
     print(f"wrote {args.out}")
     return 0

@@ -51,6 +51,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     k.add_argument("--mode", choices=("reader", "open"), default="reader",
                    help="reader: gold paragraph only; open: retrieve over the split's paragraphs")
     k.add_argument("--limit", type=int, metavar="N", help="only the first N questions of the split, in file order")
+    k.add_argument("--abstain", action="store_true",
+                   help="keep the reader's abstention (default: always answer, every question is answerable); "
+                        "abstain_rate is then how often the product says 'not in the documents' wrongly")
     p.add_argument("--reader", choices=("rule", "neural", "hybrid"),
                    help="answer extraction (default: QA_READER or hybrid)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -106,8 +109,8 @@ def _check_args(args) -> None:
         if args.index:
             raise InputError(f"--index does not apply to {flag}: it builds and caches its own index of the questions' "
                              "paragraphs")
-    elif args.limit is not None:
-        raise InputError("--limit applies to --korquad and --squad only")
+    elif args.limit is not None or getattr(args, "abstain", False):
+        raise InputError(f"{'--limit' if args.limit is not None else '--abstain'} applies to --korquad and --squad only")
 
 
 def _settings(args):
@@ -129,13 +132,15 @@ def _sets(args) -> tuple[dict, str]:
 def _korquad(args) -> tuple[dict, str]:
     from .korquad import format_korquad, run_korquad
     report = run_korquad(args.korquad or None, args.split, args.mode, args.limit, settings=_settings(args),
+                         abstain=getattr(args, "abstain", False),
                          progress=not args.no_progress)
     return report, format_korquad(report)
 
 
 def _squad(args) -> tuple[dict, str]:
     from .korquad import format_korquad, run_squad
-    report = run_squad(args.squad, args.mode, args.limit, settings=_settings(args), progress=not args.no_progress)
+    report = run_squad(args.squad, args.mode, args.limit, settings=_settings(args), progress=not args.no_progress,
+                       abstain=getattr(args, "abstain", False))
     return report, format_korquad(report).replace("KorQuAD all", f"SQuAD-format {Path(args.squad).name}", 1)
 
 

@@ -117,8 +117,10 @@ def paragraph_documents(articles: list[tuple[int, dict]]) -> list[Document]:
 
 # ---- reader mode --------------------------------------------------------
 
-def evaluate_reader(qs: list[KQ], reader=None, settings: Settings | None = None, progress: bool = True) -> dict:
-    """The reader alone, handed the gold paragraph as its only passage."""
+def evaluate_reader(qs: list[KQ], reader=None, settings: Settings | None = None, progress: bool = True,
+                    abstain: bool = False) -> dict:
+    """The reader alone, handed the gold paragraph as its only passage (`abstain`: with the settings'
+    abstention, which can only lose here; its abstain_rate is the false-abstention rate)."""
     from tqdm import tqdm
 
     from ..conversation import Resolved
@@ -126,7 +128,8 @@ def evaluate_reader(qs: list[KQ], reader=None, settings: Settings | None = None,
         from ..reader.factory import make_reader
         # KorQuAD 1.0 has no unanswerable questions and the gold paragraph is
         # given: abstaining can only lose, so the reader always answers here.
-        reader = make_reader((settings or Settings()).with_(abstain_threshold=0.0))
+        settings = settings or Settings()
+        reader = make_reader(settings if abstain else settings.with_(abstain_threshold=0.0))
     rows, t0 = [], time.perf_counter()
     for q, doc, hit in gold_passages(tqdm(qs, desc="korquad reader", unit="q", disable=not progress)):
         answer = reader.read(q.question, Resolved(q.question, q.question), [hit], {doc.id: doc})
@@ -157,8 +160,10 @@ def cache_root() -> Path:
     return (Path(base) if base else Path.home() / ".cache" / "qa-korean") / "korquad"
 
 
-def open_pipeline(split: str, docs: list[Document], settings: Settings, progress: bool = True):
-    """A pipeline over the split's paragraphs, built once and cached by corpus + index settings."""
+def open_pipeline(split: str, docs: list[Document], settings: Settings, progress: bool = True,
+                  abstain: bool = False):
+    """A pipeline over the split's paragraphs, built once and cached by corpus + index settings
+    (`abstain`: keeping the settings' abstention threshold; default: never abstaining)."""
     from ..index_manager import build_index, index_exists
     from ..pipeline import load_pipeline
     from ..store import corpus_hash
@@ -169,18 +174,19 @@ def open_pipeline(split: str, docs: list[Document], settings: Settings, progress
                                      settings.chunk_max_chars, settings.chunk_overlap,
                                      settings.faiss_kind, CHUNKING_VERSION, analyzer_record()]).encode()).hexdigest()[:12]
     # No KorQuAD question is unanswerable: never abstain (see evaluate_reader).
-    settings = settings.with_(index_root=cache_root(), index_name=f"{split}-{key}", abstain_threshold=0.0)
+    settings = settings.with_(index_root=cache_root(), index_name=f"{split}-{key}",
+                              abstain_threshold=settings.abstain_threshold if abstain else 0.0)
     if not index_exists(settings):
         build_index(settings, docs, progress=progress)
     return load_pipeline(settings)
 
 
 def evaluate_open(articles: list[tuple[int, dict]], qs: list[KQ], split: str, settings: Settings | None = None,
-                  progress: bool = True) -> dict:
+                  progress: bool = True, abstain: bool = False) -> dict:
     """Retrieve over the whole split's paragraphs, then read: answers plus gold-paragraph recall."""
     from tqdm import tqdm
     t_setup = time.perf_counter()
-    pipeline = open_pipeline(split, paragraph_documents(articles), settings or Settings(), progress)
+    pipeline = open_pipeline(split, paragraph_documents(articles), settings or Settings(), progress, abstain)
     setup = time.perf_counter() - t_setup
     rows, t0 = [], time.perf_counter()
     for q in tqdm(qs, desc="korquad open", unit="q", disable=not progress):
@@ -257,8 +263,9 @@ def format_korquad(report: dict) -> str:
 
 
 def run_korquad(path: str | Path | None, split: str, mode: str, limit: int | None = None,
-                settings: Settings | None = None, progress: bool = True) -> dict:
-    """Load, split, evaluate; the report also names the split, mode and file."""
+                settings: Settings | None = None, progress: bool = True, abstain: bool = False) -> dict:
+    """Load, split, evaluate; the report also names the split, mode and file. Every question is
+    answerable: the reader never abstains unless `abstain` (then abstain_rate = false abstentions)."""
     if mode not in MODES:
         raise InputError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     data = load_korquad(path)
@@ -267,14 +274,14 @@ def run_korquad(path: str | Path | None, split: str, mode: str, limit: int | Non
     if not qs:
         raise InputError(f"split {split} of {path or DEFAULT_PATH} holds no questions")
     if mode == "reader":
-        report = evaluate_reader(qs, settings=settings, progress=progress)
+        report = evaluate_reader(qs, settings=settings, progress=progress, abstain=abstain)
     else:
-        report = evaluate_open(articles, qs, split, settings, progress)
-    return {"dataset": str(Path(path) if path else DEFAULT_PATH), "split": split, **report}
+        report = evaluate_open(articles, qs, split, settings, progress, abstain)
+    return {"dataset": str(Path(path) if path else DEFAULT_PATH), "split": split, "abstaining": abstain, **report}
 
 
 def run_squad(path: str | Path, mode: str, limit: int | None = None, settings: Settings | None = None,
-              progress: bool = True) -> dict:
+              progress: bool = True, abstain: bool = False) -> dict:
     """Any SQuAD v1.1-format file, scored whole (no dev-a/dev-b split), same report keys as KorQuAD.
 
     The open-mode index is cached under a name made of the file's stem and content hash.
@@ -288,7 +295,7 @@ def run_squad(path: str | Path, mode: str, limit: int | None = None, settings: S
         raise InputError(f"{path} holds no answerable questions")
     name = "squad-" + re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem)[:40]
     if mode == "reader":
-        report = evaluate_reader(qs, settings=settings, progress=progress)
+        report = evaluate_reader(qs, settings=settings, progress=progress, abstain=abstain)
     else:
-        report = evaluate_open(articles, qs, name, settings, progress)
-    return {"dataset": str(path), "split": "all", **report}
+        report = evaluate_open(articles, qs, name, settings, progress, abstain)
+    return {"dataset": str(path), "split": "all", "abstaining": abstain, **report}

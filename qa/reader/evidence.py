@@ -84,6 +84,19 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     return out
 
 
+def missing_names(info: QuestionInfo, absent: list[str]) -> list[str]:
+    """The absent words (missing_terms()) that are or hold a name the question asks about
+    (info.entities: proper nouns, Latin words): the question is about someone the documents never name.
+
+    >>> from .question import analyze
+    >>> missing_names(analyze("카카오의 투자액은?"), ["카카오"])
+    ['카카오']
+    >>> missing_names(analyze("기사에서 소개된 과제는?"), ["기사", "소개"])
+    []
+    """
+    return [w for w in absent if any(e in w.lower() for e in info.entities)]
+
+
 _PARTICLE_END = re.compile(r"(은|는|이|가|을|를|의|와|과|에|에서|에게|로|으로|도|만|까지|부터|이야|야|이다)?[?!.,]*$")
 
 

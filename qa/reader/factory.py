@@ -21,7 +21,8 @@ def make_reader(settings: Settings) -> Reader:
     if settings.reader == "neural":
         return neural
     from .hybrid import HybridReader
-    return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural.scorer, shipped_combiner())
+    return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural.scorer, shipped_combiner(),
+                        calibration=(neural.slope, neural.bias))
 
 
 def shipped_combiner():

@@ -108,6 +108,20 @@ def test_reader_mode_scores(path):
     assert "reader mode: 4 questions" in korquad.format_korquad(report)
 
 
+@pytest.mark.parametrize("abstain, threshold", [(False, 0.0), (True, 0.35)])
+def test_reader_mode_never_abstains_unless_asked(path, monkeypatch, abstain, threshold):
+    """KorQuAD has no unanswerable question: the reader is made never to abstain, unless --abstain asks
+    how often the product's own threshold wrongly says "not in the documents"."""
+    from qa.reader import factory
+    from qa.settings import Settings
+    made = []
+    monkeypatch.setattr(factory, "make_reader", lambda settings: made.append(settings) or FakeReader())
+    report = korquad.run_korquad(path, "dev-a", "reader", limit=2, settings=Settings(abstain_threshold=0.35),
+                                 progress=False, abstain=abstain)
+    assert [s.abstain_threshold for s in made] == [threshold]
+    assert report["abstaining"] is abstain and report["n"] == 2
+
+
 def test_forced_text():
     assert forced_text(Answer("q", "q", "답", 0.9, False)) == "답"
     assert forced_text(Answer("q", "q", None, 0.1, True)) is None
@@ -137,7 +151,7 @@ def test_squad_file_whole_in_reader_mode(tmp_path, monkeypatch):
     path = _tydi_like(tmp_path)
     seen = []
 
-    def fake_reader(qs, settings=None, progress=True):
+    def fake_reader(qs, settings=None, progress=True, abstain=False):
         seen.extend(qs)
         return {"mode": "reader", "n": len(qs), "em": 1.0, "f1": 1.0}
 
@@ -154,7 +168,7 @@ def test_squad_open_mode_index_name_is_a_safe_name(tmp_path, monkeypatch):
     path = _tydi_like(tmp_path)
     names = []
     monkeypatch.setattr(korquad, "evaluate_open",
-                        lambda articles, qs, split, settings, progress: names.append(split) or {"n": len(qs)})
+                        lambda articles, qs, split, settings, progress, abstain: names.append(split) or {"n": len(qs)})
     korquad.run_squad(path, "open", limit=1)
     assert names == ["squad-korean_tydiqa_dev"]
 

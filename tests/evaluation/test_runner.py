@@ -217,6 +217,7 @@ def test_cli_passes(records, fake_load, capsys):
     (["eval", "--min-em", "85"], "error: --min-em 85 is out of range"),
     (["eval", "x.jsonl", "--korquad"], "error: name either evaluation files or --korquad"),
     (["eval", "--limit", "3"], "error: --limit applies to --korquad and --squad only"),
+    (["eval", "--abstain"], "error: --abstain applies to --korquad and --squad only"),
     (["eval", "--korquad", "no/such/korquad.json"], "error: KorQuAD file not found"),
     (["eval", "--squad", "no/such/tydi.json"], "error: SQuAD file not found"),
     (["eval", "--squad", "a.json", "--korquad"], "error: name either --korquad or --squad"),

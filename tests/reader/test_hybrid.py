@@ -1,5 +1,6 @@
 """HybridReader: rule candidates and model spans ranked by the combiner; abstention stays the rule reader's."""
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -227,6 +228,11 @@ def test_a_whole_read_also_reads_the_rule_answers_sentence_in_a_lower_passage():
 def test_the_shipped_combiner_trusts_the_rules_only_where_dev_a_allows():
     meta = LinearRanker.load_default("hybrid.json").meta
     assert meta.get("trust") is None or 0.5 <= meta["trust"] <= 1.0
+    # the model's word counts for answering from a confidence fit by eval/fit_abstention.py, above the
+    # abstain threshold it was fit with, and it cut false abstentions on held-out dev-a
+    abstention = meta["abstention"]
+    assert abstention["abstain_threshold"] <= abstention["model_trust"] < 1.0
+    assert abstention["chosen"]["false_abstain"] < abstention["rules_alone"]["false_abstain"]
 
 
 def test_the_asked_kind_of_number_answers_alone_from_typed_trust():
@@ -276,3 +282,34 @@ def test_an_alias_definition_outside_the_passage_is_read_as_its_own_sentence():
     # the other candidate's sentence is read from its passage as before
     rest = next(p for p in pieces if p is not own)
     assert rest[0] is hit and TEXT[rest[1]:rest[2]].endswith("NHN은 2100억원을 투자한다.")
+
+
+class PointAtUnsure(PointAt):
+    """PointAt whose windows score "no answer" as high as the span (margin 0: confidence 0.5)."""
+
+    def predict(self, question, contexts, top=5):
+        return [[replace(p, null=p.score) for p in ps] for ps in super().predict(question, contexts, top)]
+
+
+@pytest.mark.parametrize("question, scorer, model_trust, answered", [
+    ("민간 출자 규모는?", PointAt("2100억원"), 0.7, True),        # common nouns the text never uses: a sure model answers
+    ("민간 출자 규모는?", PointAt("2100억원"), math.inf, False),  # no abstention block: the rules' evidence alone
+    ("민간 출자 규모는?", PointAtUnsure("2100억원"), 0.7, False),  # the model unsure (0.5 < 0.7)
+    ("카카오의 투자 금액은?", PointAt("2100억원"), 0.7, False),    # a name the documents never mention vetoes
+])
+def test_a_sure_model_may_answer_what_the_rules_abstain_on(question, scorer, model_trust, answered):
+    reader = HybridReader(RuleReader(abstain_threshold=0.35), scorer, LinearRanker({"rule_rel": 1.0, "agree": 2.0}),
+                          0, 0, model_trust=model_trust)
+    assert reader.choose(Resolved(question, question), HITS, {"d": DOC}).rule_confidence < 0.35
+    a = reader.read(question, Resolved(question, question), HITS, {"d": DOC})
+    assert a.abstained is not answered
+    if answered:
+        assert a.text == "2100억원" and a.confidence == pytest.approx(1 / (1 + math.exp(-5.0)))
+
+
+def test_model_trust_comes_from_the_combiners_abstention_block():
+    combiner = LinearRanker({"rule_rel": 1.0}, 0.0, {"abstention": {"model_trust": 0.7}})
+    assert HybridReader(RuleReader(), PointAt("x"), combiner).model_trust == 0.7
+    assert HybridReader(RuleReader(), PointAt("x"), LinearRanker({"rule_rel": 1.0})).model_trust == math.inf
+    with pytest.raises(ValueError, match="model_trust"):
+        HybridReader(RuleReader(), PointAt("x"), combiner, model_trust=0.0)

@@ -44,8 +44,7 @@ class NeuralReader:
         >>> NeuralReader(None).confidence(0.0)
         0.5
         """
-        z = self.slope * margin + self.bias
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return model_confidence(margin, (self.slope, self.bias))
 
     def read(self, question: str, resolved: Resolved, hits: list[Hit], documents: dict[str, Document]) -> Answer:
         hits = list(hits[:self.max_passages])
@@ -71,6 +70,19 @@ class NeuralReader:
             raise AssertionError("chunk offsets disagree with the document")  # the store validates this on load
         return Answer(question, resolved.text, text, conf, False, chunk.doc_id, chunk.title, d_start, d_end,
                       _sentence(hit, start, end), tuple(hits))
+
+
+def model_confidence(margin: float, calibration: tuple[float, float]) -> float:
+    """The span model's calibrated confidence: logistic(slope x (best span - null score) + bias),
+    calibration = (slope, bias) from the manifest.
+
+    >>> model_confidence(0.0, (1.0, 0.0))
+    0.5
+    >>> round(model_confidence(10.0, (0.3585, -2.4419)), 3)
+    0.758
+    """
+    z = calibration[0] * margin + calibration[1]
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
