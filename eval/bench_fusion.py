@@ -1,6 +1,7 @@
 """Compare fusion variants on KorQuAD open retrieval (dev-a by default; never tune on dev-b).
 
     python eval/bench_fusion.py [--split dev-a] [--limit N]
+    python eval/bench_fusion.py --squad ../shared/data/tydiqa/korean_tydiqa_train.json   # any SQuAD file, whole
 
 Each question is retrieved once per retriever (top 50 with scores); every
 variant then fuses the same lists, so the table compares like with like.
@@ -9,6 +10,7 @@ Prints Recall@1/5 and MRR of the gold paragraph.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,18 +46,24 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--korquad", type=Path, default=ROOT.parent / "shared/data/korquad/KorQuAD_v1.0_dev.json")
     ap.add_argument("--split", default="dev-a", choices=("dev-a", "dev-b"))
+    ap.add_argument("--squad", type=Path, help="a SQuAD v1.1-format file read whole instead (TyDi train: tune "
+                                               "there; TyDi dev is a measurement only)")
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
-    articles = split_articles(load_korquad(args.korquad), args.split)
+    if args.squad:
+        articles = list(enumerate(load_korquad(args.squad, what="a SQuAD v1.1-format JSON file")["data"]))
+        name = "squad-" + re.sub(r"[^A-Za-z0-9_-]+", "-", args.squad.stem)[:40]
+    else:
+        articles, name = split_articles(load_korquad(args.korquad), args.split), args.split
     qs = questions(articles, args.limit)
-    pipe = open_pipeline(args.split, paragraph_documents(articles), Settings(), progress=True)
+    pipe = open_pipeline(name, paragraph_documents(articles), Settings(), progress=True)
     store, embedder = pipe.store, pipe.retriever.embedder
     t0 = time.perf_counter()
     lists = []
     for q in qs:
         dense = store.dense_search(embedder.embed_queries([q.question])[0], DEPTH)
         lists.append((q.doc_id, dense, store.lexical_search(q.question, DEPTH)))
-    print(f"retrieved {len(qs)} questions in {time.perf_counter() - t0:.0f} s ({args.split})\n")
+    print(f"retrieved {len(qs)} questions in {time.perf_counter() - t0:.0f} s ({name})\n")
     print("| variant | R@1 | R@5 | MRR |\n|---|---|---|---|")
     for name, fuse in variants():
         r1 = r5 = mrr = 0.0
