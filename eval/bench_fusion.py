@@ -10,7 +10,6 @@ Prints Recall@1/5 and MRR of the gold paragraph.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa.evaluation.korquad import (load_korquad, open_pipeline, paragraph_documents,  # noqa: E402
-                                   questions, split_articles)
+                                   questions, split_articles, squad_split_name)
 from qa.fusion import rrf, score_fusion  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
@@ -52,7 +51,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.squad:
         articles = list(enumerate(load_korquad(args.squad, what="a SQuAD v1.1-format JSON file")["data"]))
-        name = "squad-" + re.sub(r"[^A-Za-z0-9_-]+", "-", args.squad.stem)[:40]
+        name = squad_split_name(args.squad)
     else:
         articles, name = split_articles(load_korquad(args.korquad), args.split), args.split
     qs = questions(articles, args.limit)

@@ -280,6 +280,15 @@ def run_korquad(path: str | Path | None, split: str, mode: str, limit: int | Non
     return {"dataset": str(Path(path) if path else DEFAULT_PATH), "split": split, "abstaining": abstain, **report}
 
 
+def squad_split_name(path: str | Path) -> str:
+    """The split name a SQuAD file's open-mode index is cached under: its stem, made a safe name.
+
+    >>> squad_split_name("../shared/data/tydiqa/korean_tydiqa_dev.json")
+    'squad-korean_tydiqa_dev'
+    """
+    return "squad-" + re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem)[:40]
+
+
 def run_squad(path: str | Path, mode: str, limit: int | None = None, settings: Settings | None = None,
               progress: bool = True, abstain: bool = False) -> dict:
     """Any SQuAD v1.1-format file, scored whole (no dev-a/dev-b split), same report keys as KorQuAD.
@@ -293,7 +302,7 @@ def run_squad(path: str | Path, mode: str, limit: int | None = None, settings: S
     qs = questions(articles, limit)
     if not qs:
         raise InputError(f"{path} holds no answerable questions")
-    name = "squad-" + re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem)[:40]
+    name = squad_split_name(path)
     if mode == "reader":
         report = evaluate_reader(qs, settings=settings, progress=progress, abstain=abstain)
     else:
