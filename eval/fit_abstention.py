@@ -52,6 +52,7 @@ class Read:
     """One read of a question: what answer_confidence() needs, and the answer given when answering."""
 
     question: str
+    info: object             # the question's analysis (question_info), made once per read
     answerable: bool
     golds: tuple[str, ...]
     rule_confidence: float
@@ -80,18 +81,18 @@ def record(path: Path, settings: Settings) -> tuple[list[Read], object]:
 
 def read(reader, question: str, answerable: bool, golds, hits: list, docs: dict) -> Read:
     """The hybrid's pick (the answer when it answers) with the rule confidence and the model's margin."""
-    choice = reader.choose(Resolved(question, question), hits, docs)
+    resolved = Resolved(question, question)
+    choice = reader.choose(resolved, hits, docs)
     if choice is None:
-        return Read(question, answerable, tuple(golds), 0.0, None, None, hits, docs)
-    return Read(question, answerable, tuple(golds), choice.rule_confidence, choice.margin, choice.best.cand.text,
-                hits, docs)
+        return Read(question, question_info(resolved), answerable, tuple(golds), 0.0, None, None, hits, docs)
+    return Read(question, choice.info, answerable, tuple(golds), choice.rule_confidence, choice.margin,
+                choice.best.cand.text, hits, docs)
 
 
 def answers(reader, r: Read, model_trust: float, abstain_threshold: float) -> bool:
     """Does the hybrid answer this read with `model_trust` (the product's answer_confidence())?"""
     reader.model_trust = model_trust
-    conf = reader.answer_confidence(r.rule_confidence, r.margin, question_info(Resolved(r.question, r.question)),
-                                    r.hits, r.documents, r.question)
+    conf = reader.answer_confidence(r.rule_confidence, r.margin, r.info, r.hits, r.documents, r.question)
     return conf >= abstain_threshold
 
 

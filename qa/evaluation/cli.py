@@ -109,7 +109,7 @@ def _check_args(args) -> None:
         if args.index:
             raise InputError(f"--index does not apply to {flag}: it builds and caches its own index of the questions' "
                              "paragraphs")
-    elif args.limit is not None or getattr(args, "abstain", False):
+    elif args.limit is not None or args.abstain:
         raise InputError(f"{'--limit' if args.limit is not None else '--abstain'} applies to --korquad and --squad only")
 
 
@@ -132,7 +132,7 @@ def _sets(args) -> tuple[dict, str]:
 def _korquad(args) -> tuple[dict, str]:
     from .korquad import format_korquad, run_korquad
     report = run_korquad(args.korquad or None, args.split, args.mode, args.limit, settings=_settings(args),
-                         abstain=getattr(args, "abstain", False),
+                         abstain=args.abstain,
                          progress=not args.no_progress)
     return report, format_korquad(report)
 
@@ -140,7 +140,7 @@ def _korquad(args) -> tuple[dict, str]:
 def _squad(args) -> tuple[dict, str]:
     from .korquad import format_korquad, run_squad
     report = run_squad(args.squad, args.mode, args.limit, settings=_settings(args), progress=not args.no_progress,
-                       abstain=getattr(args, "abstain", False))
+                       abstain=args.abstain)
     return report, format_korquad(report).replace("KorQuAD all", f"SQuAD-format {Path(args.squad).name}", 1)
 
 

@@ -94,11 +94,13 @@ class ModelRead:
 @dataclass(frozen=True)
 class Choice:
     """The hybrid's pick before abstention: the option, the rule reader's confidence in its own best
-    candidate, and the model's margin on the top passage (None: the model was not asked)."""
+    candidate, the model's margin on the top passage (None: the model was not asked) and the
+    question's analysis (made once: Kiwi reads the question)."""
 
     best: Scored
     rule_confidence: float
     margin: float | None
+    info: QuestionInfo
 
 
 class HybridReader:
@@ -158,8 +160,8 @@ class HybridReader:
         # candidate: a vote for a span the rules rank lower must not turn an answer into
         # an abstention (own set: false abstentions 9.2% -> 1.6%, abstain recall 93.8 -> 100).
         # A sure model may turn an abstention into an answer (answer_confidence()).
-        conf = self.answer_confidence(choice.rule_confidence, choice.margin, question_info(resolved), hits,
-                                      documents, resolved.text)
+        conf = self.answer_confidence(choice.rule_confidence, choice.margin, choice.info, hits, documents,
+                                      resolved.text)
         return self.rule.answer(question, resolved, replace(choice.best, confidence=conf), hits, documents)
 
     def choose(self, resolved: Resolved, hits: list[Hit], documents: dict[str, Document] | None = None) -> "Choice | None":
@@ -175,12 +177,12 @@ class HybridReader:
             # The rules' evidence is complete (every question word near a candidate of the asked
             # type), or their answer is the very kind of number asked, or the model would read
             # across languages: the model is not asked.
-            return Choice(rule_best, rule_best.confidence, None)
+            return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
         options = self.options(resolved.text, scored, read.spans, info)
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored
-        return Choice(best, rule_best.confidence, read.margin)
+        return Choice(best, rule_best.confidence, read.margin, info)
 
     def answer_confidence(self, rule_confidence: float, margin: float | None, info: QuestionInfo,
                           hits: list[Hit], documents: dict[str, Document] | None, question: str) -> float:

@@ -19,7 +19,7 @@ class SureAbove:
 
 
 def _read(fa, answerable, rule, margin, text="2100억원"):
-    return fa.Read("NHN 투자액은?", answerable, ("2100억원",), rule, margin, text, [], {})
+    return fa.Read("NHN 투자액은?", None, answerable, ("2100억원",), rule, margin, text, [], {})
 
 
 def test_table_counts_false_abstentions_near_misses_and_joint_em(fa):
