@@ -52,6 +52,10 @@ GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", "
                       "기관", "프로그램", "계획", "의미", "특징", "역할", "결과", "상황", "소속", "형식", "표현",
                       "목표", "부처", "가지", "그것", "이것", "저것", "거기", "여기", "명칭", "약자", "약칭",
                       "풀네임", "본명", "정식", "영문", "국문", "공식", "시설"})
+# Words about the text itself and how it reports things ("기사에서 소개된 과제는?", "본문에 언급된 곳은?"):
+# a question about a document may use them whether or not the document says them.
+ABOUT_THE_TEXT = frozenset({"기사", "본문", "지문", "원문", "문서", "소개", "언급", "묘사", "서술", "거론", "보도",
+                            "등장"})
 
 
 def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None,
@@ -72,7 +76,7 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     for word, alternatives in sorted(groups.items()):
         # Type words (비용, 기간, 금액 ...) name the kind of answer, not the topic:
         # "건립 비용은?" is answered by "건립에 350억원을 들였다".
-        if word in GENERIC or word in CUE_WORDS or len(word) < 2 or word.isdigit():
+        if word in GENERIC or word in ABOUT_THE_TEXT or word in CUE_WORDS or len(word) < 2 or word.isdigit():
             continue
         if re.search(r"\d\s?" + re.escape(word), info.text.lower()):
             continue   # a unit written after a number ("2개동", "4년간"), not a topic

@@ -26,6 +26,8 @@ def test_coverage_weighs_terms_and_half_matches_prefixes():
     ("김하늘 시장의 아내는 누구야?", ["아내"]),   # a role types the question but is no mere answer form
     ("김하늘 시장의 나이는?", []),                 # an age may be given as "38세" alone
     ("도서관 매출은?", ["매출"]),                  # a kind of money, not just the form of the answer
+    ("기사에서 소개된 도서관 건립 비용은?", []),   # words about the text itself, not its topic
+    ("본문에 언급된 도서관 주차장은 몇 곳이야?", ["주차장"]),
 ])
 def test_words_the_documents_never_mention(question, missing):
     assert missing_terms(analyze(question), HITS, {LIBRARY.id: LIBRARY}, question) == missing
