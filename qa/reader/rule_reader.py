@@ -18,6 +18,7 @@ from ..korean import morphemes
 from ..types import Answer, Chunk, Citation, Document, Hit, Span
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
+from .dateline import asks_document_date, dateline
 from .evidence import (confidence, coverage, eojeol_stems, hit_documents, matches, missing_terms,
                        past_date_for_future, source_texts, source_tokens, tokens_of)
 from .features import SentenceContext, features
@@ -86,6 +87,9 @@ class RuleReader:
                    documents: dict[str, Document] | None = None) -> list[Scored]:
         """Every candidate span of the top passages with its features, score and confidence."""
         info = question_info(resolved)
+        if asks_document_date(info):
+            # "이 기사 언제 올라왔어?": the document's own dateline, or nothing (a date it reports is not its own)
+            return _dateline_candidates(hits[:self.max_passages], documents)
         terms = _in_document_words(_weighted_terms(info, resolved), hits, documents)
         hits = hits[:self.max_passages]
         slot = _slot(resolved)
@@ -127,6 +131,28 @@ class RuleReader:
                     conf *= 0.4   # "언제 문을 열어?" is not answered by "지난 2019년 선정된"
                 out.append(Scored(self.ranker.score(feats), conf, cand, hit, sent_start, ctx.text, feats))
         return out
+
+
+DATELINE_CONFIDENCE = 0.9   # a line that is only a date, near the top: the document's own date
+
+
+def _dateline_candidates(hits: list[Hit], documents: dict[str, Document] | None) -> list[Scored]:
+    """The dateline of the first passage's document that has one, as the one candidate (none: [])."""
+    for hit in hits:
+        doc = (documents or {}).get(hit.chunk.doc_id)
+        span = dateline(doc.text) if doc else None
+        if span is None:
+            continue
+        line_start = doc.text.rfind("\n", 0, span[0]) + 1
+        line_end = doc.text.find("\n", span[1])
+        line_end = len(doc.text) if line_end < 0 else line_end
+        line = doc.text[line_start:line_end]
+        cand = Candidate(span[0] - line_start, span[1] - line_start, doc.text[span[0]:span[1]], "date")
+        # like an alias's defining sentence: the line is its own chunk, so the candidate lies in its hit's chunk
+        own = Chunk(-1, doc.id, hit.chunk.title, line, line_start, line_end, (Span(0, len(line)),))
+        return [Scored(0.0, DATELINE_CONFIDENCE, cand, replace(hit, chunk=own), line_start, line,
+                       {"type": 1.0, "dateline": 1.0})]
+    return []
 
 
 def question_info(resolved: Resolved) -> QuestionInfo:
