@@ -18,12 +18,14 @@ from .question import QuestionInfo
 # The document itself: "이 기사", "본 보도", "this article".
 DOCUMENT_WORDS = frozenset({"기사", "글", "문서", "보도", "뉴스", "본문", "원문", "보도자료", "포스트", "게시물",
                             "article", "story", "report", "document", "piece", "post", "news"})
-# How a document comes out, and its date by name ("작성일은?").
+# How a document comes out ("언제 게재됐어?", "When was it published?").
 PUBLISHING_WORDS = frozenset({"게재", "작성", "발행", "송고", "출고", "등록", "입력", "업로드", "배포", "공개", "발표",
-                              "게시", "거", "것", "published", "written", "posted", "released", "dated", "issued",
-                              "this", "the", "date", "time"})
+                              "게시", "published", "written", "posted", "released", "dated", "issued"})
+# Its date by name ("작성일은?", "What date ...?").
 DATE_NOUNS = frozenset({"날짜", "일자", "일시", "며칠", "시간", "시각", "작성일", "게재일", "발행일", "입력일", "등록일",
-                        "배포일", "작성일자", "게재일자", "발행일자", "보도일"})
+                        "배포일", "작성일자", "게재일자", "발행일자", "보도일", "date", "time"})
+# Words of the question's form that Kiwi takes for nouns ("올라온 거야?", "this article").
+_FORM = frozenset({"거", "것", "this", "the"})
 
 _LABEL = r"(?:(?:기사)?입력|수정|최종수정|게재|등록|발행|작성|송고|승인|업데이트|Published|Updated|Posted|Date)"
 _DATE = r"\d{4}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{1,2}\.?|\d{4}년\s?\d{1,2}월\s?\d{1,2}일"
@@ -63,4 +65,4 @@ def asks_document_date(info: QuestionInfo) -> bool:
         return False
     if info.answer_type != "date" and not nouns & DATE_NOUNS:
         return False
-    return not (nouns - DOCUMENT_WORDS - PUBLISHING_WORDS - DATE_NOUNS)
+    return not (nouns - DOCUMENT_WORDS - PUBLISHING_WORDS - DATE_NOUNS - _FORM)

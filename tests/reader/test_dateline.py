@@ -40,6 +40,8 @@ def test_no_dateline(text):
     ("기사 작성일은?", True),
     ("이 보도는 며칠에 나왔어?", True),
     ("When was this article published?", True),
+    ("What is the date of this article?", True),
+    ("When did the article say the library opened?", False),
     ("기사에 나온 도서관은 언제 문을 열었어?", False),   # asks about what the article reports
     ("도서관은 언제 열었어?", False),
     ("기사 내용은?", False),
