@@ -148,9 +148,7 @@ def _dateline_candidates(hits: list[Hit], documents: dict[str, Document] | None)
         line_end = len(doc.text) if line_end < 0 else line_end
         line = doc.text[line_start:line_end]
         cand = Candidate(span[0] - line_start, span[1] - line_start, doc.text[span[0]:span[1]], "date")
-        # like an alias's defining sentence: the line is its own chunk, so the candidate lies in its hit's chunk
-        own = Chunk(-1, doc.id, hit.chunk.title, line, line_start, line_end, (Span(0, len(line)),))
-        return [Scored(0.0, DATELINE_CONFIDENCE, cand, replace(hit, chunk=own), line_start, line,
+        return [Scored(0.0, DATELINE_CONFIDENCE, cand, _own_hit(hit, line, line_start), line_start, line,
                        {"type": 1.0, "dateline": 1.0})]
     return []
 
@@ -301,10 +299,16 @@ def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], t
         hit = next(h for h in hits if h.chunk.doc_id == doc_id)
         sent = documents[doc_id].text[span[0]:span[1]]
         ctx = _read_sentence(sent, terms, chunk_cov=None, rank=hit.rank, entity_gap=0.0)
-        own = Chunk(-1, doc_id, hit.chunk.title, sent, span[0], span[1], (Span(0, len(sent)),))
-        out.append((replace(hit, chunk=own), span[0], ctx))
+        out.append((_own_hit(hit, sent, span[0]), span[0], ctx))
         have.add((doc_id, *span))
     return out
+
+
+def _own_hit(hit: Hit, text: str, start: int) -> Hit:
+    """`hit` with `text` (at document offset `start`, one sentence) as its chunk: a candidate read outside
+    the retrieved passages (an alias's defining sentence, a dateline) still lies in its hit's chunk."""
+    return replace(hit, chunk=Chunk(-1, hit.chunk.doc_id, hit.chunk.title, text, start, start + len(text),
+                                    (Span(0, len(text)),)))
 
 
 # Nouns that denote people ("GIST 학생들" answers "누가 창업했어?").
