@@ -66,7 +66,8 @@ def record(path: Path, settings: Settings) -> tuple[list[Read], object]:
     """Both reads of every held-out dev-a question, and the reader (abstaining never) that made them."""
     from qa.reader.factory import make_reader
     articles = split_articles(load_korquad(path), "dev-a")[::5]
-    pipeline = open_pipeline("dev-a-held", paragraph_documents(articles), settings, progress=False)
+    # the pipeline lends only its retriever and store (no reader is built twice)
+    pipeline = open_pipeline("dev-a-held", paragraph_documents(articles), settings.with_(reader="rule"), progress=False)
     reader = make_reader(settings.with_(reader="hybrid", abstain_threshold=0.0))
     docs = pipeline.store.documents
     reads = []
