@@ -30,6 +30,7 @@ RANGES = {
     "candidates": (1, 1000),          # per-retriever depth; FAISS flat search cost grows with it
     "abstain_threshold": (0.0, 1.0),  # compared with a confidence in [0, 1]
     "max_file_mb": (0.001, 10_000.0), # per input file (--max-file-mb); documents.py says why 20 by default
+    "read_spill": (0, 256),           # tokens over one span-model window a passage may be cut by (0: never)
 }
 ENGINES = ("local", "milvus")
 CHOICES = {"embedder": EMBEDDERS, "fusion": FUSIONS, "faiss_kind": FAISS_KINDS, "reader": READERS, "engine": ENGINES,
@@ -72,6 +73,7 @@ class Settings:
     faiss_kind: str = "flat"          # or "hnsw" for large corpora
     reader: str = "hybrid"            # "hybrid" (rules + span model), "rule" or "neural" (qa/reader/)
     span_engine: str = "onnx"         # the span model's runtime: float32, or "onnx-int8" (~2x faster, other spans)
+    read_spill: int = 0               # hybrid: cut a passage that overflows one window by up to N tokens (faster, see hybrid.py)
     max_file_mb: float = DEFAULT_MAX_FILE_MB   # per input file; bigger files are refused (see documents.py)
     engine: str = "local"             # "local" (FAISS + bm25s files) or "milvus" (qa/engines/milvus.py)
     milvus_uri: str = ""              # milvus engine: a .db file (milvus-lite) or http://HOST:19530

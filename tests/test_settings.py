@@ -98,3 +98,18 @@ def test_the_span_engine_is_float32_unless_int8_is_asked_for(monkeypatch):
     from qa.reader.factory import make_neural_reader
     make_neural_reader(Settings(span_engine="onnx-int8"))
     assert asked == ["onnx-int8"]
+
+
+def test_read_spill_is_off_unless_asked_for_and_reaches_the_hybrid(monkeypatch):
+    assert Settings().read_spill == 0
+    assert Settings.from_env({"QA_READ_SPILL": "64"}).read_spill == 64
+    for bad in ("-1", "300", "6.5"):
+        with pytest.raises(InputError, match="QA_READ_SPILL"):
+            Settings.from_env({"QA_READ_SPILL": bad})
+    import qa.reader.factory as factory
+    from qa.reader.neural import SpanScorer
+    monkeypatch.setattr(factory, "make_neural_reader",
+                        lambda settings, lazy=False: type("N", (), {"scorer": SpanScorer(), "slope": 1.0, "bias": 0.0}))
+    monkeypatch.setattr(factory, "shipped_combiner", lambda: None)
+    assert factory.make_reader(Settings(read_spill=64)).spill == 64
+    assert factory.make_reader(Settings()).spill == 0

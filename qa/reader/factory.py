@@ -22,7 +22,7 @@ def make_reader(settings: Settings) -> Reader:
         return neural
     from .hybrid import HybridReader
     return HybridReader(RuleReader(abstain_threshold=settings.abstain_threshold), neural.scorer, shipped_combiner(),
-                        calibration=(neural.slope, neural.bias))
+                        calibration=(neural.slope, neural.bias), spill=settings.read_spill)
 
 
 def shipped_combiner():

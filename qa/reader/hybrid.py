@@ -33,6 +33,7 @@ from ..korean import is_latin_text
 from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
+from .neural.windows import best_run, tokens_per_span
 from .candidates import spans as sentence_spans
 from .evidence import missing_names, missing_terms
 from .features import type_clash
@@ -53,6 +54,12 @@ from .span import Candidate
 FEATURES = ("is_rule", "rule_rel", "agree", "span_logp", "type", "type_clash", "echo")
 FLOOR = -12.0
 TOP_SPANS = 20        # model spans per piece that vote
+# spill: a whole read of a passage that overflows one window by at most this many tokens reads the
+# sentences that fit instead of a second window (whole_piece()). Off by default (Settings.read_spill,
+# QA_READ_SPILL): at 64 (half the windows' stride), measured Dec 3, warm ask p95 157 -> 137 ms on our
+# set's questions (eval/bench_spill.py) for KorQuAD dev-b reader EM 68.2 -> 67.3 and one held-out
+# question (README, "Reading one window instead of two").
+SPILL = 0
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,8 @@ class HybridReader:
     def __init__(self, rule: RuleReader, scorer, combiner: LinearRanker | None = None,
                  sentences: int | None = None, proposals: int | None = None, max_passages: int = 1,
                  trust: float | None = None, whole_below: float | None = None, typed_trust: float | None = None,
-                 model_trust: float | None = None, calibration: tuple[float, float] = (1.0, 0.0)):
+                 model_trust: float | None = None, calibration: tuple[float, float] = (1.0, 0.0),
+                 spill: int = SPILL):
         self.combiner = combiner or LinearRanker.load_default("hybrid.json")
         meta = self.combiner.meta
         self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
@@ -143,9 +151,12 @@ class HybridReader:
         if not self.trust > 0 or not self.typed_trust >= 0:
             raise ValueError(f"trust must be > 0 and typed_trust >= 0 (rule confidences; inf: never answer alone), "
                              f"not {self.trust} and {self.typed_trust}")
+        if spill < 0:
+            raise ValueError(f"spill must be >= 0 tokens (0: always read a passage whole), not {spill}")
         self.rule = rule
         self.scorer = scorer
         self.max_passages = max_passages
+        self.spill = spill
 
     def warm(self) -> None:
         """Load the span model now (it loads on the first question the cascade passes on)."""
@@ -214,7 +225,7 @@ class HybridReader:
             pieces = _candidate_pieces(scored, self.sentences)
         else:
             top = hits[:self.max_passages]
-            pieces = [(h, 0, len(h.chunk.text)) for h in top]
+            pieces = [self.whole_piece(question, scored, h) for h in top]
             answer = best_rule(scored) if scored else None
             if answer is not None and _chunk_key(answer.hit) not in {_chunk_key(h) for h in top}:
                 # The rule reader's answer lies in a passage the whole read skips: without its
@@ -241,6 +252,30 @@ class HybridReader:
                 for (hit, off, _), spans, scores in zip(pieces, asked, exact)
                 for (a, b), score in zip(spans, scores) if score is not None]
         return ModelRead(sorted(out, key=lambda m: -m.logp), margin)
+
+    def whole_piece(self, question: str, scored: list[Scored], hit: Hit) -> tuple[Hit, int, int]:
+        """(hit, start, end): the passage to read whole, or, when it overflows one model window by at
+        most `spill` tokens, the run of its sentences that fits one window and holds the most rule
+        evidence (each sentence weighs exp(its best candidate's score - the best score); the rule
+        reader's answer sentence is always in). A second window costs ~40% of a whole read."""
+        chunk = hit.chunk
+        whole = (hit, 0, len(chunk.text))
+        fit = self.scorer.fit(question, chunk.text) if self.spill and len(chunk.sentences) > 1 else None
+        if fit is None or not 0 < len(fit[1]) - fit[0] <= self.spill:
+            return whole
+        room, offsets = fit
+        sents = chunk.sentences
+        index = {chunk.start + sp.start: k for k, sp in enumerate(sents)}
+        weights, keep = [0.0] * len(sents), None
+        top = max(s.score for s in scored) if scored else 0.0
+        for s in scored:
+            k = index.get(s.sent_start) if _chunk_key(s.hit) == _chunk_key(hit) else None
+            if k is not None:
+                weights[k] = max(weights[k], math.exp(s.score - top))
+                if s.score == top:
+                    keep = k
+        run = best_run(tokens_per_span([(sp.start, sp.end) for sp in sents], offsets), weights, room, keep)
+        return whole if run is None else (hit, sents[run[0]].start, sents[run[1]].end)
 
     def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
                 info: QuestionInfo | None = None) -> list[Option]:

@@ -313,3 +313,36 @@ def test_model_trust_comes_from_the_combiners_abstention_block():
     assert HybridReader(RuleReader(), PointAt("x"), LinearRanker({"rule_rel": 1.0})).model_trust == math.inf
     with pytest.raises(ValueError, match="model_trust"):
         HybridReader(RuleReader(), PointAt("x"), combiner, model_trust=0.0)
+
+
+class Windowed(PointAt):
+    """PointAt with windows: one word is one token, and `room` words fit one window."""
+
+    def __init__(self, target, room):
+        super().__init__(target)
+        self.room = room
+
+    def fit(self, question, text):
+        import re
+        return self.room, [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+@pytest.mark.parametrize("room, spill, cut", [(8, 64, True), (11, 64, False), (8, 2, False), (8, 0, False)])
+def test_a_passage_a_little_over_one_window_is_read_as_the_sentences_that_fit(room, spill, cut):
+    q = "NHN 투자액은?"                    # TEXT is 11 words: 5 + 3 + 3 in its sentences
+    scorer = Windowed("2100억원", room)
+    reader = HybridReader(RuleReader(abstain_threshold=0.0), scorer, LinearRanker({"rule_rel": 1.0, "agree": 2.0}),
+                          sentences=0, proposals=0, trust=math.inf, typed_trust=math.inf, spill=spill)
+    a = reader.read(q, Resolved(q, q), HITS, {"d": DOC})
+    ((piece,),) = scorer.seen
+    assert a.text == "2100억원" and TEXT[a.start:a.end] == a.text
+    if cut:        # the rule reader's answer sentence stays in; the piece is whole sentences that fit
+        assert piece != TEXT and piece in TEXT and "NHN은 2100억원을 투자한다." in piece
+        assert len(piece.split()) <= room and piece.endswith(".")
+    else:
+        assert piece == TEXT
+
+
+def test_spill_must_not_be_negative():
+    with pytest.raises(ValueError, match="spill"):
+        HybridReader(RuleReader(), PointAt("x"), spill=-1)

@@ -19,7 +19,7 @@ import numpy as np
 from ...embedding.onnx_export import file_sha256
 from ...errors import ModelError
 from .decode import best_spans, null_score
-from .windows import PAD, Window, encode_plain, make_windows
+from .windows import PAD, Window, context_room, encode_plain, make_windows, question_ids
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "span_model.json"
@@ -53,6 +53,12 @@ class SpanScorer:
     def warm(self) -> None:
         """Load now whatever the scorer would load on its first predict() (default: nothing)."""
 
+    def fit(self, question: str, text: str) -> tuple[int, list[tuple[int, int]]] | None:
+        """(context tokens one window holds after `question`, char offsets of `text`'s tokens), for a
+        reader that would rather cut a passage than pay for a second window; None (this default):
+        the scorer has no windows."""
+        return None
+
 
 class WindowScorer(SpanScorer):
     """Windows of `max_len` tokens over each context, one batch per question; engines give the logits."""
@@ -74,6 +80,11 @@ class WindowScorer(SpanScorer):
         return [(ci, w) for ci, c in enumerate(contexts)
                 for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
                                       context_tokens=self.context_tokens(c))]
+
+    def fit(self, question: str, text: str) -> tuple[int, list[tuple[int, int]]]:
+        self.warm()                   # a lazy scorer's tokenizer
+        room = context_room(len(question_ids(self.tokenizer, question, self.max_question)), self.max_len)
+        return room, self.context_tokens(text)[1]
 
     def context_tokens(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """encode_plain(text), remembered for the TOKEN_CACHE most recently read contexts: the same passages come

@@ -58,17 +58,67 @@ def encode_plain(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]
     return list(enc.ids), [tuple(o) for o in enc.offsets]
 
 
+def question_ids(tokenizer, question: str, max_question: int = 48) -> list[int]:
+    """The question's token ids as a window holds them: its first `max_question` tokens."""
+    return encode_plain(tokenizer, question)[0][:max_question]
+
+
+def context_room(question_tokens: int, max_len: int = 256) -> int:
+    """Context tokens one window holds after a question of `question_tokens` tokens: the rest of
+    max_len after <s> question </s></s> and the closing </s>.
+
+    >>> context_room(20, 256)
+    232
+    """
+    return max_len - question_tokens - 4
+
+
+def tokens_per_span(spans, offsets: list[tuple[int, int]]) -> list[int]:
+    """How many tokens start inside each [start, end) char span (sentences of a tokenized text).
+
+    >>> tokens_per_span([(0, 4), (5, 9)], [(0, 2), (2, 4), (5, 9)])
+    [2, 1]
+    """
+    starts = [a for a, _ in offsets]
+    return [bisect_left(starts, end) - bisect_left(starts, start) for start, end in spans]
+
+
+def best_run(counts: list[int], weights: list[float], room: int, keep: int | None = None) -> tuple[int, int] | None:
+    """(first, last) index of the run of consecutive items (sentences) that fits `room` tokens with the
+    most weight, holding item `keep` if given; of equal weights the one with more tokens (context
+    costs nothing while it fits), then the earliest. None when none fits.
+
+    >>> best_run([100, 120, 90], [0.1, 1.0, 0.5], room=220)
+    (1, 2)
+    >>> best_run([100, 120, 90], [0.1, 1.0, 0.5], room=220, keep=0)
+    (0, 1)
+    >>> best_run([50, 120, 90], [0.0, 1.0, 0.0], room=220)
+    (1, 2)
+    >>> best_run([300], [1.0], room=220) is None
+    True
+    """
+    best, found = None, None
+    for i in range(len(counts)):
+        size, weight = 0, 0.0
+        for j in range(i, len(counts)):
+            size, weight = size + counts[j], weight + weights[j]
+            if size > room:
+                break
+            if (keep is None or i <= keep <= j) and (best is None or (weight, size) > best):
+                best, found = (weight, size), (i, j)
+    return found
+
+
 def make_windows(tokenizer, question: str, context: str, max_len: int = 256, stride: int = 128,
                  max_question: int = 48, context_tokens=None) -> list[Window]:
     """Overlapping windows of `context` after `question`; each step moves `stride` tokens.
 
     `context_tokens` (ids, offsets) can be passed when one context serves many questions.
     """
-    q_ids, _ = encode_plain(tokenizer, question)
-    q_ids = q_ids[:max_question]
+    q_ids = question_ids(tokenizer, question, max_question)
     c_ids, c_off = context_tokens if context_tokens is not None else encode_plain(tokenizer, context)
     head = [BOS, *q_ids, EOS, EOS]
-    room = max_len - len(head) - 1
+    room = context_room(len(q_ids), max_len)
     if room < 1:
         raise ValueError(f"max_len {max_len} leaves no room for the context after a {len(q_ids)}-token question")
     windows, first = [], 0
