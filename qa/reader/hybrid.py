@@ -56,9 +56,10 @@ FLOOR = -12.0
 TOP_SPANS = 20        # model spans per piece that vote
 # spill: a whole read of a passage that overflows one window by at most this many tokens reads the
 # sentences that fit instead of a second window (whole_piece()). Off by default (Settings.read_spill,
-# QA_READ_SPILL): at 64 (half the windows' stride), measured Dec 3, warm ask p95 157 -> 137 ms on our
+# QA_READ_SPILL): at 64 (half the windows' stride), measured Dec 3, warm ask p95 185 -> 158 ms on our
 # set's questions (eval/bench_spill.py) for KorQuAD dev-b reader EM 68.2 -> 67.3 and one held-out
-# question (README, "Reading one window instead of two").
+# question (README, "Reading one window instead of two"). The cut piece is tokenized anew, and may
+# come out a token longer than its sentences' count in the passage: then a one-token second window.
 SPILL = 0
 
 
