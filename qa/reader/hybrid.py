@@ -33,7 +33,7 @@ from ..korean import is_latin_text
 from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
-from .neural.windows import best_run, tokens_per_span
+from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
 from .candidates import spans as sentence_spans
 from .evidence import missing_names, missing_terms
 from .features import type_clash
@@ -223,17 +223,17 @@ class HybridReader:
     def read_pieces(self, question: str, scored: list[Scored], hits: list[Hit], whole: bool = False) -> ModelRead:
         """The model's spans over the pieces it reads, and its margin on the top passage (whole reads)."""
         if self.sentences and not whole:
-            pieces = _candidate_pieces(scored, self.sentences)
+            pieces = candidate_pieces(scored, self.sentences)
         else:
             top = hits[:self.max_passages]
             pieces = [self.whole_piece(question, scored, h) for h in top]
             answer = best_rule(scored) if scored else None
-            if answer is not None and _chunk_key(answer.hit) not in {_chunk_key(h) for h in top}:
+            if answer is not None and chunk_key(answer.hit) not in {chunk_key(h) for h in top}:
                 # The rule reader's answer lies in a passage the whole read skips: without its
                 # sentence the combiner would take "not read" for "the model disagrees" (FLOOR).
-                pieces += _candidate_pieces([answer], 1)
+                pieces += candidate_pieces([answer], 1)
         texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
-        asked = [_candidates_in(scored, hit, off, end) for hit, off, end in pieces]
+        asked = [candidates_in(scored, hit, off, end) for hit, off, end in pieces]
         preds, exact = self.scorer.predict_and_score(question, texts, TOP_SPANS, asked)
         # the top passage read whole is the first piece: its best span against its window's null score
         margin = max((p.score - p.null for p in preds[0]), default=None) \
@@ -255,28 +255,11 @@ class HybridReader:
         return ModelRead(sorted(out, key=lambda m: -m.logp), margin)
 
     def whole_piece(self, question: str, scored: list[Scored], hit: Hit) -> tuple[Hit, int, int]:
-        """(hit, start, end): the passage to read whole, or, when it overflows one model window by at
-        most `spill` tokens, the run of its sentences that fits one window and holds the most rule
-        evidence (each sentence weighs exp(its best candidate's score - the best score); the rule
-        reader's answer sentence is always in). A second window costs ~40% of a whole read."""
-        chunk = hit.chunk
-        whole = (hit, 0, len(chunk.text))
-        fit = self.scorer.fit(question, chunk.text) if self.spill and len(chunk.sentences) > 1 else None
-        if fit is None or not 0 < len(fit[1]) - fit[0] <= self.spill:
-            return whole
-        room, offsets = fit
-        sents = chunk.sentences
-        index = {chunk.start + sp.start: k for k, sp in enumerate(sents)}
-        weights, keep = [0.0] * len(sents), None
-        top = max(s.score for s in scored) if scored else 0.0
-        for s in scored:
-            k = index.get(s.sent_start) if _chunk_key(s.hit) == _chunk_key(hit) else None
-            if k is not None:
-                weights[k] = max(weights[k], math.exp(s.score - top))
-                if s.score == top:
-                    keep = k
-        run = best_run(tokens_per_span([(sp.start, sp.end) for sp in sents], offsets), weights, room, keep)
-        return whole if run is None else (hit, sents[run[0]].start, sents[run[1]].end)
+        """The top passage to read whole, or the sentences of it that fit one window when it overflows
+        one by at most `spill` tokens (pieces.fitting_piece). A second window costs ~40% of a whole read."""
+        whole = (hit, 0, len(hit.chunk.text))
+        fit = self.scorer.window_room(question, hit.chunk.text) if self.spill and scored else None
+        return whole if fit is None else fitting_piece(hit, scored, best_rule(scored), *fit, self.spill)
 
     def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
                 info: QuestionInfo | None = None) -> list[Option]:
@@ -396,61 +379,6 @@ def kind_of(sentence: str, start: int, end: int) -> str:
             if (c.start, c.end) == span and c.kind != "purpose":
                 return c.kind
     return "phrase"
-
-
-def _chunk_key(hit: Hit) -> tuple[str, int]:
-    """(doc id, chunk start): one passage, whichever Hit object carries it."""
-    return hit.chunk.doc_id, hit.chunk.start
-
-
-def _candidates_in(scored: list[Scored], hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
-    """[start, end) of the rule candidates inside the piece hit.chunk.text[start:end], in piece offsets."""
-    c = hit.chunk
-    lo, hi = c.start + start, c.start + end           # the piece in document offsets
-    return sorted({(a - lo, b - lo) for doc_id, a, b in map(doc_span, scored)
-                   if doc_id == c.doc_id and lo <= a and b <= hi})
-
-
-def doc_span(s) -> tuple[str, int, int]:
-    """(doc id, start, end) of a rule candidate in its document: the key model spans are matched by.
-
-    >>> from types import SimpleNamespace as N
-    >>> doc_span(N(cand=N(start=2, text="2100억원"), sent_start=10, hit=N(chunk=N(doc_id="d"))))
-    ('d', 12, 18)
-    """
-    start = s.sent_start + s.cand.start
-    return s.hit.chunk.doc_id, start, start + len(s.cand.text)
-
-
-def _candidate_pieces(scored: list[Scored], n: int) -> list[tuple[Hit, int, int]]:
-    """(hit, start, end) in chunk offsets: runs of chunk sentences holding the n best candidates' sentences.
-
-    Each chosen sentence brings the one before it (it may name what this one calls 그);
-    adjacent sentences of one chunk are merged into one piece. (An alias definition the rule
-    reader reads from elsewhere in the document comes with a Hit of its own sentence.)
-    """
-    chosen: dict[int, tuple] = {}          # id(hit) -> (hit, sentence indexes)
-    picked: set[tuple[int, int]] = set()
-    for s in sorted(scored, key=lambda s: -s.score):
-        chunk = s.hit.chunk
-        k = next((i for i, sp in enumerate(chunk.sentences) if chunk.start + sp.start == s.sent_start), None)
-        if k is None or (id(s.hit), k) in picked:
-            continue
-        if len(picked) == n:
-            break
-        picked.add((id(s.hit), k))
-        chosen.setdefault(id(s.hit), (s.hit, set()))[1].update({max(0, k - 1), k})
-    out = []
-    for hit, ks in chosen.values():
-        runs: list[list[int]] = []         # [first, last] sentence index of each run
-        for k in sorted(ks):
-            if runs and k == runs[-1][1] + 1:
-                runs[-1][1] = k
-            else:
-                runs.append([k, k])
-        for first, last in runs:
-            out.append((hit, hit.chunk.sentences[first].start, hit.chunk.sentences[last].end))
-    return out
 
 
 def agreement(s, votes) -> float:

@@ -263,7 +263,7 @@ def test_an_alias_definition_outside_the_passage_is_read_as_its_own_sentence():
     # The rule reader reads the sentence defining an alias from the whole document ("광주과학기술원(GIST)"),
     # though the passage retrieved is another: the model must read that sentence, or the combiner takes
     # "not read" for "the model disagrees" (span_logp at FLOOR).
-    from qa.reader.hybrid import _candidate_pieces
+    from qa.reader.pieces import candidate_pieces
     head = "광주과학기술원(GIST)은 현판식을 열었다. "
     doc_text = head + TEXT
     passage = Chunk(3, "d", DOC.title, TEXT, len(head), len(doc_text), HITS[0].chunk.sentences)
@@ -273,7 +273,7 @@ def test_an_alias_definition_outside_the_passage_is_read_as_its_own_sentence():
     scored = RuleReader(abstain_threshold=0.0).candidates(Resolved(q, q), [hit], {"d": Document("d", DOC.title, doc_text)})
     alias = next(s for s in scored if s.cand.text == "광주과학기술원")
     inside = next(s for s in scored if s.cand.text == "2100억원")
-    pieces = _candidate_pieces([alias, inside], 2)
+    pieces = candidate_pieces([alias, inside], 2)
     assert len(pieces) == 2
     own = next(p for p in pieces if p[0].chunk.text == sent)
     h, a, b = own
@@ -322,7 +322,7 @@ class Windowed(PointAt):
         super().__init__(target)
         self.room = room
 
-    def fit(self, question, text):
+    def window_room(self, question, text):
         import re
         return self.room, [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
 

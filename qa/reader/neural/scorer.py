@@ -53,7 +53,7 @@ class SpanScorer:
     def warm(self) -> None:
         """Load now whatever the scorer would load on its first predict() (default: nothing)."""
 
-    def fit(self, question: str, text: str) -> tuple[int, list[tuple[int, int]]] | None:
+    def window_room(self, question: str, text: str) -> tuple[int, list[tuple[int, int]]] | None:
         """(context tokens one window holds after `question`, char offsets of `text`'s tokens), for a
         reader that would rather cut a passage than pay for a second window; None (this default):
         the scorer has no windows."""
@@ -81,7 +81,7 @@ class WindowScorer(SpanScorer):
                 for w in make_windows(self.tokenizer, question, c, self.max_len, self.stride, self.max_question,
                                       context_tokens=self.context_tokens(c))]
 
-    def fit(self, question: str, text: str) -> tuple[int, list[tuple[int, int]]]:
+    def window_room(self, question: str, text: str) -> tuple[int, list[tuple[int, int]]]:
         self.warm()                   # a lazy scorer's tokenizer
         room = context_room(len(question_ids(self.tokenizer, question, self.max_question)), self.max_len)
         return room, self.context_tokens(text)[1]

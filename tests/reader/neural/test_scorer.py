@@ -217,10 +217,10 @@ def test_an_export_of_an_older_format_is_written_again_and_a_newer_one_refused(t
         verify(folder, {"weights": {"sha256": "ab" * 32}})
 
 
-def test_fit_names_the_room_of_one_window_and_the_context_tokens():
+def test_window_room_names_the_room_of_one_window_and_the_context_tokens():
     scorer = TorchSpanScorer(_tiny_model(), FakeTokenizer(), max_len=24, stride=6)
     q = "누가 짓나?"
-    room, offsets = scorer.fit(q, "광주 에 국가 AI")
+    room, offsets = scorer.window_room(q, "광주 에 국가 AI")
     assert offsets == [(0, 2), (3, 4), (5, 7), (8, 10)]
     assert len(scorer.windows(q, [" ".join(["말"] * room)])) == 1
     assert len(scorer.windows(q, [" ".join(["말"] * (room + 1))])) == 2
