@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..korean import content_tokens, morphemes
 from ..types import Document, Hit
+from .abbreviation import expansions
 from .glossary import english_groups
 from .question import CUE_WORDS, QuestionInfo
 from .span import Candidate
@@ -72,8 +73,11 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
     flat = "".join(texts).replace(" ", "").lower()
     groups = english_groups(info.text) if info.english else {w: {w, *synonyms(w)} for w in info.nouns}
     stems = eojeol_stems(question or info.text)
+    short = expansions(question or info.text, texts)   # "과기정통부" -> "과학기술정보통신부"
     out = []
     for word, alternatives in sorted(groups.items()):
+        if word in short:
+            continue
         # Type words (비용, 기간, 금액 ...) name the kind of answer, not the topic:
         # "건립 비용은?" is answered by "건립에 350억원을 들였다".
         if word in GENERIC or word in ABOUT_THE_TEXT or word in CUE_WORDS or len(word) < 2 or word.isdigit():

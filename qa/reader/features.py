@@ -47,7 +47,8 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
         "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap, "prev_gain": ctx.prev_gain,
-        "type": type_score(info, cand), "type_clash": type_clash(info, cand), "novelty": novelty,
+        "type": type_score(info, cand), "novelty": novelty,
+        "type_clash": max(type_clash(info, cand), bound_clash(info.text, ctx.text, cand)),
         "example_of": _example_of_question_noun(ctx, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
         "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
@@ -212,6 +213,28 @@ def type_clash(info: QuestionInfo, cand: Candidate) -> float:
     clash); weighted by hand in ranker.json.
     """
     return 1.0 if info.has_cue and info.answer_type in _TYPED and type_score(info, cand) < 0.2 else 0.0
+
+
+_BOUND_ASKED = re.compile(r"(?:언제|몇\s?(?:년|월|일|시)|며칠|어느\s?해)\s*(부터|까지)")
+_OTHER_BOUND = {"부터": "까지", "까지": "부터"}
+
+
+def bound_clash(question: str, sentence: str, cand: Candidate) -> float:
+    """1 when the question asks where a time range starts and the sentence has the span end one, or
+    the reverse: "언제부터 뽑았어?" is not answered by "2023년까지" (the gold of no dev-a question
+    asked 언제부터/까지 is followed by the other particle).
+
+    >>> from .candidates import Candidate
+    >>> s = "오는 2023년까지 작년부터 매년 50명을 뽑는다"
+    >>> bound_clash("언제부터 뽑았어?", s, Candidate(3, 8, "2023년", "date"))
+    1.0
+    >>> bound_clash("언제부터 뽑았어?", s, Candidate(11, 13, "작년", "time"))
+    0.0
+    """
+    m = _BOUND_ASKED.search(question)
+    if not m:
+        return 0.0
+    return 1.0 if sentence[cand.end:cand.end + 2] == _OTHER_BOUND[m.group(1)] else 0.0
 
 
 _EXAMPLE = re.compile(r"\s*등(?:의)?\s*(?:[\d.]+\s*(?:개|곳|명|건|가지)\s*)?([^\s,.·]+)")

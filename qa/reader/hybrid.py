@@ -36,11 +36,12 @@ from .neural.reader import model_confidence, trim_edges
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
 from .candidates import spans as sentence_spans
 from .evidence import missing_names, missing_terms
-from .features import type_clash
+from .features import bound_clash, type_clash
 from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
 from .scoring import NUMERIC, type_score
+from .sibling import asked_names, is_sibling
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
@@ -295,7 +296,9 @@ class HybridReader:
                 "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agree,
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
-        for m in list(best_of.values())[:self.proposals]:
+        names = asked_names(question)
+        own = [m for m in best_of.values() if not (names and is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names))]
+        for m in own[:self.proposals]:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
         return out
@@ -360,7 +363,8 @@ def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo)
     cand = Candidate(m.t_start - a, m.t_end - a, chunk.text[m.t_start:m.t_end],
                      kind_of(chunk.text[a:b], m.t_start - a, m.t_end - a))
     feats = {"is_rule": 0.0, "rule_rel": 0.0, "agree": math.exp(m.logp), "span_logp": max(m.logp, FLOOR),
-             "type": type_score(info, cand), "type_clash": type_clash(info, cand), "echo": echo(cand.text, question)}
+             "type": type_score(info, cand), "echo": echo(cand.text, question),
+             "type_clash": max(type_clash(info, cand), bound_clash(info.text, chunk.text[a:b], cand))}
     return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats)
 
 

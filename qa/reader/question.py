@@ -279,7 +279,15 @@ def _wh_noun(morphs: list[Morpheme], i: int) -> list[Morpheme]:
         k = end - 1
         while k > 0 and morphs[k - 1].tag.startswith("NN") and morphs[k - 1].end == morphs[k].start:
             k -= 1
-        return morphs[max(k, 0):end]
+        k = max(k, 0)
+        if [m.form for m in morphs[k:end]] in (["이름"], ["명칭"]):
+            # "장관 이름이 뭐야?", "인물의 이름은 무엇인가?": a name of what, as "장관 이름은?" is typed
+            p = k - 1 - (k >= 2 and morphs[k - 1].tag == "JKG")
+            if p >= 0 and morphs[p].tag.startswith("NN"):
+                k = p
+                while k > 0 and morphs[k - 1].tag.startswith("NN") and morphs[k - 1].end == morphs[k].start:
+                    k -= 1
+        return morphs[k:end]
     return []
 
 
@@ -296,7 +304,7 @@ def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
     if unit in ("월", "일"):
         return "date", unit     # the unit the date must name ("몇 월" -> 3월)
     if unit == "배":
-        return "quantity", "배"
+        return "quantity", "ratio"   # the unit family: "3배", not 88.5페타플롭스
     return "count", unit
 
 

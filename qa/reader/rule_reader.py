@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..korean import morphemes
 from ..types import Answer, Chunk, Citation, Document, Hit, Span
+from .abbreviation import expansions
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .dateline import asks_document_date, dateline
@@ -26,6 +27,7 @@ from .glossary import korean_terms
 from .question import QuestionInfo, analyze
 from .ranker import LinearRanker
 from .scoring import counter_clash
+from .sibling import asked_names, is_sibling
 from .slot import question_slot
 from .thesaurus import synonyms
 
@@ -90,7 +92,7 @@ class RuleReader:
         if asks_document_date(info):
             # "이 기사 언제 올라왔어?": the document's own dateline, or nothing (a date it reports is not its own)
             return _dateline_candidates(hits[:self.max_passages], documents)
-        terms = _in_document_words(_weighted_terms(info, resolved), hits, documents)
+        terms = _in_document_words(_weighted_terms(info, resolved), hits, documents, resolved.text)
         hits = hits[:self.max_passages]
         slot = _slot(resolved)
         absent = missing_terms(info, hits, documents, resolved.text)
@@ -108,6 +110,7 @@ class RuleReader:
             aliases_of(set(terms) | set(eojeol_stems(resolved.text)), source_texts(hits, documents))
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
+        names = asked_names(resolved.text)
         out: list[Scored] = []
         for hit, sent_start, ctx in contexts:
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
@@ -118,6 +121,8 @@ class RuleReader:
                 if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
                         (len(flat) >= 3 and flat in q_flat):
                     continue   # the question's own words (or its own person) are not its answer
+                if names and is_sibling(ctx.text, cand.start, cand.end, names):
+                    continue   # nor what the text lists with the name asked about ("SoS Lab과 티맥스소프트")
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
                     feats["alias"] = 1.0 if flat in aliases else 0.0
@@ -263,7 +268,9 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
     out += [stem for stem in dict.fromkeys(stems) if stem not in out and _reads_as_name(stem)]
     defined = {a for t in (texts or {}).values() for a in document_aliases(t)}
     out += [s for s in dict.fromkeys(stems) if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
-    return out
+    # A name the question abbreviates is looked for as the documents write it ("과기정통부": 과학기술정보통신부).
+    short = expansions(question, list((texts or {}).values()))
+    return list(dict.fromkeys(next((long for s, long in short.items() if e in s), e) for e in out))
 
 
 def _reads_as_name(word: str) -> bool:
@@ -367,15 +374,18 @@ def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dic
 
 
 def _in_document_words(terms: dict[str, float], hits: list[Hit],
-                       documents: dict[str, Document] | None) -> dict[str, float]:
-    """Each question term the documents never use swapped for a synonym they do ("계산" -> "연산")."""
-    if not any(synonyms(t) for t in terms):
+                       documents: dict[str, Document] | None, question: str = "") -> dict[str, float]:
+    """Each question term the documents never use swapped for a synonym they do ("계산" -> "연산"),
+    or for the compound its word abbreviates ("과기" of 과기정통부 -> "과학기술정보통신부")."""
+    short = expansions(question, source_texts(hits, documents)) if question else {}
+    if not short and not any(synonyms(t) for t in terms):
         return terms
     tokens = source_tokens(hits, documents)
     out: dict[str, float] = {}
     for t, w in terms.items():
         if not matches(t, tokens):
-            t = next((s for s in synonyms(t) if matches(s, tokens)), t)
+            t = next((s for s in synonyms(t) if matches(s, tokens)), None) or \
+                next((long for s, long in short.items() if t in s), t)
         out[t] = max(out.get(t, 0.0), w)
     return out
 

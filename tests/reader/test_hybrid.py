@@ -346,3 +346,42 @@ def test_a_passage_a_little_over_one_window_is_read_as_the_sentences_that_fit(ro
 def test_spill_must_not_be_negative():
     with pytest.raises(ValueError, match="spill"):
         HybridReader(RuleReader(), PointAt("x"), spill=-1)
+
+
+RANGE = "대학원은 오는 2027년까지 인재 양성을 위해 2024년부터 매년 석사 40명을 뽑는다."
+RANGE_HITS = [Hit(1, 1.0, Chunk(0, "r", "선발", RANGE, 0, len(RANGE), (Span(0, len(RANGE)),)))]
+
+
+def _range_options(q, target, proposals=0, drop=()):
+    reader = HybridReader(RuleReader(), PointAt(target), LinearRanker({}), sentences=0, proposals=proposals)
+    scored = [s for s in reader.rule.candidates(Resolved(q, q), RANGE_HITS, {"r": Document("r", "선발", RANGE)})
+              if s.cand.text not in drop]
+    return {o.scored.cand.text: o.features for o in reader.options(q, scored, reader.spans(q, scored, RANGE_HITS))}
+
+
+def test_the_other_bound_of_a_range_clashes_for_rule_and_model_options():
+    # "언제부터" is not answered by "2027년까지", however strongly the model votes for it
+    options = _range_options("대학원은 언제부터 석사를 뽑았어?", "2027년")
+    assert options["2027년"]["type_clash"] == 1.0 and options["2024년"]["type_clash"] == 0.0
+    model_only = _range_options("대학원은 언제부터 석사를 뽑았어?", "2027년", proposals=1, drop=("2027년",))
+    assert model_only["2027년"]["is_rule"] == 0.0 and model_only["2027년"]["type_clash"] == 1.0
+    assert _range_options("대학원은 언제까지 석사를 뽑아?", "2024년")["2024년"]["type_clash"] == 1.0
+
+
+CASES = "혁신사례로 SoS Lab과 티맥스소프트 등 기업이 언급됐다. SoS Lab은 GIST 학생들이 모여 창업한 스타트업이다."
+CASE_HITS = [Hit(1, 1.0, Chunk(0, "c", "사례", CASES, 0, len(CASES),
+                               (Span(0, CASES.index(" SoS Lab은")), Span(CASES.index("SoS Lab은"), len(CASES)))))]
+
+
+@pytest.mark.parametrize("target, proposed", [
+    ("티맥스소프트", False),       # listed with the name the question asks about
+    ("소프트", False),              # half a word
+    ("GIST 학생들", True),
+])
+def test_model_proposals_are_neither_siblings_of_the_asked_name_nor_half_words(target, proposed):
+    q = "SoS Lab을 창업한 사람들은?"
+    reader = HybridReader(RuleReader(), PointAt(target), LinearRanker({}), sentences=0, proposals=3)
+    scored = [s for s in reader.rule.candidates(Resolved(q, q), CASE_HITS, {"c": Document("c", "사례", CASES)})
+              if s.cand.text != target]
+    options = reader.options(q, scored, reader.spans(q, scored, CASE_HITS))
+    assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed

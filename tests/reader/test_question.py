@@ -46,6 +46,12 @@ from qa.reader.slot import question_slot
     ("강에서 거리를 두고 서 있는 탑의 이름은?", "item", None),
     ("당시 장관의 이름은?", "person", None),           # a name of what: the noun before 의
     ("도서관의 연면적은?", "quantity", "area"),
+    ("새 서버는 예전 서버의 몇 배야?", "quantity", "ratio"),   # "3배", not the server's 10페타플롭스
+    # "이름이 뭐야?" names the thing its noun before says, as "장관 이름은?" does
+    ("장관 이름이 뭐야?", "person", None),
+    ("시상식에서 상을 받은 인물의 이름은 무엇인가?", "person", None),
+    ("기업 이름이 뭐야?", "organization", None),
+    ("이름이 뭐야?", "item", None),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)

@@ -239,3 +239,16 @@ def test_a_why_question_without_a_stated_purpose_abstains():
     hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
     q = "한빛재단은 왜 기부했어?"
     assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).abstained
+
+
+BOUNDS = Document("bounds", "대학원 선발", "대학원은 오는 2027년까지 인재 양성을 위해 2024년부터 매년 석사 40명을 뽑는다.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("대학원은 언제부터 매년 석사를 뽑았어?", "2024년"),   # where the range starts, not "2027년까지"
+    ("대학원은 언제까지 석사를 뽑아?", "2027년"),
+])
+def test_a_range_bound_asked_is_not_the_other_bound(question, expected):
+    hits = [Hit(1, 1.0, chunk_document(BOUNDS, max_chars=10**6, overlap=0)[0])]
+    answer = RuleReader().read(question, Resolved(question, question), hits, {BOUNDS.id: BOUNDS})
+    assert answer.text == expected

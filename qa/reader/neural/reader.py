@@ -16,7 +16,7 @@ import math
 
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
-from .boundary import trim_particles
+from .boundary import inside_quotes, starts_mid_word, trim_particles
 from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
@@ -86,17 +86,25 @@ def model_confidence(margin: float, calibration: tuple[float, float]) -> float:
 
 
 def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
-    """The span without surrounding spaces and punctuation; None when nothing is left.
+    """The span without surrounding spaces and punctuation, cut at a quote mark it does not match
+    (boundary.inside_quotes); None when nothing is left or it begins inside a word (boundary.starts_mid_word).
 
     >>> trim_edges("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
     (4, 10)
+    >>> trim_edges("티맥스소프트는", SpanPrediction(3, 6, 1.0, 0.0)) is None
+    True
     """
-    s, e = p.start, p.end
+    s, e = _strip(text, p.start, p.end)
+    s, e = _strip(text, *inside_quotes(text, s, e))
+    return (s, e) if e > s and not starts_mid_word(text, s) else None
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in _EDGE:
         s += 1
     while e > s and text[e - 1] in _EDGE:
         e -= 1
-    return (s, e) if e > s else None
+    return s, e
 
 
 def _sentence(hit: Hit, start: int, end: int) -> Citation:

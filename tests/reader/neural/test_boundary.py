@@ -1,7 +1,7 @@
 """Trailing particles, copulas and endings come off a span; the word itself stays."""
 import pytest
 
-from qa.reader.neural.boundary import trim_particles
+from qa.reader.neural.boundary import inside_quotes, starts_mid_word, trim_particles
 
 
 @pytest.mark.parametrize("text, span, expected", [
@@ -16,3 +16,26 @@ def test_trim(text, span, expected):
     start = text.index(span)
     s, e = trim_particles(text, start, start + len(span))
     assert text[s:e] == expected
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    # an opening quote inside the span: the quoted part is the answer
+    ('시장은 도서관이 "시민의 서재"라며 웃었다', '시장은 도서관이 "시민의 서재', "시민의 서재"),
+    ("그는 “책의 도시”라고 불렀다", "“책의 도시", "책의 도시"),
+    # a closing one: the part before it
+    ("영화 《작은 아씨들》이 상영됐다", "작은 아씨들》이", "작은 아씨들"),
+    ('그는 "좋다"고 했다', '"좋다"', '"좋다"'),            # matched quotes stay as they are
+    ("A Hard Day's Night", "A Hard Day's Night", "A Hard Day's Night"),   # an apostrophe is no quote
+])
+def test_inside_quotes(text, span, expected):
+    start = text.index(span)
+    s, e = inside_quotes(text, start, start + len(span))
+    assert text[s:e] == expected
+
+
+def test_mid_word_starts():
+    text = "티맥스소프트는 광주에 센터를 세웠다"
+    assert starts_mid_word(text, text.index("소프트"))
+    assert not starts_mid_word(text, 0)
+    assert not starts_mid_word(text, text.index("광주"))
+    assert not starts_mid_word("센터(AI)", 3)          # after a bracket: a word of its own

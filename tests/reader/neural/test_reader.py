@@ -71,3 +71,12 @@ def test_trailing_particles_are_trimmed_unless_asked_not_to():
     assert _read(NeuralReader(scorer), hits).text == "2100억원"
     raw = _read(NeuralReader(scorer, trim=False), hits)
     assert raw.text == "2100억원을" and DOC.text[raw.start:raw.end] == raw.text
+
+
+def test_trim_edges_cuts_at_an_open_quote_and_drops_mid_word_starts():
+    from qa.reader.neural.reader import trim_edges
+    text = '문 대통령은 센터가 "AI의 핵심거점"이라며 웃었다'
+    s, e = trim_edges(text, SpanPrediction(0, text.index('"이라며'), 1.0, 0.0))
+    assert text[s:e] == "AI의 핵심거점"
+    assert trim_edges("티맥스소프트는", SpanPrediction(3, 6, 1.0, 0.0)) is None   # "소프트": half a word
+    assert trim_edges("NHN은 2100억원을", SpanPrediction(4, 11, 1.0, 0.0)) == (5, 11)

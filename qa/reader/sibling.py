@@ -1,0 +1,84 @@
+"""Coordinated siblings: what a text lists alongside the name a question asks about is not its answer.
+
+    >>> asked_names("SoS Lab을 창업한 사람들은?")
+    ('SoS Lab',)
+    >>> is_sibling("SoS Lab과 티맥스소프트 등 기업이 언급됐다.", 9, 15, ("SoS Lab",))
+    True
+
+"광주 AI기반 혁신사례로 SoS Lab과 티맥스소프트 등 기업이 언급됐다. SoS Lab은 GIST 학생들이
+모여 창업한 ..." answers "SoS Lab을 창업한 사람들은?" with GIST 학생들; the rules and the span
+model both took 티맥스소프트, the name joined to SoS Lab by 과, because it sits next to the
+question's own words. A question that asks for a companion says so with the particle of
+accompaniment (과/와: "뉘르부르크링과 함께 ... 곳은?", "명성황후와 더불어 ..."): its names are
+not asked about in this sense, and their siblings stay answers.
+"""
+from __future__ import annotations
+
+import re
+
+from ..korean import morphemes
+
+# The particles that make a name what the question is about: topic, subject, object, genitive
+# ("SoS Lab은", "SoS Lab이", "SoS Lab을", "SoS Lab의"). 과/와 (JKB, JC) ask for a companion.
+_ABOUT = ("JX", "JKS", "JKO", "JKG")
+_NAME = ("NNP", "SL", "SH")
+_NOUN = ("NNP", "NNG", "SL", "SH", "SN")
+# What joins two items of a list: 과/와/및/·/, and the spoken 하고/이랑/랑 (spaces around).
+_JOIN = re.compile(r"\s*(?:과|와|및|,|·|그리고|하고|이랑|랑)\s*")
+
+
+def asked_names(question: str) -> tuple[str, ...]:
+    """The names (proper nouns, Latin words) the question asks about: a run of them, maybe
+    followed by common nouns ("벤저민 해리슨 대통령이"), that ends in a topic, subject, object
+    or genitive particle. The name part only, as the question writes it.
+
+    >>> asked_names("뉘르부르크링과 함께 포뮬러 원을 개최하는 곳은?")
+    ()
+    >>> asked_names("벤저민 해리슨 대통령이 당선된 해는?")
+    ('벤저민 해리슨',)
+    """
+    ms = morphemes(question)
+    out: list[str] = []
+    i = 0
+    while i < len(ms):
+        if ms[i].tag not in _NAME:
+            i += 1
+            continue
+        j = i   # the name part: names written together or apart by spaces
+        while j + 1 < len(ms) and ms[j + 1].tag in _NAME and _adjacent(question, ms[j], ms[j + 1]):
+            j += 1
+        k = j   # then common nouns of the same phrase
+        while k + 1 < len(ms) and ms[k + 1].tag in _NOUN and _adjacent(question, ms[k], ms[k + 1]):
+            k += 1
+        if k + 1 < len(ms) and ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end:
+            name = question[ms[i].start:ms[j].end]
+            if len(name.replace(" ", "")) >= 2:
+                out.append(name)
+        i = k + 1
+    return tuple(dict.fromkeys(out))
+
+
+def is_sibling(sentence: str, start: int, end: int, names: tuple[str, ...]) -> bool:
+    """Is sentence[start:end] joined to one of `names` as an item of the same list ("A과 B", "B와 A",
+    "A, B", "A·B")? A span that holds the name itself is no sibling of it.
+
+    >>> is_sibling("티맥스소프트와 SoS Lab이 언급됐다.", 0, 6, ("SoS Lab",))
+    True
+    >>> is_sibling("SoS Lab은 GIST 학생들이 창업했다.", 9, 16, ("SoS Lab",))
+    False
+    """
+    text = sentence[start:end]
+    for name in names:
+        if name in text:
+            continue
+        for m in re.finditer(re.escape(name), sentence):
+            if m.end() <= start and _JOIN.fullmatch(sentence[m.end():start]):
+                return True
+            if end <= m.start() and _JOIN.fullmatch(sentence[end:m.start()]):
+                return True
+    return False
+
+
+def _adjacent(text: str, a, b) -> bool:
+    """b follows a directly or after one space."""
+    return b.start == a.end or (b.start == a.end + 1 and text[a.end] == " ")

@@ -1,0 +1,56 @@
+"""What a text lists alongside the name a question asks about is not the answer."""
+import pytest
+
+from qa.chunking import chunk_document
+from qa.conversation import Resolved
+from qa.reader import RuleReader
+from qa.reader.sibling import asked_names, is_sibling
+from qa.types import Document, Hit
+
+
+@pytest.mark.parametrize("question, names", [
+    ("SoS Lab을 창업한 사람들은?", ("SoS Lab",)),
+    ("티맥스소프트가 세운 센터는?", ("티맥스소프트",)),
+    ("벤저민 해리슨 대통령이 당선된 해는?", ("벤저민 해리슨",)),   # the name part of the phrase
+    ("뉘르부르크링과 함께 대회를 여는 곳은?", ()),                 # 과 함께: a companion is asked for
+    ("명성황후와 더불어 비판받는 인물은?", ()),
+    ("도서관은 언제 문을 열었어?", ()),                           # no name at all
+])
+def test_asked_names(question, names):
+    assert asked_names(question) == names
+
+
+@pytest.mark.parametrize("sentence, span, sibling", [
+    ("SoS Lab과 티맥스소프트 등 기업이 언급됐다.", "티맥스소프트", True),
+    ("티맥스소프트와 SoS Lab이 언급됐다.", "티맥스소프트", True),
+    ("NHN, SoS Lab, 구글이 참여한다.", "구글", True),
+    ("SoS Lab은 GIST 학생들이 창업했다.", "GIST 학생들", False),
+    ("SoS Lab과 티맥스소프트 등 기업이 언급됐다.", "SoS Lab과 티맥스소프트", False),   # holds the name itself
+])
+def test_is_sibling(sentence, span, sibling):
+    start = sentence.index(span)
+    assert is_sibling(sentence, start, start + len(span), ("SoS Lab",)) is sibling
+
+
+DOC = Document("cases", "혁신 사례", (
+    "혁신사례로 SoS Lab과 티맥스소프트 등 기업이 언급됐다. "
+    "SoS Lab은 GIST 학생들이 모여 창업한 라이다 센서 스타트업이다. "
+    "티맥스소프트는 작년 3월 광주 AI기술센터를 설립했다."))
+
+
+def _read(question):
+    hits = [Hit(1, 1.0, chunk_document(DOC, max_chars=10**6, overlap=0)[0])]
+    reader = RuleReader(abstain_threshold=0.0)
+    return reader, hits, reader.candidates(Resolved(question, question), hits, {DOC.id: DOC})
+
+
+def test_rule_reader_drops_the_sibling_of_the_name_asked_about():
+    _, _, scored = _read("SoS Lab을 창업한 사람들은?")
+    siblings = [s for s in scored if s.cand.text == "티맥스소프트" and "SoS Lab과" in s.sent_text]
+    assert not siblings
+    assert any(s.cand.text == "GIST 학생들" for s in scored)
+
+
+def test_a_companion_question_keeps_the_sibling():
+    _, _, scored = _read("SoS Lab과 함께 언급된 기업은?")
+    assert any(s.cand.text == "티맥스소프트" and "SoS Lab과" in s.sent_text for s in scored)
