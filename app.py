@@ -22,6 +22,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="answer extraction (env QA_READER, default hybrid)")
     p.add_argument("--span-engine", choices=("onnx", "onnx-int8"), default=None,
                    help="the span model's runtime: onnx (float32, default) or onnx-int8 (faster; env QA_SPAN_ENGINE)")
+    p.add_argument("--read-spill", type=int, default=None, metavar="N",
+                   help="hybrid reader: a passage up to N tokens over one span-model window is read as the sentences "
+                        "that fit (0-256, default 0; env QA_READ_SPILL)")
     p.add_argument("--engine", choices=("local", "milvus"), default=None, help="index engine (env QA_ENGINE)")
     p.add_argument("--uri", default=None, help="milvus engine: .db file or http://HOST:19530 (env QA_MILVUS_URI)")
     return p.parse_args(argv)
@@ -40,7 +43,8 @@ def main(argv=None) -> None:
 
     try:  # a fixable problem (bad QA_* value, stale or missing index) is one line, not a traceback
         settings = Settings.from_env().with_(index_name=args.index, reader=args.reader, engine=args.engine,
-                                             milvus_uri=args.uri, span_engine=args.span_engine)
+                                             milvus_uri=args.uri, span_engine=args.span_engine,
+                                             read_spill=args.read_spill)
         logging.getLogger("app").info("loading index %r (built on first start)", settings.index_name)
         pipeline = load_pipeline(settings)
         app = create_app(pipeline, settings)

@@ -77,6 +77,21 @@ def test_k_must_be_positive(capsys, empty_root, k):
     assert list(empty_root.iterdir()) == []
 
 
+@pytest.mark.parametrize("spill", ["-1", "257"])
+def test_read_spill_out_of_range_is_an_error(capsys, empty_root, spill):
+    rc, out, err = run(capsys, "ask", "NHN 투자액은?", "--read-spill", spill)
+    assert rc == 2
+    assert "read_spill must be an integer from 0 to 256" in one_line_error(err)
+    assert list(empty_root.iterdir()) == []
+
+
+def test_read_spill_reaches_the_settings(empty_root):
+    from qa.cli import _settings, build_parser
+    args = build_parser().parse_args(["ask", "NHN 투자액은?", "--read-spill", "64"])
+    assert _settings(args).read_spill == 64
+    assert _settings(build_parser().parse_args(["ask", "NHN 투자액은?"])).read_spill == 0
+
+
 def test_missing_path(capsys, empty_root, tmp_path):
     rc, _, err = run(capsys, "index", "build", str(tmp_path / "nope.txt"), "--name", "mine")
     assert rc == 2

@@ -117,7 +117,8 @@ def _settings(args):
     from ..settings import Settings
     return Settings.from_env().with_(index_name=getattr(args, "index", None), reader=getattr(args, "reader", None),
                                      engine=getattr(args, "engine", None), milvus_uri=getattr(args, "milvus_uri", None),
-                                     span_engine=getattr(args, "span_engine", None))
+                                     span_engine=getattr(args, "span_engine", None),
+                                     read_spill=getattr(args, "read_spill", None))
 
 
 def _sets(args) -> tuple[dict, str]:
