@@ -33,18 +33,24 @@ def trim_particles(text: str, start: int, end: int) -> tuple[int, int]:
 # Quote marks that open and close a quoted phrase or title. The ASCII apostrophe is left out: it is
 # also the apostrophe of English names ("A Hard Day's Night").
 _PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("《", "》"), ("〈", "〉"))
+_BRACKETS = (("(", ")"), ("[", "]"), ("（", "）"))
 
 
-def inside_quotes(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) cut at a quote mark it opens or closes but does not match: the quoted part
-    is the answer, the words outside the quote are the sentence around it. One dev-a answer in
-    3,316 has an unmatched quote (an apostrophe); the model's spans cross quotes now and then
-    ('문 대통령은 AI데이터센터가 "대한민국 AI의 핵심거점').
+def balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) cut where it opens or closes a quote or bracket it does not match. A quote: the
+    quoted part is the answer, the words outside it are the sentence around it. A bracket: it
+    glosses what stands before it ("실용정부(實用政府)"), so a span left holding half of it ends before
+    it (or starts after a lone closing one). No dev-a answer holds an unmatched bracket, one in 3,316
+    an unmatched quote (an apostrophe); the model's spans cross both now and then, and trimming a
+    span's edge punctuation left "88.5페타플롭스(PFLOPS".
 
     >>> t = '문 대통령은 AI데이터센터가 "대한민국 AI의 핵심거점"이라며'
-    >>> s, e = inside_quotes(t, 0, t.index('"이라며')); t[s:e]
+    >>> s, e = balanced(t, 0, t.index('"이라며')); t[s:e]
     '대한민국 AI의 핵심거점'
-    >>> inside_quotes('그는 "좋다"고 했다', 3, 7)
+    >>> t = "88.5페타플롭스(PFLOPS)의"
+    >>> s, e = balanced(t, 0, t.index(")")); t[s:e]
+    '88.5페타플롭스'
+    >>> balanced('그는 "좋다"고 했다', 3, 7)
     (3, 7)
     """
     span = text[start:end]
@@ -61,6 +67,13 @@ def inside_quotes(text: str, start: int, end: int) -> tuple[int, int]:
             start = start + o + 1
         elif c >= 0 and open_ not in span[:c]:
             end = start + c
+    for open_, close in _BRACKETS:
+        span = text[start:end]
+        o, c = span.find(open_), span.rfind(close)
+        if o >= 0 and close not in span[o:]:
+            end = start + o
+        elif c >= 0 and open_ not in span[:c]:
+            start = start + c + 1
     return start, end
 
 

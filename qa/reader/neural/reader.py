@@ -16,7 +16,7 @@ import math
 
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
-from .boundary import inside_quotes, starts_mid_word, trim_particles
+from .boundary import balanced, starts_mid_word, trim_particles
 from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
@@ -87,7 +87,7 @@ def model_confidence(margin: float, calibration: tuple[float, float]) -> float:
 
 def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     """The span without surrounding spaces and punctuation, cut at a quote mark it does not match
-    (boundary.inside_quotes); None when nothing is left or it begins inside a word (boundary.starts_mid_word).
+    (boundary.balanced); None when nothing is left or it begins inside a word (boundary.starts_mid_word).
 
     >>> trim_edges("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
     (4, 10)
@@ -95,7 +95,7 @@ def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     True
     """
     s, e = _strip(text, p.start, p.end)
-    s, e = _strip(text, *inside_quotes(text, s, e))
+    s, e = _strip(text, *balanced(text, s, e))
     return (s, e) if e > s and not starts_mid_word(text, s) else None
 
 

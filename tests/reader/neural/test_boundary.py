@@ -1,7 +1,7 @@
 """Trailing particles, copulas and endings come off a span; the word itself stays."""
 import pytest
 
-from qa.reader.neural.boundary import inside_quotes, starts_mid_word, trim_particles
+from qa.reader.neural.boundary import balanced, starts_mid_word, trim_particles
 
 
 @pytest.mark.parametrize("text, span, expected", [
@@ -26,10 +26,14 @@ def test_trim(text, span, expected):
     ("영화 《작은 아씨들》이 상영됐다", "작은 아씨들》이", "작은 아씨들"),
     ('그는 "좋다"고 했다', '"좋다"', '"좋다"'),            # matched quotes stay as they are
     ("A Hard Day's Night", "A Hard Day's Night", "A Hard Day's Night"),   # an apostrophe is no quote
+    # a bracket glosses what stands before it: half of one goes, with what it holds
+    ("간혹 실용정부(實用政府)라 불렀다", "실용정부(實用政", "실용정부"),
+    ("결의안 (UN) 북한인권 결의안", "UN) 북한인권", " 북한인권"),
+    ("센터(AI)가 열렸다", "센터(AI)", "센터(AI)"),
 ])
-def test_inside_quotes(text, span, expected):
+def test_balanced(text, span, expected):
     start = text.index(span)
-    s, e = inside_quotes(text, start, start + len(span))
+    s, e = balanced(text, start, start + len(span))
     assert text[s:e] == expected
 
 
