@@ -40,16 +40,23 @@ def balanced(text: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) cut where it opens or closes a quote or bracket it does not match. A quote: the
     quoted part is the answer, the words outside it are the sentence around it. A bracket: it
     glosses what stands before it ("실용정부(實用政府)"), so a span left holding half of it ends before
-    it (or starts after a lone closing one). No dev-a answer holds an unmatched bracket, one in 3,316
-    an unmatched quote (an apostrophe); the model's spans cross both now and then, and trimming a
-    span's edge punctuation left "88.5페타플롭스(PFLOPS".
+    it; a lone closing one starts it after, unless its opening half, right before the span, began
+    the answer and was trimmed off as an edge ("(NH2CHRnCOOH)n"). No dev-a answer holds
+    an unmatched bracket, one in 3,316 an unmatched quote (an apostrophe); the model's spans cross
+    both now and then.
 
     >>> t = '문 대통령은 AI데이터센터가 "대한민국 AI의 핵심거점"이라며'
     >>> s, e = balanced(t, 0, t.index('"이라며')); t[s:e]
     '대한민국 AI의 핵심거점'
+    >>> t = "간혹 실용정부(實用政府)라"
+    >>> s, e = balanced(t, 0, t.index("府")); t[s:e]
+    '간혹 실용정부'
     >>> t = "88.5페타플롭스(PFLOPS)의"
     >>> s, e = balanced(t, 0, t.index(")")); t[s:e]
     '88.5페타플롭스'
+    >>> t = "단백질 (NH2CHRnCOOH)n 이다"
+    >>> s, e = balanced(t, 5, 18); t[s:e]
+    '(NH2CHRnCOOH)n'
     >>> balanced('그는 "좋다"고 했다', 3, 7)
     (3, 7)
     """
@@ -73,7 +80,9 @@ def balanced(text: str, start: int, end: int) -> tuple[int, int]:
         if o >= 0 and close not in span[o:]:
             end = start + o
         elif c >= 0 and open_ not in span[:c]:
-            start = start + c + 1
+            # an opening bracket right before the span began the answer and was only trimmed off as
+            # an edge: give it back
+            start = start - 1 if start > 0 and text[start - 1] == open_ else start + c + 1
     return start, end
 
 

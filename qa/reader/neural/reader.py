@@ -21,6 +21,7 @@ from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
 _EDGE = " \t\n.,;:!?·\"'()[]「」『』“”‘’<>《》〈〉"
+_LOOSE = " \t\n.,;:!?·"
 
 
 class NeuralReader:
@@ -94,15 +95,17 @@ def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     >>> trim_edges("티맥스소프트는", SpanPrediction(3, 6, 1.0, 0.0)) is None
     True
     """
-    s, e = _strip(text, p.start, p.end)
-    s, e = _strip(text, *balanced(text, s, e))
+    s, e = _strip(text, p.start, p.end, _EDGE)
+    # halves of quotes and brackets: cut off, or the trimmed partner given back; then what a cut
+    # left at the edges, brackets and quotes kept
+    s, e = _strip(text, *balanced(text, s, e), _LOOSE)
     return (s, e) if e > s and not starts_mid_word(text, s) else None
 
 
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _EDGE:
+def _strip(text: str, s: int, e: int, chars: str) -> tuple[int, int]:
+    while s < e and text[s] in chars:
         s += 1
-    while e > s and text[e - 1] in _EDGE:
+    while e > s and text[e - 1] in chars:
         e -= 1
     return s, e
 

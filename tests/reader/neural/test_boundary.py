@@ -28,7 +28,8 @@ def test_trim(text, span, expected):
     ("A Hard Day's Night", "A Hard Day's Night", "A Hard Day's Night"),   # an apostrophe is no quote
     # a bracket glosses what stands before it: half of one goes, with what it holds
     ("간혹 실용정부(實用政府)라 불렀다", "실용정부(實用政", "실용정부"),
-    ("결의안 (UN) 북한인권 결의안", "UN) 북한인권", " 북한인권"),
+    ("결의안 UN) 북한인권 결의안", "UN) 북한인권", " 북한인권"),
+    ("단백질 (NH2CHRnCOOH)n 이다", "NH2CHRnCOOH)n", "(NH2CHRnCOOH)n"),   # its opening half, trimmed off, comes back
     ("센터(AI)가 열렸다", "센터(AI)", "센터(AI)"),
 ])
 def test_balanced(text, span, expected):
