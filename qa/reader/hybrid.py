@@ -296,9 +296,10 @@ class HybridReader:
                 "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agree,
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
+        # a span the text lists with the name asked about is no answer (sibling.py), nor the model's proposal
         names = asked_names(question)
-        own = [m for m in best_of.values() if not (names and is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names))]
-        for m in own[:self.proposals]:
+        kept = [m for m in best_of.values() if not (names and is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names))]
+        for m in kept[:self.proposals]:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
         return out

@@ -24,6 +24,8 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     out: list[Candidate] = []
     for i, j in _split_date_ranges(morphs, number_runs(morphs, _continues_number)):
         start, end = morphs[i].start, morphs[j - 1].end
+        if text[end:end + 1] == "째":
+            end += 1   # "6번째", "두 번째": an ordinal ends with 째 (4 dev-a answers do, none stops before it)
         end = _with_parenthetical(text, end)
         surface = text[start:end]
         base = Candidate(start, end, surface, _number_kind(surface, morphs[i:j], morphs[j:j + 1]), _counter_of(surface))

@@ -282,7 +282,7 @@ def _wh_noun(morphs: list[Morpheme], i: int) -> list[Morpheme]:
         k = max(k, 0)
         if [m.form for m in morphs[k:end]] in (["이름"], ["명칭"]):
             # "장관 이름이 뭐야?", "인물의 이름은 무엇인가?": a name of what, as "장관 이름은?" is typed
-            p = k - 1 - (k >= 2 and morphs[k - 1].tag == "JKG")
+            p = k - 2 if k >= 2 and morphs[k - 1].tag == "JKG" else k - 1   # the noun, over a 의
             if p >= 0 and morphs[p].tag.startswith("NN"):
                 k = p
                 while k > 0 and morphs[k - 1].tag.startswith("NN") and morphs[k - 1].end == morphs[k].start:

@@ -41,3 +41,9 @@ def test_a_range_between_two_dates_splits_into_them():
     assert got["1756년 1월 27일"][0] == got["1791년 12월 5일"][0] == "date"
     assert not any("~" in text for text in got)                       # no "27일~1791년"
     assert "3일~5일" in found("회의는 5월 3일~5일 열린다.")             # one unit: still a range
+
+
+def test_an_ordinal_keeps_its_jjae():
+    got = found("그는 6번째 타자로 나서 49번째 홈런을 쳤다.")
+    assert "6번째" in got and "49번째" in got
+    assert "6번" not in got and "49번" not in got   # no answer stops before 째

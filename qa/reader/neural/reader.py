@@ -13,6 +13,7 @@ the threshold. Offsets are the chunk's plus the span's, so
 from __future__ import annotations
 
 import math
+import re
 
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
@@ -87,18 +88,23 @@ def model_confidence(margin: float, calibration: tuple[float, float]) -> float:
 
 
 def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
-    """The span without surrounding spaces and punctuation, cut at a quote mark it does not match
-    (boundary.balanced); None when nothing is left or it begins inside a word (boundary.starts_mid_word).
+    """The span without surrounding spaces and punctuation, cut at a quote or bracket it holds half of
+    (boundary.balanced), an ordinal's 째 kept; None when nothing is left or it begins inside a word
+    (boundary.starts_mid_word).
 
     >>> trim_edges("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
     (4, 10)
     >>> trim_edges("티맥스소프트는", SpanPrediction(3, 6, 1.0, 0.0)) is None
     True
+    >>> trim_edges("6번째 타자", SpanPrediction(0, 2, 1.0, 0.0))
+    (0, 3)
     """
     s, e = _strip(text, p.start, p.end, _EDGE)
     # halves of quotes and brackets: cut off, or the trimmed partner given back; then what a cut
     # left at the edges, brackets and quotes kept
     s, e = _strip(text, *balanced(text, s, e), _LOOSE)
+    if text[e:e + 1] == "째" and re.search(r"\d[가-힣]?$", text[s:e]):
+        e += 1   # "6번째": the ordinal's 째 is the answer's, as the rules' number spans keep it
     return (s, e) if e > s and not starts_mid_word(text, s) else None
 
 
