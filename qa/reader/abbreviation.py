@@ -40,7 +40,13 @@ def abbreviates(short: str, long: str) -> bool:
 def expansions(question: str, texts: list[str]) -> dict[str, str]:
     """Question words absent from the texts -> the compound of the texts they abbreviate (only one
     compound fits: an abbreviation that could stand for two is left alone)."""
-    words = _words(tuple(texts))
+    return dict(_expansions(question, tuple(texts)))
+
+
+@lru_cache(maxsize=256)
+def _expansions(question: str, texts: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # asked three times per question (absent words, names, evidence terms): cached
+    words = _words(texts)
     out = {}
     for short in set(_HANGUL_WORD.findall(question)):
         if short in words or any(short in w for w in words):
@@ -48,7 +54,7 @@ def expansions(question: str, texts: list[str]) -> dict[str, str]:
         longs = {w for w in words if abbreviates(short, w)}
         if len(longs) == 1:
             out[short] = longs.pop()
-    return out
+    return tuple(sorted(out.items()))
 
 
 @lru_cache(maxsize=64)
