@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ..korean import morphemes
+from .candidates import GENERIC_LATIN
 
 # The particles that make a name what the question is about: topic, subject, object, genitive
 # ("SoS Lab은", "SoS Lab이", "SoS Lab을", "SoS Lab의"). 과/와 (JKB, JC) ask for a companion.
@@ -44,15 +45,17 @@ def asked_names(question: str) -> tuple[str, ...]:
         if ms[i].tag not in _NAME:
             i += 1
             continue
-        j = i   # the name part: names written together or apart by spaces
-        while j + 1 < len(ms) and ms[j + 1].tag in _NAME and _adjacent(question, ms[j], ms[j + 1]):
+        j = i   # the name part: names written together or apart by spaces, and nouns glued to them
+        while j + 1 < len(ms) and (ms[j + 1].tag in _NAME and _adjacent(question, ms[j], ms[j + 1]) or
+                                   ms[j + 1].tag in _NOUN and ms[j + 1].start == ms[j].end):
             j += 1
         k = j   # then common nouns of the same phrase
         while k + 1 < len(ms) and ms[k + 1].tag in _NOUN and _adjacent(question, ms[k], ms[k + 1]):
             k += 1
         if k + 1 < len(ms) and ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end:
             name = question[ms[i].start:ms[j].end]
-            if len(name.replace(" ", "")) >= 2:
+            # "AI", "IT" alone are vocabulary, not a name ("AI의 열기를 …")
+            if len(name.replace(" ", "")) >= 2 and not all(w.upper() in GENERIC_LATIN for w in name.split()):
                 out.append(name)
         i = k + 1
     return tuple(dict.fromkeys(out))

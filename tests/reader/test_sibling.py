@@ -15,6 +15,8 @@ from qa.types import Document, Hit
     ("뉘르부르크링과 함께 대회를 여는 곳은?", ()),                 # 과 함께: a companion is asked for
     ("명성황후와 더불어 비판받는 인물은?", ()),
     ("도서관은 언제 문을 열었어?", ()),                           # no name at all
+    ("GIST AI대학원은 매년 몇 명을 뽑아?", ("GIST AI대학원",)),    # a noun glued to the name is part of it
+    ("AI의 열기를 어디로 확산하겠다고 했나?", ()),               # "AI" alone is vocabulary
 ])
 def test_asked_names(question, names):
     assert asked_names(question) == names
