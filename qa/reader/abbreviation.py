@@ -49,7 +49,7 @@ def _expansions(question: str, texts: tuple[str, ...]) -> tuple[tuple[str, str],
     words = _words(texts)
     out = {}
     for short in set(_HANGUL_WORD.findall(question)):
-        if short in words or any(short in w for w in words):
+        if any(short in w for w in words):
             continue
         longs = {w for w in words if abbreviates(short, w)}
         if len(longs) == 1:
@@ -71,3 +71,13 @@ def _words(texts: tuple[str, ...]) -> frozenset[str]:
         if w.endswith(_PARTICLES) and len(w) > 3:
             out.add(w[:-1])
     return frozenset(out)
+
+
+def spelled_out(word: str, short: dict[str, str]) -> str:
+    """The compound the question word `word` (or the abbreviation it is part of) stands for, given
+    expansions(); else the word itself.
+
+    >>> spelled_out("과기", {"과기정통부": "과학기술정보통신부"}), spelled_out("장관", {})
+    ('과학기술정보통신부', '장관')
+    """
+    return next((long for s, long in short.items() if word in s), word)

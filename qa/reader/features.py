@@ -47,8 +47,7 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "sent_cov": ctx.sent_cov, "chunk_cov": ctx.chunk_cov, "cov_gap": ctx.cov_gap,
         "best_sent": 1.0 if ctx.cov_gap <= 1e-9 else 0.0,
         "rank_prior": 1.0 / ctx.rank, "entity_gap": ctx.entity_gap, "prev_gain": ctx.prev_gain,
-        "type": type_score(info, cand), "novelty": novelty,
-        "type_clash": max(type_clash(info, cand), bound_clash(info.text, ctx.text, cand)),
+        "type": type_score(info, cand), "type_clash": answer_clash(info, ctx.text, cand), "novelty": novelty,
         "example_of": _example_of_question_noun(ctx, cand, terms), "novel_zero": 1.0 if novelty == 0 else 0.0,
         "prox": _proximity(cand, ctx.positions, terms),
         "left_near": math.exp(-left / 10.0), "right_near": math.exp(-right / 10.0),
@@ -213,6 +212,12 @@ def type_clash(info: QuestionInfo, cand: Candidate) -> float:
     clash); weighted by hand in ranker.json.
     """
     return 1.0 if info.has_cue and info.answer_type in _TYPED and type_score(info, cand) < 0.2 else 0.0
+
+
+def answer_clash(info: QuestionInfo, sentence: str, cand: Candidate) -> float:
+    """1 when the span cannot answer the kind of question asked: another type (type_clash) or the
+    other end of a time range (bound_clash). For rule candidates and the hybrid's model spans alike."""
+    return max(type_clash(info, cand), bound_clash(info.text, sentence, cand))
 
 
 _BOUND_ASKED = re.compile(r"(?:언제|몇\s?(?:년|월|일|시)|며칠|어느\s?해)\s*(부터|까지)")

@@ -33,10 +33,10 @@ from ..korean import is_latin_text
 from ..types import Answer, Document, Hit
 from .neural.boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
+from .option_features import agreement, echo, kind_of
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
-from .candidates import spans as sentence_spans
 from .evidence import missing_names, missing_terms
-from .features import bound_clash, type_clash
+from .features import answer_clash
 from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
@@ -298,7 +298,7 @@ class HybridReader:
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
         # a span the text lists with the name asked about is no answer (sibling.py), nor the model's proposal
         names = asked_names(question)
-        kept = [m for m in best_of.values() if not (names and is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names))]
+        kept = [m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)]
         for m in kept[:self.proposals]:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
@@ -343,19 +343,6 @@ def threshold(value) -> float:
     return math.inf if value is None else float(value)
 
 
-def echo(text: str, question: str) -> float:
-    """Share of the text's character bigrams (spaces ignored; a 1-char text: itself) found in the question.
-
-    >>> echo("GIST AI대학원", "GIST의 한글 이름은?")
-    0.375
-    >>> echo("광주과학기술원", "GIST의 한글 이름은?")
-    0.0
-    """
-    t, q = text.replace(" ", ""), question.replace(" ", "")
-    grams = [t[i:i + 2] for i in range(len(t) - 1)] or [t]
-    return sum(g in q for g in grams) / len(grams) if t else 0.0
-
-
 def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo) -> Option:
     """A model-only span as a candidate of the sentence(s) holding it (rule score: the best's, unused)."""
     chunk = m.hit.chunk
@@ -364,42 +351,6 @@ def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo)
     cand = Candidate(m.t_start - a, m.t_end - a, chunk.text[m.t_start:m.t_end],
                      kind_of(chunk.text[a:b], m.t_start - a, m.t_end - a))
     feats = {"is_rule": 0.0, "rule_rel": 0.0, "agree": math.exp(m.logp), "span_logp": max(m.logp, FLOOR),
-             "type": type_score(info, cand), "echo": echo(cand.text, question),
-             "type_clash": max(type_clash(info, cand), bound_clash(info.text, chunk.text[a:b], cand))}
+             "type": type_score(info, cand), "type_clash": answer_clash(info, chunk.text[a:b], cand),
+             "echo": echo(cand.text, question)}
     return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats)
-
-
-def kind_of(sentence: str, start: int, end: int) -> str:
-    """The kind the rules' candidate extraction gives sentence[start:end] (else that text read
-    alone); "phrase" when it is no candidate of either.
-
-    >>> kind_of("NHN은 10년간 2100억원을 투자한다.", 10, 16)
-    'money'
-    >>> kind_of("NHN은 10년간 2100억원을 투자한다.", 0, 3)
-    'name'
-    """
-    text = sentence[start:end]
-    for source, span in ((sentence, (start, end)), (text, (0, len(text)))):
-        for c in sentence_spans(source) if text else ():
-            if (c.start, c.end) == span and c.kind != "purpose":
-                return c.kind
-    return "phrase"
-
-
-def agreement(s, votes) -> float:
-    """max over votes of overlap(candidate, vote) / union x vote weight.
-
-    >>> from types import SimpleNamespace as N
-    >>> c = N(cand=N(start=2, text="2100억원"), sent_start=10, hit=N(chunk=N(doc_id="d")))
-    >>> agreement(c, [("d", 12, 18, 1.0), ("d", 12, 20, 0.5)])
-    1.0
-    """
-    doc_id, start, end = doc_span(s)
-    best = 0.0
-    for doc, a, b, w in votes:
-        if doc != doc_id:
-            continue
-        inter = min(end, b) - max(start, a)
-        if inter > 0:
-            best = max(best, w * inter / (max(end, b) - min(start, a)))
-    return best

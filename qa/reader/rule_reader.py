@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..korean import morphemes
 from ..types import Answer, Chunk, Citation, Document, Hit, Span
-from .abbreviation import expansions
+from .abbreviation import expansions, spelled_out
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
 from .dateline import asks_document_date, dateline
@@ -121,7 +121,7 @@ class RuleReader:
                 if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
                         (len(flat) >= 3 and flat in q_flat):
                     continue   # the question's own words (or its own person) are not its answer
-                if names and is_sibling(ctx.text, cand.start, cand.end, names):
+                if is_sibling(ctx.text, cand.start, cand.end, names):
                     continue   # nor what the text lists with the name asked about ("SoS Lab과 티맥스소프트")
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
@@ -270,7 +270,7 @@ def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] 
     out += [s for s in dict.fromkeys(stems) if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
     # A name the question abbreviates is looked for as the documents write it ("과기정통부": 과학기술정보통신부).
     short = expansions(question, list((texts or {}).values()))
-    return list(dict.fromkeys(next((long for s, long in short.items() if e in s), e) for e in out))
+    return list(dict.fromkeys(spelled_out(e, short) for e in out))
 
 
 def _reads_as_name(word: str) -> bool:
@@ -374,18 +374,17 @@ def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dic
 
 
 def _in_document_words(terms: dict[str, float], hits: list[Hit],
-                       documents: dict[str, Document] | None, question: str = "") -> dict[str, float]:
+                       documents: dict[str, Document] | None, question: str) -> dict[str, float]:
     """Each question term the documents never use swapped for a synonym they do ("계산" -> "연산"),
     or for the compound its word abbreviates ("과기" of 과기정통부 -> "과학기술정보통신부")."""
-    short = expansions(question, source_texts(hits, documents)) if question else {}
+    short = expansions(question, source_texts(hits, documents))
     if not short and not any(synonyms(t) for t in terms):
         return terms
     tokens = source_tokens(hits, documents)
     out: dict[str, float] = {}
     for t, w in terms.items():
         if not matches(t, tokens):
-            t = next((s for s in synonyms(t) if matches(s, tokens)), None) or \
-                next((long for s, long in short.items() if t in s), t)
+            t = next((s for s in synonyms(t) if matches(s, tokens)), None) or spelled_out(t, short)
         out[t] = max(out.get(t, 0.0), w)
     return out
 
