@@ -203,6 +203,9 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if m.form == "몇" and i + 1 < len(morphs):
             return _how_many(morphs, i)
         if m.form == "얼마":
+            nxt = morphs[i + 1] if i + 1 < len(morphs) else None
+            if nxt is not None and (nxt.form == "동안" or (nxt.form, nxt.tag) == ("만", "NNB")):
+                return "period", None   # "얼마 동안 ...?", "얼마 만에 ...?": how long (dev-a: 45년, 3개월)
             return ("quantity" if _near(forms, i, ("면적", "성능", "빠르", "크", "넓")) else "money"), None
         if m.form == "얼마나":   # "얼마나 받았어" (money), "얼마나 걸려" (period), "얼마나 빨라" (quantity)
             if _near(forms, i, ("투자", "돈", "받", "비용", "예산", "금액", "들")):

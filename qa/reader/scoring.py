@@ -11,6 +11,9 @@ _ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _SAME_COUNTER = {"세": "살"}   # an age is written either way
 # Counters also written for one another: "몇 곳이야?" is answered by "7개".
 _INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "개사": "개", "개국": "개"}
+# A question that asks how long something took or lasted ("몇 년 만에", "몇 개월 동안", "얼마 동안"):
+# a point in time cannot answer it (every such dev-a gold is a length: 43년, 8개월, 30일, 6주).
+_DURATION = re.compile(r"몇\s?(?:년|개월|달|주|일|시간|분|초|세기)\s?(?:만에|동안|간)|얼마\s?(?:동안|만에)|얼마나 오래")
 _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
 
 
@@ -52,6 +55,8 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
                 return 0.15   # "연면적은?" wants ㎡: 2100억원 or 1억편 is no area at all
             if want == "quantity" and kind == "count":
                 return 0.6
+            if want == "period" and kind == "date" and _DURATION.search(info.text):
+                return 0.15   # "설립 몇 년 만에?" is no "작년 3월"
             return 0.45 if want == "quantity" or {want, kind} == {"date", "period"} else 0.15
         return 0.0
     if kind in NUMERIC:

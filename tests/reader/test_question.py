@@ -12,6 +12,9 @@ from qa.reader.slot import question_slot
     ("직원 수는?", "count", "명"),
     ("공사 기간은?", "period", None),
     ("몇 년 동안 운영해?", "period", "년"),   # a number of years, not a date range
+    ("도서관은 얼마 동안 문을 닫았어?", "period", None),   # how long, not how much
+    ("개관 얼마 만에 흑자를 냈어?", "period", None),
+    ("얼마 만큼 투자해?", "money", None),
     ("도서관은 언제 개관했나요?", "date", None),
     ("장관은 누구야?", "person", None),
     ("장관 이름은?", "person", None),
@@ -93,3 +96,19 @@ def test_a_measure_with_a_unit_family_refuses_other_numbers():
     assert type_score(info, Candidate(0, 7, "1만2500㎡", "quantity")) == 1.0
     assert type_score(info, Candidate(0, 6, "350억원", "money")) < 0.2
     assert type_score(info, Candidate(0, 4, "40만권", "count")) < 0.2
+
+
+@pytest.mark.parametrize("question, clash", [
+    ("도서관은 개관 몇 년 만에 흑자를 냈어?", True),      # how long it took: a point in time cannot say
+    ("공사는 몇 개월 동안 진행됐나요?", True),
+    ("공사는 얼마 만에 끝났어?", True),
+    ("공사 기간은?", False),                              # a period by its name may be given by its dates
+])
+def test_a_length_of_time_is_no_point_in_time(question, clash):
+    from qa.reader.candidates import Candidate
+    from qa.reader.scoring import type_score
+    info = analyze(question)
+    assert type_score(info, Candidate(0, 5, "작년 3월", "date")) < 0.2 if clash else \
+        type_score(info, Candidate(0, 5, "작년 3월", "date")) >= 0.2
+    length = Candidate(0, 3, "8개월", "count" if info.answer_type == "count" else "period")
+    assert type_score(info, length) >= 0.5

@@ -96,5 +96,34 @@ def starts_mid_word(text: str, start: int) -> bool:
     return 0 < start < len(text) and _hangul(text[start - 1]) and _hangul(text[start])
 
 
+# What may follow an object inside an answer: a predicate (verb, adjective, their suffixes and
+# endings) or a particle of a larger phrase; bare nouns and numbers may not (dangling_object).
+_PREDICATE = ("V", "XSV", "XSA", "E", "J")
+
+
+def dangling_object(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] hold an object (a word ending in 을/를) followed, to its end, by a bare
+    noun phrase of two or more words or by a number, with no predicate for the object? That is two
+    phrases, not one answer: "광주 AI기술센터를 작년 3월" (설립했다 takes both). No gold of
+    KorQuAD dev-a (3,316) or Korean TyDi train (1,625) has that shape; one-word verbal nouns
+    after an object are predicates in headline style ("제주대학교를 졸업") and stay.
+
+    >>> t = "광주 AI기술센터를 작년 3월 설립했다."
+    >>> dangling_object(t, 0, t.index(" 설립")), dangling_object(t, 0, t.index("다."))
+    (True, False)
+    >>> dangling_object("제주대학교를 졸업했다", 0, 9)
+    False
+    """
+    inside = [m for m in morphemes(text) if m.start >= start and m.end <= end]
+    for i, m in enumerate(inside):
+        if m.tag != "JKO" or text[m.end:m.end + 1] != " ":
+            continue
+        rest = inside[i + 1:]
+        if rest and not any(r.tag.startswith(_PREDICATE) for r in rest) and \
+                (" " in text[rest[0].start:end] or any(r.tag in ("SN", "NR") for r in rest)):
+            return True
+    return False
+
+
 def _hangul(ch: str) -> bool:
     return "가" <= ch <= "힣"

@@ -1,7 +1,7 @@
 """Trailing particles, copulas and endings come off a span; the word itself stays."""
 import pytest
 
-from qa.reader.neural.boundary import balanced, starts_mid_word, trim_particles
+from qa.reader.neural.boundary import balanced, dangling_object, starts_mid_word, trim_particles
 
 
 @pytest.mark.parametrize("text, span, expected", [
@@ -44,3 +44,16 @@ def test_mid_word_starts():
     assert not starts_mid_word(text, 0)
     assert not starts_mid_word(text, text.index("광주"))
     assert not starts_mid_word("센터(AI)", 3)          # after a bracket: a word of its own
+
+
+@pytest.mark.parametrize("text, span, dangling", [
+    ("센터는 본관을 작년 3월 새로 지었다", "본관을 작년 3월", True),       # an object, then a date: two phrases
+    ("센터는 본관을 새 도서관 건물로 지었다", "본관을 새 도서관", True),   # an object, then a bare noun phrase
+    ("시는 본관을 새로 지었다", "본관을 새로 지었", False),                # the object's verb is inside
+    ("그는 제주대학교를 졸업했다", "제주대학교를 졸업", False),            # one verbal noun: a predicate
+    ("광주시와 민간사업자가 협약을 맺고 구축하는 시설", "협약을 맺고 구축하는 시설", False),
+    ("작년 3월 본관을 지었다", "작년 3월", False),                         # no object at all
+])
+def test_dangling_objects(text, span, dangling):
+    start = text.index(span)
+    assert dangling_object(text, start, start + len(span)) is dangling
