@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..korean import Morpheme, morphemes
+from .neural.boundary import cut_before_stem
 from .numbers import numbers
 from .span import Candidate
 
@@ -32,6 +33,8 @@ def spans(sentence: str) -> tuple[Candidate, ...]:
     for cand in (*numbers(sentence, morphs), *_lists(sentence, morphs), *_noun_runs(sentence, morphs),
                  *_dot_pairs(sentence, morphs), *_quotes(sentence), *_coordinations(sentence, morphs),
                  *_purposes(sentence, morphs), *_comma_lists(sentence, morphs)):
+        if cut_before_stem(sentence, cand.end):
+            continue   # "티맥스소프" of "티맥스소프트는", which Kiwi read as 티맥스소프 + 트다
         # a purpose may also be a plain phrase ("AI융합인재 양성"): keep both readings
         found.setdefault((cand.start, cand.end, cand.kind == "purpose"), cand)
     return tuple(found.values())

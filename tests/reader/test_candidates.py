@@ -139,3 +139,11 @@ def test_spaced_amounts_times_and_ages(sentence, text, kind):
 
 def test_minutes_alone_are_no_time_of_day():
     assert kinds("버스로 12분 걸린다.").get("12분") == "quantity"
+
+
+def test_no_candidate_ends_before_a_verb_stem_glued_to_it():
+    # Kiwi reads this sentence-initial name as 티맥스소프 + 트다 + 는: its first syllables are no answer
+    sentence = "티맥스소프트는 AI융복합단지 우수 인프라를 활용하기 위해 광주 AI기술센터를 작년 3월 설립했다."
+    texts = {c.text for c in spans(sentence)}
+    assert "티맥스소프" not in texts
+    assert "광주 AI기술센터" in texts

@@ -17,7 +17,7 @@ import re
 
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
-from .boundary import balanced, dangling_object, starts_mid_word, trim_particles
+from .boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
 from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
@@ -90,7 +90,8 @@ def model_confidence(margin: float, calibration: tuple[float, float]) -> float:
 def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     """The span without surrounding spaces and punctuation, cut at a quote or bracket it holds half of
     (boundary.balanced), an ordinal's 째 kept; None when nothing is left, it begins inside a word
-    (boundary.starts_mid_word) or it is two phrases, an object and a bare noun phrase after it
+    (boundary.starts_mid_word), ends before a verb stem glued to it (boundary.cut_before_stem) or it
+    is two phrases, an object and a bare noun phrase after it
     (boundary.dangling_object).
 
     >>> trim_edges("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
@@ -106,7 +107,7 @@ def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     s, e = _strip(text, *balanced(text, s, e), _LOOSE)
     if text[e:e + 1] == "째" and re.search(r"\d[가-힣]?$", text[s:e]):
         e += 1   # "6번째": the ordinal's 째 is the answer's, as the rules' number spans keep it
-    if e <= s or starts_mid_word(text, s) or dangling_object(text, s, e):
+    if e <= s or starts_mid_word(text, s) or cut_before_stem(text, e) or dangling_object(text, s, e):
         return None
     return s, e
 

@@ -1,7 +1,7 @@
 """Trailing particles, copulas and endings come off a span; the word itself stays."""
 import pytest
 
-from qa.reader.neural.boundary import balanced, dangling_object, starts_mid_word, trim_particles
+from qa.reader.neural.boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
 
 
 @pytest.mark.parametrize("text, span, expected", [
@@ -57,3 +57,11 @@ def test_mid_word_starts():
 def test_dangling_objects(text, span, dangling):
     start = text.index(span)
     assert dangling_object(text, start, start + len(span)) is dangling
+
+
+def test_ends_before_a_glued_verb_stem():
+    text = "그는 밥먹고 잤다"                                    # 밥 + 먹다, written together
+    assert cut_before_stem(text, text.index("먹"))
+    assert not cut_before_stem(text, text.index("는"))
+    assert not cut_before_stem("2100억원을 투자했다", 7)       # before a particle
+    assert not cut_before_stem("센터를 설립했다", 5)            # before 하다, a suffix (XSV)
