@@ -16,20 +16,18 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..korean import morphemes
 from ..types import Answer, Chunk, Citation, Document, Hit, Span
-from .abbreviation import expansions, spelled_out
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
-from .candidates import GENERIC_LATIN, TITLES, Candidate, spans
+from .candidates import TITLES, Candidate, spans
 from .dateline import asks_document_date, dateline
-from .evidence import (confidence, coverage, eojeol_stems, hit_documents, matches, missing_terms,
-                       past_date_for_future, source_texts, source_tokens, tokens_of)
+from .evidence import (confidence, coverage, eojeol_stems, hit_documents, missing_terms, past_date_for_future,
+                       source_texts, tokens_of)
 from .features import SentenceContext, features
-from .glossary import korean_terms
 from .question import QuestionInfo, analyze
+from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
 from .scoring import counter_clash
 from .sibling import asked_names, is_sibling
 from .slot import question_slot
-from .thesaurus import synonyms
 
 MAX_PASSAGES = 4
 MAX_SENTENCES = 10     # only the sentences that cover the question best are read span by span
@@ -92,14 +90,14 @@ class RuleReader:
         if asks_document_date(info):
             # "이 기사 언제 올라왔어?": the document's own dateline, or nothing (a date it reports is not its own)
             return _dateline_candidates(hits[:self.max_passages], documents)
-        terms = _in_document_words(_weighted_terms(info, resolved), hits, documents, resolved.text)
+        terms = in_document_words(weighted_terms(info, resolved), hits, documents, resolved.text)
         hits = hits[:self.max_passages]
         slot = _slot(resolved)
         absent = missing_terms(info, hits, documents, resolved.text)
         # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
         doc_texts = hit_documents(hits, documents)
-        entities = _question_entities(info, resolved.text, doc_texts)
+        entities = question_entities(info, resolved.text, doc_texts)
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
         aliases = asked_aliases(resolved.text, doc_texts)
@@ -204,7 +202,7 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
         aliases = document_aliases(doc.text if doc else hit.chunk.text)
         # A name in the title is what the whole article is about: no sentence need repeat it.
         title = hit.chunk.title.replace(" ", "").lower()
-        own = [e for e in entities if not _mentions(e, title, aliases)]
+        own = [e for e in entities if not mentions(e, title, aliases)]
         chunk_cov = coverage(terms, tokens_of(hit.chunk.text))
         for k, span in enumerate(hit.chunk.sentences):
             key = (hit.chunk.doc_id, hit.chunk.start + span.start)
@@ -216,7 +214,7 @@ def _sentence_contexts(terms: dict[str, float], hits: list[Hit], entities: list[
             # not when this one opens on a name of its own ("SoS Lab은 ...").
             first = k if _opens_with_name(text) else max(0, k - 1)
             window = hit.chunk.text[hit.chunk.sentences[first].start:span.end]
-            ctx = _read_sentence(text, terms, chunk_cov, hit.rank, _entity_gap(own, window, aliases))
+            ctx = _read_sentence(text, terms, chunk_cov, hit.rank, entity_gap(own, window, aliases))
             if first < k:   # what the sentence before adds: "... 민간사업자가 ... 사업자로 선정된 NHN이"
                 both = tokens_of(window) | {m.form.lower() for m in ctx.morphs}   # as sent_cov counts them
                 ctx = replace(ctx, prev_gain=max(0.0, coverage(terms, both) - ctx.sent_cov))
@@ -235,7 +233,7 @@ def _read_sentence(text: str, terms: dict[str, float], chunk_cov: float | None, 
 def _opens_with_name(text: str) -> bool:
     """Does the sentence open on a name as its topic or subject ("SoS Lab은", "티맥스소프트는")?"""
     first = text.split(maxsplit=1)[0] if text.strip() else ""
-    if first.endswith(("은", "는", "이", "가")) and _reads_as_name(first[:-1]):
+    if first.endswith(("은", "는", "이", "가")) and reads_as_name(first[:-1]):
         return True   # Kiwi may misread the name inside the sentence (티맥스소프 + 트 + 는)
     morphs = morphemes(text)
     if not morphs or morphs[0].tag not in ("NNP", "SL"):
@@ -246,47 +244,6 @@ def _opens_with_name(text: str) -> bool:
         if m.tag not in ("NNP", "NNG", "SL", "SN", "XSN"):
             return False
     return False
-
-
-def _question_entities(info: QuestionInfo, question: str, texts: dict[str, str] | None = None) -> list[str]:
-    """Names in a Korean question as typed, particle cut ("티맥스소프트가" -> "티맥스소프트").
-
-    A word the documents define as a name ("광주과학기술원(GIST)") is one,
-    however Kiwi splits it (광주 + 과학 + 기술원).
-    """
-    if info.english:
-        return []   # English words are matched through the glossary instead
-    stems = eojeol_stems(question)
-    out = []
-    for e in info.entities:
-        if e.upper() in GENERIC_LATIN:
-            continue   # "AI" is vocabulary, not a name
-        stem = next((s for s in stems if e.startswith(s) and len(s) >= 2), e)
-        out.append(stem)
-    # Kiwi misreads some unknown names inside a sentence ("티맥스소프트는" -> 티맥스소프 + 트 + 는)
-    # but reads them whole alone: a word that alone is one proper noun is a name too.
-    out += [stem for stem in dict.fromkeys(stems) if stem not in out and _reads_as_name(stem)]
-    defined = {a for t in (texts or {}).values() for a in document_aliases(t)}
-    out += [s for s in dict.fromkeys(stems) if s in defined and s not in out and re.fullmatch(r"[가-힣]+", s)]
-    # A name the question abbreviates is looked for as the documents write it ("과기정통부": 과학기술정보통신부).
-    short = expansions(question, list((texts or {}).values()))
-    return list(dict.fromkeys(spelled_out(e, short) for e in out))
-
-
-def _reads_as_name(word: str) -> bool:
-    """A Hangul word of 3+ syllables that Kiwi, reading it alone, takes for one proper noun."""
-    if len(word) < 3 or not re.fullmatch(r"[가-힣]+", word):
-        return False
-    alone = morphemes(word)
-    return len(alone) == 1 and alone[0].tag == "NNP"
-
-
-def _entity_gap(entities: list[str], window: str, aliases: dict[str, set[str]] | None = None) -> float:
-    """Share of the question's names that neither this sentence nor the one before mentions."""
-    if not entities:
-        return 0.0
-    flat = window.replace(" ", "").lower()
-    return sum(1 for e in entities if not _mentions(e, flat, aliases)) / len(entities)
 
 
 def _with_alias_sentences(contexts: list, aliases: dict[str, tuple[str, int]], terms: dict[str, float],
@@ -331,62 +288,7 @@ def _is_people(cand: Candidate) -> bool:
 
 def _names_asker(cand: Candidate, q_flat: str) -> bool:
     """A person the question already names by surname and title ("문재인" for "문 대통령이 ... 것은?")."""
-    return cand.kind == "person" and bool(re.fullmatch(r"[가-힣]{3}", cand.text)) and _mentions(cand.text, q_flat)
-
-
-def _mentions(name: str, flat: str, aliases: dict[str, set[str]] | None = None) -> bool:
-    """`name` in space-free text, under an alias the document gives it ("광주과학기술원(GIST)"),
-    or as a person named by surname and title ("문재인" ~ "문대통령").
-
-    >>> _mentions("문재인", "이날문대통령은")
-    True
-    """
-    if name in flat or any(a in flat for a in (aliases or {}).get(name, ())):
-        return True
-    if re.fullmatch(r"[가-힣]{3}", name):
-        return any(name[0] + title in flat for title in TITLES)
-    return False
-
-
-CARRIED_WEIGHT = 0.4   # a word borrowed from an earlier turn counts less than the user's own words
-
-
-def _weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dict[str, float]:
-    """Question terms with weights: names count double, single syllables half, borrowed words less."""
-    terms = set(info.terms)
-    if info.english:
-        terms = korean_terms(info.text)
-    out = {}
-    for t in terms:
-        if len(t) == 1 and not t.isdigit() and t not in ("수",):
-            w = 0.5
-        elif t in info.entities and t.upper() not in GENERIC_LATIN:
-            w = 2.0   # names count double; "AI" is vocabulary
-        else:
-            w = 1.0
-        out[t] = w
-    if resolved is not None and resolved.carried:
-        own = tokens_of(resolved.original)
-        for t in out:
-            if t not in own:
-                out[t] *= CARRIED_WEIGHT
-    return out
-
-
-def _in_document_words(terms: dict[str, float], hits: list[Hit],
-                       documents: dict[str, Document] | None, question: str) -> dict[str, float]:
-    """Each question term the documents never use swapped for a synonym they do ("계산" -> "연산"),
-    or for the compound its word abbreviates ("과기" of 과기정통부 -> "과학기술정보통신부")."""
-    short = expansions(question, source_texts(hits, documents))
-    if not short and not any(synonyms(t) for t in terms):
-        return terms
-    tokens = source_tokens(hits, documents)
-    out: dict[str, float] = {}
-    for t, w in terms.items():
-        if not matches(t, tokens):
-            t = next((s for s in synonyms(t) if matches(s, tokens)), None) or spelled_out(t, short)
-        out[t] = max(out.get(t, 0.0), w)
-    return out
+    return cand.kind == "person" and bool(re.fullmatch(r"[가-힣]{3}", cand.text)) and mentions(cand.text, q_flat)
 
 
 def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:

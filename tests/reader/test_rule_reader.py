@@ -59,15 +59,6 @@ def test_no_passages_means_abstention():
     assert answer.abstained and answer.confidence == 0.0
 
 
-def test_document_aliases_and_name_mentions():
-    from qa.reader.rule_reader import _mentions, document_aliases
-    aliases = document_aliases("서울시립대학교(UOS) 도서관은 3일 문을 열었다.")
-    assert aliases["uos"] == {"서울시립대학교"}
-    assert _mentions("uos", "서울시립대학교도서관은", aliases)
-    assert _mentions("김하늘", "김시장은축사를했다")            # surname + title
-    assert not _mentions("김하늘", "박시장은축사를했다")
-
-
 def test_a_group_member_does_not_take_the_groups_number():
     from qa.reader.features import _terms_only_in_groups
     terms = ("야구", "경기")
@@ -174,15 +165,6 @@ def test_a_past_date_does_not_answer_when_something_will_happen():
     past = "문화회관 부지는 언제 선정됐어?"
     answer = RuleReader().read(past, Resolved(past, past), hit, {doc.id: doc})
     assert answer.text in ("2019년", "지난 2019년")
-
-
-def test_a_name_the_document_defines_is_a_name_of_the_question():
-    from qa.reader.question import analyze
-    from qa.reader.rule_reader import _question_entities
-    text = "한빛과학기술원(HBIST)은 4일 현판식을 열었다."
-    q = "한빛과학기술원 현판식은 언제 했어?"
-    assert "한빛과학기술원" in _question_entities(analyze(q), q, {"d": text})
-
 
 
 def test_the_answer_may_sit_in_the_sentence_after_the_one_that_matches():
