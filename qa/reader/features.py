@@ -189,9 +189,7 @@ def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, flo
     """Weighted share of the question's terms inside the span's comma-delimited clause, the span excluded.
 
     In "자동차의 경우 ... 4개 과제, 헬스케어의 경우 ... 6개 과제" only 6개
-    shares its clause with 헬스케어. The sentence's opening topic ("산업별 AI융합은 ...") is what
-    every clause is about, so its words count for each (rule reader: dev-a +2 questions, our
-    held-out set +1; the hybrid's answers unchanged).
+    shares its clause with 헬스케어.
     """
     total = sum(terms.values())
     if not total or not ctx.positions:
@@ -199,22 +197,9 @@ def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, flo
     lo = ctx.text.rfind(", ", 0, cand.start) + 1
     hi = ctx.text.find(", ", cand.end)
     hi = len(ctx.text) if hi < 0 else hi
-    shared = _topic_end(ctx) if lo > 0 else 0
     got = sum(terms[t] for t, pos in ctx.positions.items()
-              if any((lo <= p < hi or p < shared) and not cand.start <= p < cand.end for p in pos))
+              if any(lo <= p < hi and not cand.start <= p < cand.end for p in pos))
     return got / total
-
-
-def _topic_end(ctx: SentenceContext) -> int:
-    """Where the sentence's opening topic ("산업별 AI융합은") ends when it comes before the first comma:
-    every clause after it is about it too. 0 when the sentence opens otherwise."""
-    comma = ctx.text.find(", ")
-    for m in ctx.morphs:
-        if comma >= 0 and m.start >= comma:
-            return 0
-        if m.tag == "JX" and m.form in ("은", "는"):
-            return m.end
-    return 0
 
 
 _TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list", "reason"}
