@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..korean import Morpheme, morphemes
-from .neural.boundary import cut_before_stem
+from .boundary import cut_before_stem
 from .numbers import numbers
 from .span import Candidate
 

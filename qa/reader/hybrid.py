@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from ..conversation import Resolved
 from ..korean import is_latin_text
 from ..types import Answer, Document, Hit
-from .neural.boundary import trim_particles
+from .boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
 from .option_features import agreement, echo, kind_of
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece

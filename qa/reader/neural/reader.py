@@ -17,7 +17,7 @@ import re
 
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
-from .boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
+from ..boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
 from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
@@ -90,9 +90,8 @@ def model_confidence(margin: float, calibration: tuple[float, float]) -> float:
 def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     """The span without surrounding spaces and punctuation, cut at a quote or bracket it holds half of
     (boundary.balanced), an ordinal's 째 kept; None when nothing is left, it begins inside a word
-    (boundary.starts_mid_word), ends before a verb stem glued to it (boundary.cut_before_stem) or it
-    is two phrases, an object and a bare noun phrase after it
-    (boundary.dangling_object).
+    (boundary.starts_mid_word), ends before a verb stem glued to it (boundary.cut_before_stem), or
+    holds two phrases, an object and a bare noun phrase after it (boundary.dangling_object).
 
     >>> trim_edges("값은 (2100억원).", SpanPrediction(2, 12, 1.0, 0.0))
     (4, 10)

@@ -1,15 +1,17 @@
-"""Span boundaries the Korean way: a span does not end on a particle, copula or ending.
+"""Span boundaries the Korean way: a span does not end on a particle, copula or ending, nor hold
+half a quote or bracket, nor begin or end inside a word, nor hold two phrases.
 
 The span model reads sub-word pieces, so it sometimes keeps what hangs off
 the last word ("2100억원을", "2023년이다"). Kiwi's morphemes of the passage say
-where the word proper ends.
+where the word proper ends. The model's spans and the rules' candidates share these checks
+(neural/reader.py's trim_edges, candidates.py).
 
     >>> trim_particles("NHN은 2100억원을 투자한다.", 5, 12)
     (5, 11)
 """
 from __future__ import annotations
 
-from ...korean import morphemes
+from ..korean import morphemes
 
 # Particles (J*), the copula (VCP) and endings (E*) never end an answer; nor do suffixes that only
 # make a verb of a noun (XSV, XSA: "투자하" -> "투자").

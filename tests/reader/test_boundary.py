@@ -1,7 +1,7 @@
 """Trailing particles, copulas and endings come off a span; the word itself stays."""
 import pytest
 
-from qa.reader.neural.boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
+from qa.reader.boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
 
 
 @pytest.mark.parametrize("text, span, expected", [
