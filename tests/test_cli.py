@@ -69,19 +69,16 @@ def test_empty_or_huge_query_is_an_error(capsys, empty_root, argv):
     assert list(empty_root.iterdir()) == []          # failed before building anything
 
 
-@pytest.mark.parametrize("k", ["0", "-3"])
-def test_k_must_be_positive(capsys, empty_root, k):
-    rc, out, err = run(capsys, "search", "NHN 투자액은?", "-k", k)
+@pytest.mark.parametrize("option, value, message", [
+    ("-k", "0", "k must be a positive integer"), ("-k", "-3", "k must be a positive integer"),
+    ("--read-spill", "-1", "read_spill must be an integer from 0 to 256"),
+    ("--read-spill", "257", "read_spill must be an integer from 0 to 256"),
+])
+def test_out_of_range_settings_are_errors(capsys, empty_root, option, value, message):
+    command = "search" if option == "-k" else "ask"
+    rc, out, err = run(capsys, command, "NHN 투자액은?", option, value)
     assert rc == 2
-    assert "k must be a positive integer" in one_line_error(err)
-    assert list(empty_root.iterdir()) == []
-
-
-@pytest.mark.parametrize("spill", ["-1", "257"])
-def test_read_spill_out_of_range_is_an_error(capsys, empty_root, spill):
-    rc, out, err = run(capsys, "ask", "NHN 투자액은?", "--read-spill", spill)
-    assert rc == 2
-    assert "read_spill must be an integer from 0 to 256" in one_line_error(err)
+    assert message in one_line_error(err)
     assert list(empty_root.iterdir()) == []
 
 

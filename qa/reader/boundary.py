@@ -20,7 +20,7 @@ _TRAILING = ("J", "E", "VCP", "XSV", "XSA")
 
 def trim_particles(text: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) of `text` without trailing particles/endings; unchanged when nothing would remain."""
-    inside = [m for m in morphemes(text) if m.start >= start and m.end <= end]
+    inside = _inside(text, start, end)
     # the last morpheme may straddle `end` when the model cut mid-word: only whole morphemes count
     new_end = end
     while inside and inside[-1].tag.startswith(_TRAILING):
@@ -135,7 +135,7 @@ def dangling_object(text: str, start: int, end: int) -> bool:
     span = text[start:end]
     if "을 " not in span and "를 " not in span:
         return False   # most spans: no object inside, no need to look at morphemes
-    inside = [m for m in morphemes(text) if m.start >= start and m.end <= end]
+    inside = _inside(text, start, end)
     for i, m in enumerate(inside):
         if m.tag != "JKO" or text[m.end:m.end + 1] != " ":
             continue
@@ -144,6 +144,11 @@ def dangling_object(text: str, start: int, end: int) -> bool:
                 (" " in text[rest[0].start:end] or any(r.tag in ("SN", "NR") for r in rest)):
             return True
     return False
+
+
+def _inside(text: str, start: int, end: int) -> list:
+    """Kiwi's morphemes of `text` (cached) that lie wholly within [start, end)."""
+    return [m for m in morphemes(text) if m.start >= start and m.end <= end]
 
 
 def _hangul(ch: str) -> bool:
