@@ -6,6 +6,8 @@ An elliptical follow-up borrows the topic of the previous turns:
     "데이터센터는 어디에 들어서?" (첨단3지구) -> "거기 짓는 데이터센터 연면적은?"
                                          resolved: "첨단3지구 짓는 데이터센터 연면적은?"
     "자동차 분야 과제는?" -> "에너지 분야는?"  resolved: "에너지 분야 과제는?"
+    "자동차 분야 과제는 몇 개야?" -> "헬스케어는?" resolved: "분야 과제 헬스케어는?"
+        (with `listed`: the documents list 자동차·에너지·헬스케어, so 헬스케어 replaces 자동차)
 
 A question naming its own entity ("티맥스소프트는 언제 설립됐어?") starts a
 new topic and is left as it is.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .korean import is_latin_text, morphemes
 from .spelling import latinize
@@ -33,6 +36,7 @@ _EN_WORD = re.compile(r"[A-Za-z][\w'+-]*")   # an English word ("full-time", "AI
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 _TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
+Listed = Callable[[str, str], bool]   # listed(a, b): do the documents list a and b together?
 _CUE_WORDS = frozenset({"수", "얼마", "몇", "기간", "이름", "규모", "언제", "어디", "누구", "무엇", "뭐", "개", "명",
                         "한글", "영문", "정식", "명칭", "약자", "약칭", "풀네임", "본명"})   # naming words too
 
@@ -43,9 +47,11 @@ class Resolved:
 
     text: str
     original: str
-    previous: str | None = None       # the previous resolved question, when this is a follow-up
+    previous: str | None = None       # the nearest earlier resolved question that says what it asks
+                                      # for (a type cue of its own), when this is a follow-up
     topic: str | None = None          # the self-contained question the follow-up builds on
     carried: tuple[str, ...] = ()     # words borrowed from the topic (they weigh less than the user's own)
+    repeats_ask: bool = False         # a bare "X는?": it asks what `previous` asked for, of X
 
     @property
     def is_followup(self) -> bool:
@@ -58,6 +64,7 @@ class Turn:
     resolved: str
     answer: str | None
     topic: str = ""        # the self-contained question this turn's topic comes from
+    typed: str = ""        # the resolved question this turn's answer type comes from
 
 
 @dataclass
@@ -71,7 +78,7 @@ class Conversation:
         with self._lock:
             text = resolved.text if resolved else answer.resolved_question
             topic = resolved.topic if resolved and resolved.topic else text
-            self.turns.append(Turn(answer.question, text, answer.text, topic))
+            self.turns.append(Turn(answer.question, text, answer.text, topic, _typed(resolved, text)))
             del self.turns[:-MAX_TURNS]
 
     def reset(self) -> None:
@@ -83,23 +90,36 @@ class Conversation:
         return self.turns[-1] if self.turns else None
 
     @classmethod
-    def from_history(cls, history: list[dict]) -> "Conversation":
+    def from_history(cls, history: list[dict], listed: Listed | None = None) -> "Conversation":
         """Rebuild from `[{"question": str, "answer": str|None}, ...]` (the REST API's history).
 
-        Earlier questions are re-resolved in order so follow-ups chain.
+        Earlier questions are re-resolved in order so follow-ups chain (`listed` as for resolve_followup).
         """
         conv = cls()
         for item in history[-MAX_TURNS:]:
             q = str(item.get("question") or "").strip()
             if not q:
                 continue
-            res = resolve_followup(latinize(q), conv)   # as Pipeline.ask resolved it
-            conv.turns.append(Turn(q, res.text, item.get("answer"), res.topic or res.text))
+            res = resolve_followup(latinize(q), conv, listed)   # as Pipeline.ask resolved it
+            conv.turns.append(Turn(q, res.text, item.get("answer"), res.topic or res.text, _typed(res, res.text)))
         return conv
 
 
-def resolve_followup(question: str, conversation: Conversation | None) -> Resolved:
-    """Make `question` self-contained using the conversation's last turn."""
+def _typed(resolved: Resolved | None, text: str) -> str:
+    """The question a turn's answer type comes from: its own, unless it is a follow-up without a
+    type cue ("헬스케어는?"), which asks what the turn it follows asked for ("몇 개야?")."""
+    if resolved is None or not resolved.is_followup:
+        return text
+    return text if _has_cue(resolved.original) else resolved.previous
+
+
+def resolve_followup(question: str, conversation: Conversation | None, listed: Listed | None = None) -> Resolved:
+    """Make `question` self-contained using the conversation's last turn.
+
+    `listed(a, b)`: do the documents list the words a and b as items of one list
+    (qa.listing.listed_together)? A follow-up naming an item listed with one of the topic's
+    words asks about it instead ("자동차 분야 과제는 몇 개야?" -> "헬스케어는?"); None: no such swap.
+    """
     last = conversation.last if conversation else None
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
@@ -111,22 +131,105 @@ def resolve_followup(question: str, conversation: Conversation | None) -> Resolv
     # Carry the topic (the last self-contained question), not every earlier
     # follow-up's words, so a 4-turn dialogue does not drift.
     topic = last.topic or last.resolved
+    typed = last.typed or last.resolved
+    if asks_again(text) and (sub := _substitute(topic, text, listed)):
+        # "에너지 분야 과제는 몇 개야?" -> "헬스케어는?": the same question with 헬스케어 for 에너지
+        resolved, item = sub
+        carried = tuple(f for f, _ in _terms(resolved) if f not in item) + borrowed
+        return Resolved(resolved, question, previous=typed, topic=resolved, carried=carried, repeats_ask=True)
     swapped = _swap_modifier(text, last)
     if swapped:
         # "그중 헬스케어 과제는 몇 개?" -> "자동차는?": the same question about 자동차
         resolved, carried = swapped
-        return Resolved(resolved, question, previous=last.resolved, topic=topic, carried=tuple(carried) + borrowed)
+        again = asks_again(text) and not _has_cue(text)
+        return Resolved(_with_ask(resolved, typed) if again else resolved, question, previous=typed, topic=topic,
+                        carried=tuple(carried) + borrowed, repeats_ask=again)
+    switched = False
     if named := _answered_name(topic, conversation):
         # "AI 민주화를 선언한 사람은?" (문재인) -> "어떤 방식으로 메시지를 전했어?":
         # the follow-up is about the person found, not about the words that found him.
         carried = [named] if named not in text else []
     else:
-        carried = _carried_terms(topic, text)
+        swapped_items = _listed_items(topic, text, listed)
+        carried = _carried_terms(topic, text, swapped_items)
+        switched = bool(swapped_items)
     resolved = " ".join(carried + [text]) if carried else text
-    # "거기 짓는 데이터센터 연면적은?" becomes self-contained once 거기 is
-    # replaced: it is the topic the next follow-up builds on.
-    return Resolved(resolved, question, previous=last.resolved, topic=resolved if pointed else topic,
-                    carried=tuple(carried) + borrowed)
+    again = not pointed and asks_again(text) and not _has_cue(text)
+    if again:
+        resolved = _with_ask(resolved, typed)
+    # "거기 짓는 데이터센터 연면적은?" becomes self-contained once 거기 is replaced, and
+    # "헬스케어는 몇 개야?" once 헬스케어 has replaced 자동차: the topic the next follow-up builds on.
+    return Resolved(resolved, question, previous=typed, topic=resolved if pointed or switched else topic,
+                    carried=tuple(carried) + borrowed, repeats_ask=again)
+
+
+# "헬스케어는?", "그럼 해외 대학은?": one or two words and a topic particle, nothing asked of their own
+_BARE = re.compile(r"^\S+(?:\s\S+)?(?:은|는|도)\s*[?？]*$")
+# The words that say what a question asks for; the question's ask runs from the first of them
+# ("에너지 분야 과제는 몇 개야?" -> "몇 개야?")
+_ASK_WORDS = frozenset({"몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "무슨", "어느", "어떤", "어떻게", "왜"})
+
+
+def asks_again(text: str) -> bool:
+    """Is `text` a bare "X는?" that asks the question before it again, of X?
+
+    >>> asks_again("헬스케어는?"), asks_again("그럼 해외 대학은?"), asks_again("헬스케어 과제는 몇 개야?")
+    (True, True, False)
+    """
+    text = _strip_markers(text.strip())
+    return bool(_BARE.match(text)) and not any(m.form in _ASK_WORDS for m in morphemes(text))
+
+
+def _has_cue(text: str) -> bool:
+    """Does `text` say what it asks for ("기간은?": a period; "헬스케어는?": nothing)?"""
+    from .reader.question import analyze   # here: the reader package imports this module at load time
+    return analyze(text).has_cue
+
+
+def _with_ask(resolved: str, typed: str) -> str:
+    """The resolved follow-up with the ask of the question it repeats, so a reader of the text
+    alone (the span model) knows what is asked: ("분야 과제 헬스케어는?", "에너지 분야 과제는 몇 개야?")
+    -> "분야 과제 헬스케어는 몇 개야?" (unchanged when `typed` has no ask word: "NHN 투자액은?")."""
+    start = next((m.start for m in morphemes(typed) if m.form in _ASK_WORDS), None)
+    if start is None or is_latin_text(typed):
+        return resolved
+    return resolved.rstrip(" ?？") + " " + typed[start:].strip()
+
+
+_PARTICLES = r"(?:은|는|이|가|을|를|와|과|도|의|에|에서|로|으로)"
+
+
+def _substitute(topic: str, text: str, listed: Listed | None) -> tuple[str, str] | None:
+    """The topic question asked of the item a bare follow-up names, where the documents list that
+    item with exactly one word of the topic; None otherwise. Returns (question, item).
+
+    ("에너지 분야 과제는 몇 개야?", "헬스케어는?") -> ("헬스케어 분야 과제는 몇 개야?", "헬스케어")
+    ("공동연구하는 글로벌 기업은 몇 곳이에요?", "연구소는?") -> ("공동연구하는 연구소는 몇 곳이에요?", "연구소")
+    (the word written just before the replaced one goes with it: it qualified the old item)
+    """
+    if listed is None or is_latin_text(text):
+        return None
+    bare = re.sub(r"(?:은|는|도)\s*[?？]*$", "", _strip_markers(text.strip())).strip()
+    before = [f for f, _ in _terms(topic)]
+    new = [f for f, _ in _terms(bare) if f not in before]
+    for item in dict.fromkeys([bare] + new):
+        olds = [f for f in before if f not in _CUE_WORDS and f != item and listed(f, item)]
+        if len(olds) != 1:
+            continue
+        m = re.search(rf"(?:(?<!\S)(\S+) )?(?<![가-힣A-Za-z0-9]){re.escape(olds[0])}({_PARTICLES}?)(?![가-힣A-Za-z0-9])",
+                      topic)
+        if m is None:
+            continue
+        start = m.start(2) - len(olds[0]) if m.group(1) not in before else m.start()
+        particle = m.group(2) and _particle_after(item, m.group(2))
+        return topic[:start] + item + particle + topic[m.end():], item
+    return None
+
+
+def _particle_after(word: str, particle: str) -> str:
+    """A particle in the form `word` takes: ("연구소", "은") -> "는", ("대학", "는") -> "은"."""
+    vowel_form = {v: k for k, v in _AFTER_CONSONANT.items()}.get(particle, particle)
+    return with_particle(word, vowel_form)
 
 
 def _swap_modifier(text: str, last: Turn) -> tuple[str, list[str]] | None:
@@ -254,11 +357,27 @@ _EN_FUNCTION = frozenset("how much many what which who whom whose when where why
                          "about can could should".split())
 
 
-def _carried_terms(previous: str, current: str) -> list[str]:
+def _listed_items(previous: str, current: str, listed: Listed | None) -> set[str]:
+    """The words of `previous` that a new word of `current` is listed with in the documents.
+
+    ("자동차 분야 과제는 몇 개야?", "헬스케어는?") -> {"자동차"} when the documents write 자동차·에너지·헬스케어
+    """
+    if listed is None or is_latin_text(current):
+        return set()
+    before = [f for f, _ in _terms(previous)]
+    new = [f for f, _ in _terms(current) if f not in before]
+    items = {f for f in before if f not in _CUE_WORDS and any(listed(f, n) for n in new)}
+    # the word written just before an item goes with it ("글로벌 기업" -> "연구소": 글로벌 too)
+    return items | {w for f in items for w in re.findall(rf"(?<!\S)(\S+) {re.escape(f)}", previous) if w in before}
+
+
+def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset()) -> list[str]:
     """Content words of `previous` that `current` lacks, minus those `current` replaces.
 
     - a modifier of a shared noun gives way to the new modifier:
       ("자동차 분야 과제는?", "에너지 분야는?") -> ["과제"]
+    - so do the words in `swapped` (_listed_items: an item of a list gives way to another):
+      ("자동차 분야 과제는 몇 개야?", "헬스케어는?", {"자동차"}) -> ["분야", "과제"]
     - otherwise everything is carried (the reader reads the answer type from
       the last cue word, so "NHN 투자액 기간은?" still asks for a period):
       ("SoS Lab은 누가 창업했어?", "직원 수는?") -> ["SoS Lab", "창업"]
@@ -281,7 +400,7 @@ def _carried_terms(previous: str, current: str) -> list[str]:
     for i, (form, _) in enumerate(prev):
         if form in _CUE_WORDS:
             continue   # "수", "얼마": the old question's type words would mislead
-        if i not in replaced and form not in cur_forms and form not in out:
+        if i not in replaced and form not in cur_forms and form not in out and form not in swapped:
             out.append(form)
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .conversation import Conversation, Resolved, resolve_followup
 from .errors import InputError
 from .index_manager import open_index
+from .listing import listed_together
 from .reader import Reader
 from .reader.factory import make_reader
 from .retrieval import HybridRetriever, check_query
@@ -37,6 +38,10 @@ class Pipeline:
     def store(self):
         return self.retriever.store
 
+    def listed(self, a: str, b: str) -> bool:
+        """Do the indexed documents list `a` and `b` as items of one list ("자동차·에너지·헬스케어")?"""
+        return listed_together(a, b, (d.text for d in self.store.documents.values()))
+
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Top-k passages for `query` (hybrid dense + BM25), searched on its first MAX_ANALYZED_CHARS."""
         k = self.settings.k if k is None else k
@@ -52,7 +57,7 @@ class Pipeline:
         """
         question = bound_question(check_query(clean_text(question)))
         searched = latinize(question)   # "엔에이치엔" -> "NHN", as the documents write it
-        resolved = resolve_followup(searched, conversation) if conversation else Resolved(searched, searched)
+        resolved = resolve_followup(searched, conversation, self.listed) if conversation else Resolved(searched, searched)
         hits = self.retriever.retrieve(resolved.text, self.settings.k)
         answer = self.reader.read(question, resolved, hits, self.store.documents)
         if conversation is not None:

@@ -203,6 +203,9 @@ class Exploding:
     def retrieve(self, query, k):
         raise self.error
 
+    def listed(self, a, b):   # what the API hands to Conversation.from_history
+        return False
+
 
 def test_a_bug_is_a_generic_500_logged_with_its_traceback(caplog):
     app = create_api(Exploding(RuntimeError("boom at /work/main/qa/secret.py line 3")), index_name="x", embedder="y")

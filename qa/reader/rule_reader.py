@@ -163,6 +163,10 @@ def question_info(resolved: Resolved) -> QuestionInfo:
     it expects what the first asked for (a project), not what "분야" alone suggests.
     """
     info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
+    if resolved.repeats_ask and resolved.previous:
+        # "헬스케어는?" after "자동차 분야 과제는 몇 개야?": the earlier question's type, as sure as it was
+        before = analyze(resolved.previous)
+        return replace(info, answer_type=before.answer_type, counter=before.counter, has_cue=before.has_cue)
     if resolved.previous:
         own = analyze(resolved.original)
         before = analyze(resolved.previous)
