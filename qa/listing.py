@@ -17,7 +17,7 @@ question writes them, so no morpheme analysis of the documents is needed.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 # What joins the items of one list: a middle dot or a slash ("tight": items of one group),
 # a comma, the particles 와/과 written on the item before, 및 and 그리고 between spaces.
@@ -60,6 +60,12 @@ def listed_together(a: str, b: str, texts: Iterable[str]) -> bool:
         return False
     return any(_listed(first, second, text) for text in texts if a in text and b in text
                for first, second in ((a, b), (b, a)))
+
+
+def listed_in(texts: Iterable[str]) -> Callable[[str, str], bool]:
+    """listed(a, b) = listed_together(a, b, texts), the texts read once into a list."""
+    texts = list(texts)
+    return lambda a, b: listed_together(a, b, texts)
 
 
 def _listed(first: str, second: str, text: str) -> bool:

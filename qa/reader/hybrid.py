@@ -30,18 +30,19 @@ from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
 from ..korean import is_latin_text
+from ..listing import listed_in
 from ..types import Answer, Document, Hit
 from .boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
 from .option_features import agreement, echo, kind_of
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
-from .evidence import missing_names, missing_terms
+from .evidence import hit_documents, missing_names, missing_terms
 from .features import answer_clash
 from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
 from .scoring import NUMERIC, type_score
-from .sibling import asked_names, is_sibling
+from .sibling import asked_names, frame_words, in_other_frame, is_sibling
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
@@ -193,7 +194,8 @@ class HybridReader:
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
-        options = self.options(resolved.text, scored, read.spans, info)
+        listed = listed_in(hit_documents(hits, documents).values())
+        options = self.options(resolved.text, scored, read.spans, info, listed)
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored
         return Choice(best, rule_best.confidence, read.margin, info)
 
@@ -263,11 +265,12 @@ class HybridReader:
         return whole if fit is None else fitting_piece(hit, scored, best_rule(scored), *fit, self.spill)
 
     def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
-                info: QuestionInfo | None = None) -> list[Option]:
+                info: QuestionInfo | None = None, listed=None) -> list[Option]:
         """The rule candidates and up to `proposals` model-only spans, each with its FEATURES.
 
         `info`: the question's analysis (a follow-up's keeps its topic's answer type); default:
-        the question read on its own."""
+        the question read on its own. `listed(a, b)`: do the documents list a and b together
+        (qa.listing; None: not known, so clauses framed by a topic particle are not compared)."""
         info = info or question_info(Resolved(question, question))
         exact = {}
         for m in spans:
@@ -297,8 +300,10 @@ class HybridReader:
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
         # a span the text lists with the name asked about is no answer (sibling.py), nor the model's proposal
-        names = asked_names(question)
-        kept = [m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)]
+        # and so is a span in a clause about another item than the one asked about (in_other_frame)
+        names, framed_by = asked_names(question), frame_words(question)
+        kept = [m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
+                and not in_other_frame(m.hit.chunk.text, m.t_start, m.t_end, framed_by, listed)]
         for m in kept[:self.proposals]:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))

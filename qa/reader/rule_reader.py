@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
 from ..korean import morphemes
+from ..listing import listed_in
 from ..types import Answer, Chunk, Citation, Document, Hit, Span
 from .aliases import aliases_of, asked_aliases, defining_sentence, document_aliases
 from .candidates import TITLES, Candidate, spans
@@ -26,7 +27,7 @@ from .question import QuestionInfo, analyze
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
 from .scoring import counter_clash
-from .sibling import asked_names, is_sibling
+from .sibling import asked_names, frame_words, in_other_frame, is_sibling
 from .slot import question_slot
 
 MAX_PASSAGES = 4
@@ -109,6 +110,7 @@ class RuleReader:
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
         names = asked_names(resolved.text)
+        framed_by, listed = frame_words(resolved.text), listed_in(doc_texts.values())
         out: list[Scored] = []
         for hit, sent_start, ctx in contexts:
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
@@ -121,6 +123,8 @@ class RuleReader:
                     continue   # the question's own words (or its own person) are not its answer
                 if is_sibling(ctx.text, cand.start, cand.end, names):
                     continue   # nor what the text lists with the name asked about ("SoS Lab과 티맥스소프트")
+                if in_other_frame(ctx.text, cand.start, cand.end, framed_by, listed):
+                    continue   # nor what a clause about another item says ("헬스케어의 경우 ..." for 에너지)
                 feats = features(info, terms, ctx, cand, slot, novelty)
                 if aliases:
                     feats["alias"] = 1.0 if flat in aliases else 0.0
