@@ -50,7 +50,7 @@ def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
                 s, e = words[a][0], words[b - 1][1]
                 surface = text[s:e]
                 inner = surface.split()
-                if "등" in inner or inner[0] in _FUNCTION_NOUNS or inner[-1] in _FUNCTION_NOUNS:
+                if "등" in inner or inner[0] in FUNCTION_NOUNS or inner[-1] in FUNCTION_NOUNS:
                     continue   # "이노우에 가오루 등", "동안 프랑스 혁명": 등 and 동안 belong to no name
                 person = (a == 0 and b == 1 and _is_name_before_title(text, run, surface)) or \
                     (b == a + 2 and _is_surname_title(text[s:words[a][1]], text[words[a + 1][0]:e]))
@@ -59,7 +59,7 @@ def _noun_runs(text: str, morphs: list[Morpheme]) -> list[Candidate]:
 
 
 # Bound and frame nouns that open or close no name.
-_FUNCTION_NOUNS = frozenset({"동안", "때", "중", "내", "외", "간", "측", "뒤", "앞", "속", "가운데", "사이", "이후", "이전",
+FUNCTION_NOUNS = frozenset({"동안", "때", "중", "내", "외", "간", "측", "뒤", "앞", "속", "가운데", "사이", "이후", "이전",
                              "당시", "경우", "무렵"})
 
 

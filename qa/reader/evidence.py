@@ -15,8 +15,10 @@ from functools import lru_cache
 from ..korean import content_tokens, morphemes
 from ..types import Document, Hit
 from .abbreviation import expansions
+from .candidates import FUNCTION_NOUNS
 from .glossary import english_groups
 from .question import CUE_WORDS, QuestionInfo
+from .scoring import ANAPHORIC_TIME
 from .span import Candidate
 from .thesaurus import synonyms
 
@@ -82,8 +84,10 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
         # "건립 비용은?" is answered by "건립에 350억원을 들였다".
         if word in GENERIC or word in ABOUT_THE_TEXT or word in CUE_WORDS or len(word) < 2 or word.isdigit():
             continue
-        if re.search(r"\d\s?" + re.escape(word), info.text.lower()):
-            continue   # a unit written after a number ("2개동", "4년간"), not a topic
+        if word in FUNCTION_NOUNS or word in ANAPHORIC_TIME:
+            continue   # "가운데", "당시", "그날": where or when among what the text says, not a topic
+        if re.search(r"(?:\d|몇)\s?" + re.escape(word), info.text.lower()):
+            continue   # a unit written after a number ("2개동", "4년간", "몇 명씩"), not a topic
         # Kiwi splits unknown names oddly (최기영 -> 최기 + 영); the word as
         # typed, particle stripped, may still be in the text verbatim.
         if not any(_present(alt, tokens, flat) for alt in alternatives) and \

@@ -7,7 +7,7 @@ from .candidates import Candidate
 from .question import UNIT_FAMILIES, QuestionInfo
 
 NUMERIC = frozenset({"money", "count", "date", "period", "quantity"})
-_ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
+ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _SAME_COUNTER = {"세": "살"}   # an age is written either way
 # Counters also written for one another: "몇 곳이야?" is answered by "7개".
 _INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "개사": "개", "개국": "개"}
@@ -34,7 +34,7 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
         return 0.15
 
     if kind == "time":   # 작년, 이날: a date, but vaguer than a written one
-        if cand.text in _ANAPHORIC_TIME:
+        if cand.text in ANAPHORIC_TIME:
             return 0.2 if want == "date" else 0.05   # "이날" only points back at a date
         return 0.7 if want == "date" else 0.05
     if want in NUMERIC:
