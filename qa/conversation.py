@@ -26,6 +26,10 @@ from .types import Answer
 # Words that point back: the previous answer replaces them.
 _POINTERS = ("거기", "그곳", "그 곳", "그때", "그 때", "그 회사", "그 기업", "그 사람", "그 학교", "그 기관",
              "그 단지", "그 센터", "그 대학원")
+# What each pointer can point to: the answer types of the turns whose answer may stand in for it
+# ("거기" after "사업비는 얼마야?" -> 3939억원 is no place: the answer before that, or none).
+_PLACE_OR_BODY = ("place", "organization")
+_POINTED_TYPES = {"그때": ("date",), "그 때": ("date",), "그 사람": ("person",)}
 _MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼요", "그 밖에", "그중", "그 중", "그 가운데", "and",
             "what about")
 # "그가 ...", "그는 ...": a pronoun for the person the conversation last named.
@@ -110,7 +114,12 @@ def _typed(resolved: Resolved | None, text: str) -> str:
     type cue ("헬스케어는?"), which asks what the turn it follows asked for ("몇 개야?")."""
     if resolved is None or not resolved.is_followup:
         return text
-    return text if _has_cue(resolved.original) else resolved.previous
+    from .reader.question import analyze   # here: the reader package imports this module at load time
+    from .reader.rule_reader import question_info
+    own = analyze(resolved.original)
+    # "자동차 분야는?" after "에너지 분야 과제는 몇 개야?" has a cue (분야) but asks the count, as the
+    # reader reads it (question_info): its type is the earlier turn's
+    return text if own.has_cue and question_info(resolved).answer_type == own.answer_type else resolved.previous
 
 
 def resolve_followup(question: str, conversation: Conversation | None, listed: Listed | None = None) -> Resolved:
@@ -124,7 +133,7 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
     text = _strip_markers(question)
-    text, pointed = _replace_pointers(text, last.answer)
+    text, pointed = _replace_pointers(text, conversation)
     text, person = _replace_person_pronoun(text, conversation)
     # The name standing in for "그" is borrowed: it weighs as little as carried words.
     borrowed = (person,) if person else ()
@@ -343,13 +352,23 @@ def with_particle(word: str, particle: str) -> str:
     return particle
 
 
-def _replace_pointers(text: str, previous_answer: str | None) -> tuple[str, bool]:
-    if not previous_answer:
+def _replace_pointers(text: str, conversation: Conversation) -> tuple[str, bool]:
+    """Put the answer a pointer word stands for in its place: the latest answer of a question that
+    asked for the kind of thing the pointer points to ("거기": a place or a body, "그때": a date,
+    "그 사람": a person). When no answer is of that kind the pointer goes (the topic is carried as
+    for any follow-up): ("거기 짓는 데이터센터는?" after money asked) -> "짓는 데이터센터는?"."""
+    pointer = next((p for p in _POINTERS if p in text), None)
+    if pointer is None:
         return text, False
-    for p in _POINTERS:
-        if p in text:
-            return text.replace(p, previous_answer, 1), True
-    return text, False
+    from .reader.question import analyze, name_asked_of   # here: the reader package imports this module
+    kinds = _POINTED_TYPES.get(pointer, _PLACE_OR_BODY)
+    for turn in reversed(conversation.turns):
+        # another name of a place or body is one too ("GIST의 한글 이름은?" -> 광주과학기술원)
+        if turn.answer and (analyze(turn.resolved).answer_type in kinds or
+                            kinds is _PLACE_OR_BODY and name_asked_of(turn.resolved)):
+            return text.replace(pointer, turn.answer, 1), True
+    stripped = re.sub(re.escape(pointer) + r"(?:에서는|에서|에는|에|서|는|도|의)?\s*", "", text, count=1).strip()
+    return (stripped or text), False
 
 
 _EN_FUNCTION = frozenset("how much many what which who whom whose when where why will would is are was were do does "

@@ -80,7 +80,8 @@ def _listed(first: str, second: str, text: str) -> bool:
             continue   # "AI와 자동차·에너지": 자동차 begins the group AI is paired with
         if kinds != ["comma"]:
             return True
-        if not m.group("tail") and _MORE_AFTER.match(text, m.end()) or _MORE_BEFORE.search(text, 0, m.start()):
+        # "A, B": a list only where another item follows B ("A, B, C", "A, B와 C") or comes before A
+        if _MORE_AFTER.match(text, m.end() - len(m.group("tail"))) or _MORE_BEFORE.search(text, 0, m.start()):
             return True
     return False
 

@@ -101,3 +101,82 @@ def test_english_follow_up_carries_the_english_topic():
     turn(conv, "How much will Kakao invest?", "500억원")
     resolved = turn(conv, "Over how many years?", "5년")
     assert "Kakao" in resolved and "invest" in resolved and resolved.endswith("Over how many years?")
+
+
+# The documents' lists, as Pipeline.listed reads them (qa.listing)
+FIELDS = "산업별 융합은 자동차·에너지·헬스케어 분야다. 대학원은 7개 글로벌 기업과 4개 연구소, 9개 해외 대학과 연구한다."
+
+
+def listed(a, b):
+    from qa.listing import listed_together
+    return listed_together(a, b, [FIELDS])
+
+
+def turn_in(conv: Conversation, question: str, answer: str | None) -> "Resolved":
+    resolved = resolve_followup(question, conv, listed)
+    conv.add(Answer(question, resolved.text, answer, 1.0, answer is None), resolved)
+    return resolved
+
+
+def test_a_bare_item_listed_with_a_topic_word_takes_its_place():
+    conv = Conversation()
+    turn_in(conv, "에너지 분야 과제는 몇 개야?", "4개")
+    second = turn_in(conv, "헬스케어는?", "6개")
+    assert second.text == "헬스케어 분야 과제는 몇 개야?" and second.repeats_ask
+    assert second.previous == "에너지 분야 과제는 몇 개야?"
+    third = turn_in(conv, "그럼 자동차는?", "4개")   # the swapped question is the next topic
+    assert third.text == "자동차 분야 과제는 몇 개야?"
+
+
+def test_the_word_before_the_swapped_item_goes_and_the_particle_follows_the_new_item():
+    conv = Conversation()
+    turn_in(conv, "대학원과 공동연구하는 글로벌 기업은 몇 곳이야?", "7개")
+    assert turn_in(conv, "연구소는?", "4개").text == "대학원과 공동연구하는 연구소는 몇 곳이야?"
+    assert turn_in(conv, "해외 대학은?", "9개").text == "대학원과 공동연구하는 해외 대학은 몇 곳이야?"
+
+
+def test_without_the_documents_lists_both_items_stay():
+    conv = Conversation()
+    turn(conv, "에너지 분야 과제는 몇 개야?", "4개")
+    resolved = turn(conv, "헬스케어는?", "6개")
+    assert "에너지" in resolved and "헬스케어" in resolved
+
+
+def test_a_bare_follow_up_carries_the_ask_of_the_question_before():
+    conv = Conversation()
+    turn(conv, "전임교원은 몇 명이야?", "12명")
+    resolved = resolve_followup("그럼 학생은?", conv)
+    assert resolved.repeats_ask and resolved.text.endswith("학생은 몇 명이야?")
+    # a follow-up that says what it asks for asks that ("기간은?" after "투자액은?")
+    conv = Conversation()
+    turn(conv, "투자액은 얼마야?", "2100억원")
+    resolved = resolve_followup("기간은?", conv)
+    assert not resolved.repeats_ask and "얼마" not in resolved.text
+
+
+def test_the_type_comes_from_the_last_turn_that_said_what_it_asked():
+    from qa.reader.rule_reader import question_info
+    conv = Conversation()
+    turn(conv, "에너지 분야 과제는 몇 개야?", "4개")
+    turn(conv, "자동차 분야는?", "4개")              # a modifier swapped: it asks the count too
+    third = resolve_followup("헬스케어는?", conv)
+    assert third.previous == "에너지 분야 과제는 몇 개야?"
+    assert question_info(third).answer_type == "count" and third.text.endswith("헬스케어는 몇 개야?")
+
+
+def test_history_from_the_api_shape_swaps_listed_items():
+    conv = Conversation.from_history([{"question": "에너지 분야 과제는 몇 개야?", "answer": "4개"},
+                                      {"question": "헬스케어는?", "answer": "6개"}], listed)
+    assert conv.turns[-1].resolved == "헬스케어 분야 과제는 몇 개야?"
+    assert resolve_followup("자동차는?", conv, listed).text == "자동차 분야 과제는 몇 개야?"
+
+
+def test_a_place_pointer_takes_the_latest_place_answer_or_goes():
+    conv = Conversation()
+    turn(conv, "축제는 어디에서 열려?", "한강공원")
+    turn(conv, "입장료는 얼마야?", "5000원")
+    assert "한강공원" in turn(conv, "거기 주차장은 몇 곳이야?", "3곳")   # not 5000원, the latest answer
+    conv = Conversation()
+    turn(conv, "축제 입장료는 얼마야?", "5000원")
+    resolved = turn(conv, "거기 주차장은 몇 곳이야?", "3곳")          # no place answered: the pointer goes
+    assert "5000원" not in resolved and "거기" not in resolved and "축제" in resolved and "주차장" in resolved

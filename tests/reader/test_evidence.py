@@ -28,6 +28,9 @@ def test_coverage_weighs_terms_and_half_matches_prefixes():
     ("도서관 매출은?", ["매출"]),                  # a kind of money, not just the form of the answer
     ("기사에서 소개된 도서관 건립 비용은?", []),   # words about the text itself, not its topic
     ("본문에 언급된 도서관 주차장은 몇 곳이야?", ["주차장"]),
+    ("당시 도서관 건립 비용은?", []),             # when, as the text tells it: no topic
+    ("도서관 가운데 문을 연 곳은?", []),
+    ("도서관은 몇 권씩 빌려줘?", []),             # a counter after 몇, as after a number
 ])
 def test_words_the_documents_never_mention(question, missing):
     assert missing_terms(analyze(question), HITS, {LIBRARY.id: LIBRARY}, question) == missing

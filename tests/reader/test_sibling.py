@@ -4,7 +4,7 @@ import pytest
 from qa.chunking import chunk_document
 from qa.conversation import Resolved
 from qa.reader import RuleReader
-from qa.reader.sibling import asked_names, is_sibling
+from qa.reader.sibling import asked_names, frame_words, in_other_frame, is_sibling
 from qa.types import Document, Hit
 
 
@@ -56,3 +56,44 @@ def test_rule_reader_drops_the_sibling_of_the_name_asked_about():
 def test_a_companion_question_keeps_the_sibling():
     _, _, scored = _read("SoS Lab과 함께 언급된 기업은?")
     assert any(s.cand.text == "티맥스소프트" and "SoS Lab과" in s.sent_text for s in scored)
+
+
+PARALLEL = "산업별 융합은 자동차의 경우 자율주행 등 4개 과제, 에너지의 경우 재난대응 플랫폼 등 4개 과제, " \
+           "헬스케어의 경우 유전체 분석 등 6개 과제로 추진된다."
+
+
+@pytest.mark.parametrize("question, span, other", [
+    ("에너지 분야 과제는?", "유전체 분석", True),          # in 헬스케어's clause, 에너지 frames another
+    ("에너지 분야 과제는?", "재난대응 플랫폼", False),
+    ("헬스케어 분야 과제는?", "자율주행", True),
+    ("산업별 융합 과제는?", "유전체 분석", False),        # the question frames no clause
+    ("에너지와 헬스케어 과제는?", "유전체 분석", False),   # it names that clause's item too
+])
+def test_in_other_frame(question, span, other):
+    start = PARALLEL.index(span)
+    end = start + len(span)
+    assert in_other_frame(PARALLEL, start, end, frame_words(question)) is other
+
+
+def test_a_span_ending_in_another_items_clause_is_in_it():
+    span = "4개 과제, 헬스케어의 경우 유전체 분석"   # starts in 에너지's clause, ends in 헬스케어's
+    start = PARALLEL.index("재난대응")
+    end = PARALLEL.index(span) + len(span)
+    assert in_other_frame(PARALLEL, start, end, frame_words("에너지 분야 과제는?"))
+
+
+def test_topic_particle_frames_need_the_documents_list():
+    text = "서울은 맑고, 부산은 비가 온다."
+    start = text.index("비")
+    assert not in_other_frame(text, start, start + 1, ["서울"])                    # topic particles are everywhere
+    assert not in_other_frame(text, start, start + 1, ["서울"], lambda a, b: False)
+    assert in_other_frame(text, start, start + 1, ["서울"], lambda a, b: {a, b} == {"서울", "부산"})
+
+
+def test_rule_reader_drops_candidates_of_another_items_clause():
+    doc = Document("fields", "산업별 융합", PARALLEL)
+    hits = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    scored = RuleReader(abstain_threshold=0.0).candidates(Resolved("에너지 분야 과제는?", "에너지 분야 과제는?"), hits,
+                                                          {doc.id: doc})
+    texts = {s.cand.text for s in scored}
+    assert "재난대응 플랫폼" in texts and not texts & {"유전체 분석", "자율주행"}
