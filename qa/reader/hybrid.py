@@ -141,7 +141,7 @@ class HybridReader:
         # doubt: under this margin on the top passage (best span minus null score) the model says
         # the passage holds no answer, and its votes there are noise: the rule reader's answer
         # stands (hybrid.json "doubt", chosen by eval/train_hybrid.py; absent: -inf, never)
-        self.doubt = float(meta.get("doubt", -math.inf)) if doubt is None else doubt
+        self.doubt = (-math.inf if meta.get("doubt") is None else float(meta["doubt"])) if doubt is None else doubt
         # model_trust: from this calibrated model confidence the model's word counts for answering
         # (hybrid.json's "abstention" block, eval/fit_abstention.py; absent: never)
         abstention = meta.get("abstention") or {}
