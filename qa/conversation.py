@@ -6,8 +6,8 @@ An elliptical follow-up borrows the topic of the previous turns:
     "데이터센터는 어디에 들어서?" (첨단3지구) -> "거기 짓는 데이터센터 연면적은?"
                                          resolved: "첨단3지구 짓는 데이터센터 연면적은?"
     "자동차 분야 과제는?" -> "에너지 분야는?"  resolved: "에너지 분야 과제는?"
-    "자동차 분야 과제는 몇 개야?" -> "헬스케어는?" resolved: "분야 과제 헬스케어는?"
-        (with `listed`: the documents list 자동차·에너지·헬스케어, so 헬스케어 replaces 자동차)
+    "자동차 분야 과제는 몇 개야?" -> "헬스케어는?" resolved: "헬스케어 분야 과제는 몇 개야?"
+        (the documents list 자동차·에너지·헬스케어, so 헬스케어 takes 자동차's place; qa.listing)
 
 A question naming its own entity ("티맥스소프트는 언제 설립됐어?") starts a
 new topic and is left as it is.
@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Callable
-
 from .korean import is_latin_text, morphemes
+from .listing import Listed
 from .spelling import latinize
 from .types import Answer
 
-# Words that point back: the previous answer replaces them.
+# Words that point back: an earlier answer of the kind they point to replaces them (_replace_pointers).
 _POINTERS = ("거기", "그곳", "그 곳", "그때", "그 때", "그 회사", "그 기업", "그 사람", "그 학교", "그 기관",
              "그 단지", "그 센터", "그 대학원")
 # What each pointer can point to: the answer types of the turns whose answer may stand in for it
@@ -40,7 +39,6 @@ _EN_WORD = re.compile(r"[A-Za-z][\w'+-]*")   # an English word ("full-time", "AI
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 _TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
-Listed = Callable[[str, str], bool]   # listed(a, b): do the documents list a and b together?
 _CUE_WORDS = frozenset({"수", "얼마", "몇", "기간", "이름", "규모", "언제", "어디", "누구", "무엇", "뭐", "개", "명",
                         "한글", "영문", "정식", "명칭", "약자", "약칭", "풀네임", "본명"})   # naming words too
 

@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 
 # What joins the items of one list: a middle dot or a slash ("tight": items of one group),
 # a comma, the particles 와/과 written on the item before, 및 and 그리고 between spaces.
+Listed = Callable[[str, str], bool]   # listed(a, b): do the documents list a and b together?
 _TIGHT = "·ㆍ/"
 _JOIN = r"(?:\s*[·ㆍ/,]\s*|(?:와|과)\s+|\s+(?:및|그리고)\s+)"
 _WORD = r"[가-힣A-Za-z0-9]+"
@@ -62,7 +63,7 @@ def listed_together(a: str, b: str, texts: Iterable[str]) -> bool:
                for first, second in ((a, b), (b, a)))
 
 
-def listed_in(texts: Iterable[str]) -> Callable[[str, str], bool]:
+def listed_in(texts: Iterable[str]) -> Listed:
     """listed(a, b) = listed_together(a, b, texts), the texts read once into a list."""
     texts = list(texts)
     return lambda a, b: listed_together(a, b, texts)

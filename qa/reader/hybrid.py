@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
 from ..korean import is_latin_text
-from ..listing import listed_in
+from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
 from .boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
@@ -271,7 +271,7 @@ class HybridReader:
         return whole if fit is None else fitting_piece(hit, scored, best_rule(scored), *fit, self.spill)
 
     def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
-                info: QuestionInfo | None = None, listed=None) -> list[Option]:
+                info: QuestionInfo | None = None, listed: Listed | None = None) -> list[Option]:
         """The rule candidates and up to `proposals` model-only spans, each with its FEATURES.
 
         `info`: the question's analysis (a follow-up's keeps its topic's answer type); default:

@@ -15,9 +15,9 @@ not asked about in this sense, and their siblings stay answers.
 from __future__ import annotations
 
 import re
-from typing import Callable
 
 from ..korean import morphemes
+from ..listing import Listed
 from .candidates import GENERIC_LATIN
 from .evidence import GENERIC, eojeol_stems
 
@@ -96,7 +96,7 @@ _CLAUSE_END = re.compile(r",\s|(?<=[.!?])\s")   # a sentence's end ends its last
 
 
 def in_other_frame(sentence: str, start: int, end: int, question_words: list[str],
-                   listed: Callable[[str, str], bool] | None = None) -> bool:
+                   listed: Listed | None = None) -> bool:
     """Does sentence[start:end] start or end in a clause framed by another item than the one the
     question asks about, while a clause of the same sentence is framed by the question's own word?
 
@@ -117,7 +117,7 @@ def in_other_frame(sentence: str, start: int, end: int, question_words: list[str
 
 
 def _framed_elsewhere(sentence: str, bounds: list[tuple[int, int]], at: int, question_words: list[str],
-                      listed: Callable[[str, str], bool] | None) -> bool:
+                      listed: Listed | None) -> bool:
     """Is position `at` in a clause framed (before `at`) by another item than a question word that
     frames another clause with the same marker?"""
     mine = next(((a, b) for a, b in bounds if a <= at <= b), None)
