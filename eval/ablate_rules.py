@@ -132,9 +132,9 @@ def main() -> int:
     from qa.settings import Settings
     threshold = Settings.from_env().abstain_threshold
     scorer = load_span_scorer()
-    # trust inf: every question's options are recorded; score() applies the shipped trust (not typed_trust
-    # nor doubt: this table leaves out the typed-number and the model-margin cascades)
-    no_cascade = {"trust": math.inf, "typed_trust": math.inf, "doubt": -math.inf}
+    # trust inf: every question's options are recorded; score() applies the shipped trust (not typed_trust:
+    # this table leaves out the typed-number cascade)
+    no_cascade = {"trust": math.inf, "typed_trust": math.inf}
     sets = {"own set": record_own(Recorder(RuleReader(abstain_threshold=threshold), scorer, **no_cascade)),
             "held-out dev-a": record_held_out(Recorder(RuleReader(abstain_threshold=0.0), scorer, **no_cascade),
                                               args.limit)}

@@ -27,10 +27,8 @@ That fit is refit on all 474 and written
 with its data's sha256 and its scores, and with `trust`: the lowest rule-reader confidence
 from which the rule reader's own best answer may stand alone without costing CV EM or F1
 (more than NO_COST; none: never), and `typed_trust`: the same for answers that are the very
-kind of number the question asks for (hybrid.states_asked_number), and `doubt`: the highest margin of
-the span model on the top passage (best span minus null score) under which the rule reader's answer
-stands at no CV cost (the model says the passage holds no answer; its votes there are noise).
-The rule reader's ranker was fit on all of dev-a, so its column here is optimistic.
+kind of number the question asks for (hybrid.states_asked_number). The rule reader's ranker was fit on
+all of dev-a, so its column here is optimistic.
 """
 from __future__ import annotations
 
@@ -67,7 +65,6 @@ TRUST_GRID = (0.95, 0.9, 0.85, 0.8, 0.7, 0.6)
 WHOLE_GRID = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8)     # rule confidence under which the model reads the passage whole
 CLASH_GRID = (-0.5, -1.0, -2.0, -4.0)            # fixed type_clash weights tried, weakest first
 TYPED_GRID = (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.0)  # typed_trust thresholds tried, highest first
-DOUBT_GRID = (-8.0, -6.0, -4.0, -2.0, 0.0, 2.0)    # doubt thresholds (model margins) tried, lowest first
 # CV points (EM and F1) within which a choice counts as free: one question of 474 is 0.21
 NO_COST = 0.25
 
@@ -86,15 +83,12 @@ def record(path: Path, sentences: list[int], scorer, mode: str = "open") -> tupl
     for q, docs, hits in passages(articles, mode):
         resolved = Resolved(q.question, q.question)
         scored = rule.candidates(resolved, hits, docs)
-        spans, margin = {}, None
+        spans = {}
         for n, reader in readers.items():
             t0 = time.perf_counter()
-            read = reader.read_pieces(q.question, scored, hits) if scored else None
-            spans[n] = read.spans if read else []
-            margin = read.margin if read and read.margin is not None else margin   # whole reads only
+            spans[n] = reader.spans(q.question, scored, hits) if scored else []
             seconds[n] += time.perf_counter() - t0
-        rows.append({"article": q.doc_id.split(":")[0], "question": q.question, "golds": list(q.answers),
-                     "scored": scored, "spans": spans, "margin": margin})
+        rows.append({"article": q.doc_id.split(":")[0], "question": q.question, "golds": list(q.answers), "scored": scored, "spans": spans})
     return rows, {n: 1000 * s / len(rows) for n, s in seconds.items()}
 
 
@@ -209,7 +203,7 @@ def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID, fixed: dict
     """
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     combined = combined if combined is not None else cv_answers(gs, fixed)
-    return _lowest_free(rule, combined, gs, (math.inf, *sorted(grid, reverse=True)),
+    return _lowest_free(rule, combined, gs, grid,
                         lambda i, t: rule[i] is not None and rule[i].confidence >= t)
 
 
@@ -220,39 +214,20 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
     (hybrid.states_asked_number) may stand alone at no CV cost, on top of `trust`.
 
     Returns (threshold or inf, [(t, n alone, EM, F1)])."""
-    rule, typed = _rule_answers(rows)
-    combined = combined if combined is not None else cv_answers(gs, fixed)
-    return _lowest_free(rule, combined, gs, (math.inf, *sorted(grid, reverse=True)), lambda i, t: rule[i] is not None and (
-        rule[i].confidence >= trust or typed[i] and rule[i].confidence >= t))
-
-
-def _rule_answers(rows: list[dict]) -> tuple[list, list[bool]]:
-    """Each row's rule answer (None: no candidate) and whether it is the asked kind of number."""
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     typed = [b is not None and states_asked_number(question_info(Resolved(r["question"], r["question"])), b)
              for r, b in zip(rows, rule)]
-    return rule, typed
-
-
-def choose_doubt(rows: list[dict], gs: list[tuple], trust: float, typed_trust: float, grid=DOUBT_GRID,
-                 fixed: dict[str, float] | None = None,
-                 combined: list[str | None] | None = None) -> tuple[float, list[tuple]]:
-    """The highest model margin on the top passage under which the rule reader's answer may stand
-    at no CV cost, on top of the two confidence cascades. Returns (threshold or -inf, table)."""
-    rule, typed = _rule_answers(rows)
     combined = combined if combined is not None else cv_answers(gs, fixed)
-    margins = [r.get("margin") for r in rows]
-    return _lowest_free(rule, combined, gs, (-math.inf, *sorted(grid)), lambda i, t: rule[i] is not None and (
-        rule[i].confidence >= trust or typed[i] and rule[i].confidence >= typed_trust or
-        margins[i] is not None and margins[i] < t))
+    return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and (
+        rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)))
 
 
-def _lowest_free(rule: list, combined: list, gs: list[tuple], thresholds, alone_at) -> tuple[float, list[tuple]]:
-    """Thresholds in order, the first one the baseline (no answer alone by it): question i takes the
-    rule reader's answer where alone_at(i, t), else the combiner's; the last before the first that
-    costs more than NO_COST CV points (EM or F1) against the baseline, and the table [(t, n alone, EM, F1)]."""
-    table, chosen, base = [], thresholds[0], None
-    for t in thresholds:
+def _lowest_free(rule: list, combined: list, gs: list[tuple], grid, alone_at) -> tuple[float, list[tuple]]:
+    """Thresholds from inf down the grid: question i takes the rule reader's answer where
+    alone_at(i, t), else the combiner's; the lowest before the first that costs more than
+    NO_COST CV points (EM or F1) against inf, and the table [(t, n alone, EM, F1)]."""
+    table, chosen, base = [], math.inf, None
+    for t in (math.inf, *sorted(grid, reverse=True)):
         alone = [alone_at(i, t) for i in range(len(rule))]
         texts = [b.cand.text if a else c for a, b, c in zip(alone, rule, combined)]
         em = round(100 * sum(exact_match(x, g[4]) for x, g in zip(texts, gs)) / len(gs), 1)
@@ -280,7 +255,6 @@ def kept_settings(meta: dict) -> dict:
     whole_below = float(meta.get("whole_below") or 0.0)
     return {"sentences": int(meta["sentences"]), "proposals": int(meta["proposals"]), "whole_below": whole_below,
             "trust": threshold(meta.get("trust")), "typed_trust": threshold(meta.get("typed_trust")),
-            "doubt": float(meta["doubt"]) if meta.get("doubt") is not None else None,
             "type_clash": meta.get("type_clash_fixed"),
             "recorded": sorted({int(meta["sentences"]), *([0] if whole_below else [])}),
             "source": meta.get("settings_from") or settings_source(meta)}
@@ -317,16 +291,11 @@ def main() -> int:
                     help="refit only the weights: sentences, whole_below, proposals, trust, typed_trust and the "
                          "type-clash weight are taken from the current hybrid.json (for a new span model whose "
                          "CV choices should not move with dev-a's noise)")
-    ap.add_argument("--keep-weights", action="store_true",
-                    help="with --keep-settings: write the current weights and meta back unchanged but for the "
-                         "thresholds still unchosen there (doubt), each with the date and command that chose it")
     ap.add_argument("--mode", choices=["reader", "open"], default="open",
                     help="open (default, the shipped fit): each question read in the passages retrieved for it "
                          "from all held-out paragraphs, as the product reads; reader: in its own paragraph alone")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    if args.keep_weights and not args.keep_settings:
-        ap.error("--keep-weights goes with --keep-settings (the weights' own choices are kept)")
     kept = None
     if args.keep_settings:
         meta = json.loads(OUT.read_text(encoding="utf-8"))["meta"]
@@ -389,27 +358,15 @@ def main() -> int:
     if kept:
         typed_trust = kept["typed_trust"]
     print(f"typed_trust: {typed_trust} ({'kept' if kept else 'the lowest at no CV cost'})")
-    # doubt: kept when the kept hybrid.json has one (it came after the other choices, Dec 3)
-    doubt, table = choose_doubt(rows, gs, trust, typed_trust, combined=combined,
-                                grid=[kept["doubt"]] if kept and kept["doubt"] is not None else DOUBT_GRID)
-    print("\n| the rules' answer stands under model margin | questions alone | CV EM / F1 |\n|---|---|---|")
-    for t, k, e, ff in table:
-        print(f"| {t} | {k} | {e} / {ff} |")
-    if kept and kept["doubt"] is not None:
-        doubt = kept["doubt"]
-    print(f"doubt: {doubt} ({'kept' if kept and kept['doubt'] is not None else 'the highest at no CV cost'})")
     if args.dry_run:
         return 0
-    if args.keep_weights:
-        return _write_new_choices(args.out, {"doubt": doubt}, table)
     meta = {"trained_on": "KorQuAD 1.0 dev-a held-out articles (every 5th even article)", "questions": len(gs),
             "mode": args.mode,
             "korquad_sha256": file_sha256(args.korquad), "span_model_sha256": read_manifest(MANIFEST)["weights"]["sha256"],
             "ranker_sha256": file_sha256(RANKER), "span_engine": args.span_engine,
             "sentences": n, "proposals": p, "whole_below": whole_below,
             "trust": None if math.isinf(trust) else trust, "type_clash_fixed": clash,
-            "typed_trust": None if math.isinf(typed_trust) else typed_trust,
-            "doubt": None if math.isinf(doubt) else doubt, "l2": L2, "seed": None,
+            "typed_trust": None if math.isinf(typed_trust) else typed_trust, "l2": L2, "seed": None,
             "cv_em": round(em, 2), "cv_f1": round(f, 2), "date": date.today().isoformat(),
             "command": " ".join(["python eval/train_hybrid.py", *sys.argv[1:]])}
     if kept:
@@ -422,23 +379,6 @@ def main() -> int:
         print("abstention block carried over: rerun `python eval/fit_abstention.py` to refit it")
     write_json_atomic(args.out, LinearRanker({k: round(float(v), 5) for k, v in zip(FEATURES, w)}, 0.0, meta).to_json())
     print(f"wrote {args.out}")
-    return 0
-
-
-def _write_new_choices(out: Path, choices: dict[str, float], table: list[tuple]) -> int:
-    """Write `out` back with its weights, adding the choices (inf: None) and where each came from."""
-    current = json.loads(out.read_text(encoding="utf-8"))
-    meta = dict(current["meta"])
-    for key, value in choices.items():
-        if meta.get(key) is not None:
-            continue   # already chosen: kept
-        meta[key] = None if math.isinf(value) else value
-        meta[f"{key}_chosen"] = {"date": date.today().isoformat(),
-                                 "command": " ".join(["python eval/train_hybrid.py", *sys.argv[1:]]),
-                                 "table": [f"{t}: {k} alone, CV EM {e} / F1 {f}" for t, k, e, f in table]}
-    current["meta"] = meta
-    write_json_atomic(out, current)
-    print(f"wrote {out} (weights unchanged; new: {', '.join(choices)})")
     return 0
 
 

@@ -126,7 +126,7 @@ class HybridReader:
                  sentences: int | None = None, proposals: int | None = None, max_passages: int = 1,
                  trust: float | None = None, whole_below: float | None = None, typed_trust: float | None = None,
                  model_trust: float | None = None, calibration: tuple[float, float] = (1.0, 0.0),
-                 spill: int = SPILL, doubt: float | None = None):
+                 spill: int = SPILL):
         self.combiner = combiner or LinearRanker.load_default("hybrid.json")
         meta = self.combiner.meta
         self.sentences = int(meta.get("sentences", 2)) if sentences is None else sentences
@@ -138,10 +138,6 @@ class HybridReader:
         # whole_below: under this rule confidence the candidates' sentences are too likely the wrong
         # ones, and the model reads the top passage whole (0: never)
         self.whole_below = float(meta.get("whole_below") or 0.0) if whole_below is None else whole_below
-        # doubt: under this margin on the top passage (best span minus null score) the model says
-        # the passage holds no answer, and its votes there are noise: the rule reader's answer
-        # stands (hybrid.json "doubt", chosen by eval/train_hybrid.py; absent: -inf, never)
-        self.doubt = (-math.inf if meta.get("doubt") is None else float(meta["doubt"])) if doubt is None else doubt
         # model_trust: from this calibrated model confidence the model's word counts for answering
         # (hybrid.json's "abstention" block, eval/fit_abstention.py; absent: never)
         abstention = meta.get("abstention") or {}
@@ -198,8 +194,6 @@ class HybridReader:
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
-        if read.margin is not None and read.margin < self.doubt:
-            return Choice(rule_best, rule_best.confidence, read.margin, info)
         listed = listed_in(hit_documents(hits, documents).values())
         options = self.options(resolved.text, scored, read.spans, info, listed)
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored

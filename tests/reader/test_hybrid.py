@@ -385,21 +385,3 @@ def test_model_proposals_are_neither_siblings_of_the_asked_name_nor_half_words(t
               if s.cand.text != target]
     options = reader.options(q, scored, reader.spans(q, scored, CASE_HITS))
     assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed
-
-
-@pytest.mark.parametrize("doubt, moved", [(4.0, True), (6.0, False), (-math.inf, True)])
-def test_under_doubt_the_model_says_no_answer_and_the_rules_answer_stands(doubt, moved):
-    # PointAt's spans score 5 over a null score of 0: margin 5 on the top passage
-    q = "돈은 얼마야?"
-    rule_alone = RuleReader(abstain_threshold=0.0).read(q, Resolved(q, q), HITS, {"d": DOC})
-    other = "899억원" if rule_alone.text != "899억원" else "2100억원"
-    reader = HybridReader(RuleReader(abstain_threshold=0.0), PointAt(other),
-                          LinearRanker({"rule_rel": 1.0, "agree": 100.0}), sentences=0, proposals=0, doubt=doubt)
-    answer = reader.read(q, Resolved(q, q), HITS, {"d": DOC})
-    assert answer.text == (other if moved else rule_alone.text)
-
-
-def test_the_shipped_doubt_comes_from_hybrid_json():
-    reader = HybridReader(RuleReader(), PointAt("x"))
-    meta = reader.combiner.meta
-    assert reader.doubt == (-math.inf if meta.get("doubt") is None else meta["doubt"])
