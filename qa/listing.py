@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
+Listed = Callable[[str, str], bool]   # listed(a, b): do the documents list a and b together?
+
 # What joins the items of one list: a middle dot or a slash ("tight": items of one group),
 # a comma, the particles 와/과 written on the item before, 및 and 그리고 between spaces.
-Listed = Callable[[str, str], bool]   # listed(a, b): do the documents list a and b together?
 _TIGHT = "·ㆍ/"
 _JOIN = r"(?:\s*[·ㆍ/,]\s*|(?:와|과)\s+|\s+(?:및|그리고)\s+)"
 _WORD = r"[가-힣A-Za-z0-9]+"
@@ -74,7 +75,7 @@ def _listed(first: str, second: str, text: str) -> bool:
     for m in _pattern(first, second).finditer(text):
         kinds = [_kind(j) for j in _JOIN_RE.findall(m.group("between"))]
         if "tight" in kinds and set(kinds) != {"tight"}:
-            continue
+            continue   # "자동차·에너지와 AI": the dotted group is one item, its words are not AI's siblings
         after, before = text[m.end():m.end() + 1], text[m.start() - 1:m.start()]
         grouped = bool(after) and after in _TIGHT and not m.group("tail") or bool(before) and before in _TIGHT
         if "tight" not in kinds and grouped:

@@ -303,11 +303,21 @@ class HybridReader:
         # and so is a span in a clause about another item than the one asked about (in_other_frame)
         names, framed_by = asked_names(question), frame_words(question)
         kept = [m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
-                and not in_other_frame(m.hit.chunk.text, m.t_start, m.t_end, framed_by, listed)]
+                and not in_other_frame(*_in_sentence(m), framed_by, listed)]
         for m in kept[:self.proposals]:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
         return out
+
+
+def _in_sentence(m: ModelSpan) -> tuple[str, int, int]:
+    """The sentence of the chunk where the span starts, and the span's offsets in it (to its end
+    at most): clauses are compared within one sentence."""
+    chunk = m.hit.chunk
+    s = next((s for s in chunk.sentences if s.start <= m.t_start < s.end), None)
+    if s is None:
+        return chunk.text, m.t_start, m.t_end
+    return chunk.text[s.start:s.end], m.t_start - s.start, min(m.t_end, s.end) - s.start
 
 
 def best_rule(scored: list[Scored]) -> Scored:

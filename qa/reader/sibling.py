@@ -92,7 +92,7 @@ def _adjacent(text: str, a, b) -> bool:
 # A clause's frame: the word a comma-separated clause is about ("자동차의 경우 ...", "서울에서는 ...",
 # "노태우 씨는 ..."); the kind of marker is kept, since parallel clauses repeat theirs.
 _FRAME = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]+?)(의 경우(?:에는|는|에)?|에서는|은|는)(?=\s)")
-_CLAUSE_END = re.compile(r",\s|(?<=[.!?])\s")   # a sentence's end ends its last clause (passages read too)
+_CLAUSE_END = re.compile(r",\s|(?<=[.!?])\s")   # a sentence's end ends its last clause (a passage given whole)
 
 
 def in_other_frame(sentence: str, start: int, end: int, question_words: list[str],

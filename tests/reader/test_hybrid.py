@@ -385,3 +385,21 @@ def test_model_proposals_are_neither_siblings_of_the_asked_name_nor_half_words(t
               if s.cand.text != target]
     options = reader.options(q, scored, reader.spans(q, scored, CASE_HITS))
     assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed
+
+
+FIELDS = "자동차의 경우 자율주행 등 4개 과제, 헬스케어의 경우 유전체 분석 등 6개 과제다. 에너지의 경우 재난대응 플랫폼이다."
+_FIELD_SENTS = (Span(0, FIELDS.index(" 에너지의")), Span(FIELDS.index("에너지의"), len(FIELDS)))
+FIELD_HITS = [Hit(1, 1.0, Chunk(0, "f", "분야", FIELDS, 0, len(FIELDS), _FIELD_SENTS))]
+
+
+@pytest.mark.parametrize("question, target, proposed", [
+    ("헬스케어 분야 과제는?", "자율주행", False),       # in 자동차's clause; 헬스케어 frames the next one
+    ("헬스케어 분야 과제는?", "유전체 분석", True),
+    ("에너지 분야 과제는?", "자율주행", True),          # 에너지 frames a clause of another sentence only
+])
+def test_model_proposals_from_a_clause_about_another_item_are_dropped(question, target, proposed):
+    reader = HybridReader(RuleReader(), PointAt(target), LinearRanker({}), sentences=0, proposals=3)
+    scored = [s for s in reader.rule.candidates(Resolved(question, question), FIELD_HITS,
+                                                {"f": Document("f", "분야", FIELDS)}) if s.cand.text != target]
+    options = reader.options(question, scored, reader.spans(question, scored, FIELD_HITS))
+    assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed
