@@ -161,7 +161,8 @@ def _dateline_candidates(hits: list[Hit], documents: dict[str, Document] | None)
 
 
 def question_info(resolved: Resolved) -> QuestionInfo:
-    """Question analysis; a follow-up that only swaps a modifier keeps the earlier type.
+    """Question analysis; a follow-up that only swaps a modifier keeps the earlier type, and so does
+    a bare "X는?" that repeats the question before it (Resolved.repeats_ask).
 
     "자동차 분야 과제는?" -> "에너지 분야는?" asks the same thing about energy, so
     it expects what the first asked for (a project), not what "분야" alone suggests.
