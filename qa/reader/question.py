@@ -217,6 +217,8 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
             return ("quantity", cue[1]) if cue[0] == "quantity" else ("quantity", None)
         if m.form in _WH:
             qtype = _WH[m.form]
+            if m.form == "언제" and forms.count("언제") >= 2:
+                return "period", None   # "언제부터 언제까지 ...?": both bounds, a span of time (dev-a: "…부터 … 까지")
             if m.form == "며칠":
                 return "date", "일"
             if qtype == "description" and "위하" in forms[i + 1:i + 4]:

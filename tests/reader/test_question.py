@@ -55,6 +55,8 @@ from qa.reader.slot import question_slot
     ("시상식에서 상을 받은 인물의 이름은 무엇인가?", "person", None),
     ("기업 이름이 뭐야?", "organization", None),
     ("이름이 뭐야?", "item", None),
+    ("축제는 언제부터 언제까지 열려?", "period", None),   # both bounds asked: a span of time
+    ("축제는 언제부터 열려?", "date", None),
 ])
 def test_answer_type(question, answer_type, counter):
     info = analyze(question)
