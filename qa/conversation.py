@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+
+from .followup_words import CUE_WORDS, TERM_TAGS, has_marker, strip_markers, terms, with_particle
 from .korean import is_latin_text, morphemes
 from .listing import Listed
+from .repeated_ask import asks_again, has_cue, listed_items, substitute, with_ask
 from .spelling import latinize
 from .types import Answer
 
@@ -29,18 +32,11 @@ _POINTERS = ("거기", "그곳", "그 곳", "그때", "그 때", "그 회사", "
 # ("거기" after "사업비는 얼마야?" -> 3939억원 is no place: the answer before that, or none).
 _PLACE_OR_BODY = ("place", "organization")
 _POINTED_TYPES = {"그때": ("date",), "그 때": ("date",), "그 사람": ("person",)}
-_MARKERS = ("그럼", "그러면", "그리고", "그렇다면", "또", "그럼요", "그 밖에", "그중", "그 중", "그 가운데", "and",
-            "what about")
 # "그가 ...", "그는 ...": a pronoun for the person the conversation last named.
 _PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(가|는|의|를|에게|도|와|한테)(?=\s)")
-# The particle written after "그" (no final consonant) -> its form after a final consonant.
-_AFTER_CONSONANT = {"가": "이", "는": "은", "를": "을", "와": "과"}
 _EN_WORD = re.compile(r"[A-Za-z][\w'+-]*")   # an English word ("full-time", "AI+X" kept whole)
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
-_TERM_TAGS = {"NNG", "NNP", "SL", "SH", "SN", "NR", "XR"}
 MAX_TURNS = 20
-_CUE_WORDS = frozenset({"수", "얼마", "몇", "기간", "이름", "규모", "언제", "어디", "누구", "무엇", "뭐", "개", "명",
-                        "한글", "영문", "정식", "명칭", "약자", "약칭", "풀네임", "본명"})   # naming words too
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,7 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     last = conversation.last if conversation else None
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
-    text = _strip_markers(question)
+    text = strip_markers(question)
     text, pointed = _replace_pointers(text, conversation)
     text, person = _replace_person_pronoun(text, conversation)
     # The name standing in for "그" is borrowed: it weighs as little as carried words.
@@ -139,17 +135,17 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     # follow-up's words, so a 4-turn dialogue does not drift.
     topic = last.topic or last.resolved
     typed = last.typed or last.resolved
-    if asks_again(text) and (sub := _substitute(topic, text, listed)):
+    if asks_again(text) and (sub := substitute(topic, text, listed)):
         # "에너지 분야 과제는 몇 개야?" -> "헬스케어는?": the same question with 헬스케어 for 에너지
         resolved, item = sub
-        carried = tuple(f for f, _ in _terms(resolved) if f not in item) + borrowed
+        carried = tuple(f for f, _ in terms(resolved) if f not in item) + borrowed
         return Resolved(resolved, question, previous=typed, topic=resolved, carried=carried, repeats_ask=True)
     swapped = _swap_modifier(text, last)
     if swapped:
         # "그중 헬스케어 과제는 몇 개?" -> "자동차는?": the same question about 자동차
         resolved, carried = swapped
-        again = asks_again(text) and not _has_cue(text)
-        return Resolved(_with_ask(resolved, typed) if again else resolved, question, previous=typed, topic=topic,
+        again = asks_again(text) and not has_cue(text)
+        return Resolved(with_ask(resolved, typed) if again else resolved, question, previous=typed, topic=topic,
                         carried=tuple(carried) + borrowed, repeats_ask=again)
     switched = False
     if named := _answered_name(topic, conversation):
@@ -157,86 +153,17 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
         # the follow-up is about the person found, not about the words that found him.
         carried = [named] if named not in text else []
     else:
-        swapped_items = _listed_items(topic, text, listed)
-        carried = _carried_terms(topic, text, swapped_items)
+        swapped_items = listed_items(topic, text, listed)
+        carried = _carriedterms(topic, text, swapped_items)
         switched = bool(swapped_items)
     resolved = " ".join(carried + [text]) if carried else text
-    again = not pointed and asks_again(text) and not _has_cue(text)
+    again = not pointed and asks_again(text) and not has_cue(text)
     if again:
-        resolved = _with_ask(resolved, typed)
+        resolved = with_ask(resolved, typed)
     # "거기 짓는 데이터센터 연면적은?" becomes self-contained once 거기 is replaced, and
     # "헬스케어는 몇 개야?" once 헬스케어 has replaced 자동차: the topic the next follow-up builds on.
     return Resolved(resolved, question, previous=typed, topic=resolved if pointed or switched else topic,
                     carried=tuple(carried) + borrowed, repeats_ask=again)
-
-
-# "헬스케어는?", "그럼 해외 대학은?": one or two words and a topic particle, nothing asked of their own
-_BARE = re.compile(r"^\S+(?:\s\S+)?(?:은|는|도)\s*[?？]*$")
-# The words that say what a question asks for; the question's ask runs from the first of them
-# ("에너지 분야 과제는 몇 개야?" -> "몇 개야?")
-_ASK_WORDS = frozenset({"몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "무슨", "어느", "어떤", "어떻게", "왜"})
-
-
-def asks_again(text: str) -> bool:
-    """Is `text` a bare "X는?" that asks the question before it again, of X?
-
-    >>> asks_again("헬스케어는?"), asks_again("그럼 해외 대학은?"), asks_again("헬스케어 과제는 몇 개야?")
-    (True, True, False)
-    """
-    text = _strip_markers(text.strip())
-    return bool(_BARE.match(text)) and not any(m.form in _ASK_WORDS for m in morphemes(text))
-
-
-def _has_cue(text: str) -> bool:
-    """Does `text` say what it asks for ("기간은?": a period; "헬스케어는?": nothing)?"""
-    from .reader.question import analyze   # here: the reader package imports this module at load time
-    return analyze(text).has_cue
-
-
-def _with_ask(resolved: str, typed: str) -> str:
-    """The resolved follow-up with the ask of the question it repeats, so a reader of the text
-    alone (the span model) knows what is asked: ("분야 과제 헬스케어는?", "에너지 분야 과제는 몇 개야?")
-    -> "분야 과제 헬스케어는 몇 개야?" (unchanged when `typed` has no ask word: "NHN 투자액은?")."""
-    start = next((m.start for m in morphemes(typed) if m.form in _ASK_WORDS), None)
-    if start is None or is_latin_text(typed):
-        return resolved
-    return resolved.rstrip(" ?？") + " " + typed[start:].strip()
-
-
-_PARTICLES = r"(?:은|는|이|가|을|를|와|과|도|의|에|에서|로|으로)"
-
-
-def _substitute(topic: str, text: str, listed: Listed | None) -> tuple[str, str] | None:
-    """The topic question asked of the item a bare follow-up names, where the documents list that
-    item with exactly one word of the topic; None otherwise. Returns (question, item).
-
-    ("에너지 분야 과제는 몇 개야?", "헬스케어는?") -> ("헬스케어 분야 과제는 몇 개야?", "헬스케어")
-    ("공동연구하는 글로벌 기업은 몇 곳이에요?", "연구소는?") -> ("공동연구하는 연구소는 몇 곳이에요?", "연구소")
-    (the word written just before the replaced one goes with it: it qualified the old item)
-    """
-    if listed is None or is_latin_text(text):
-        return None
-    bare = re.sub(r"(?:은|는|도)\s*[?？]*$", "", _strip_markers(text.strip())).strip()
-    before = [f for f, _ in _terms(topic)]
-    new = [f for f, _ in _terms(bare) if f not in before]
-    for item in dict.fromkeys([bare] + new):
-        olds = [f for f in before if f not in _CUE_WORDS and f != item and listed(f, item)]
-        if len(olds) != 1:
-            continue
-        m = re.search(rf"(?:(?<!\S)(\S+) )?(?<![가-힣A-Za-z0-9]){re.escape(olds[0])}({_PARTICLES}?)(?![가-힣A-Za-z0-9])",
-                      topic)
-        if m is None:
-            continue
-        start = m.start(2) - len(olds[0]) if m.group(1) not in before else m.start()
-        particle = m.group(2) and _particle_after(item, m.group(2))
-        return topic[:start] + item + particle + topic[m.end():], item
-    return None
-
-
-def _particle_after(word: str, particle: str) -> str:
-    """A particle in the form `word` takes: ("연구소", "은") -> "는", ("대학", "는") -> "은"."""
-    vowel_form = {v: k for k, v in _AFTER_CONSONANT.items()}.get(particle, particle)
-    return with_particle(word, vowel_form)
 
 
 def _swap_modifier(text: str, last: Turn) -> tuple[str, list[str]] | None:
@@ -247,11 +174,11 @@ def _swap_modifier(text: str, last: Turn) -> tuple[str, list[str]] | None:
     """
     if last.topic == last.resolved:
         return None   # the previous turn was self-contained: normal topic carry
-    own = [f for f, _ in _terms(text)]
-    added = [f for f, _ in _terms(_strip_markers(last.question)) if f not in last.topic]
+    own = [f for f, _ in terms(text)]
+    added = [f for f, _ in terms(strip_markers(last.question)) if f not in last.topic]
     if len(own) != 1 or len(added) != 1 or own[0] in last.resolved or added[0] not in last.resolved:
         return None
-    carried = [f for f, _ in _terms(last.resolved) if f != added[0]]
+    carried = [f for f, _ in terms(last.resolved) if f != added[0]]
     return " ".join(carried + [text]), carried
 
 
@@ -268,27 +195,14 @@ def is_elliptical(question: str) -> bool:
         return len(words) <= 5 and not any(w[0].isupper() for w in words[1:])
     if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")):
         return True
-    morphs = morphemes(_strip_markers(q))
-    terms = [m for m in morphs if m.tag in _TERM_TAGS]
+    morphs = morphemes(strip_markers(q))
+    terms = [m for m in morphs if m.tag in TERM_TAGS]
     # "그럼 SoS Lab 고용규모는?" names its own topic. Kiwi also tags unknown
     # words as NNP (겸무 in 겸무교수), so a short Hangul "name" needs more words.
     named = any(m.tag == "SL" or (m.tag == "NNP" and len(m.form) >= 3) for m in morphs)
     if named and len(terms) >= 2 or any(m.tag in _ENTITY_TAGS for m in morphs) and len(terms) >= 3:
         return False
-    return _has_marker(q) or len(terms) <= 2
-
-
-def _has_marker(q: str) -> bool:
-    return _strip_markers(q) != q
-
-
-def _strip_markers(q: str) -> str:
-    """ "그럼 겸무교수는?" -> "겸무교수는?" (a leading discourse marker goes)."""
-    low = q.lower()
-    for m in _MARKERS:
-        if low.startswith(m + " ") or low.startswith(m + ","):
-            return q[len(m) + 1:].strip(" ,")
-    return q
+    return has_marker(q) or len(terms) <= 2
 
 
 def _asks_for_name(question: str) -> bool:
@@ -338,18 +252,6 @@ def person_name(answer: str) -> str:
     return answer
 
 
-def with_particle(word: str, particle: str) -> str:
-    """The particle in the form the word's last sound takes.
-
-    >>> with_particle("문재인", "가"), with_particle("최기영", "는"), with_particle("NHN", "가")
-    ('이', '은', '가')
-    """
-    last = word[-1:]
-    if "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28:   # a Hangul syllable with a final consonant
-        return _AFTER_CONSONANT.get(particle, particle)
-    return particle
-
-
 def _replace_pointers(text: str, conversation: Conversation) -> tuple[str, bool]:
     """Put the answer a pointer word stands for in its place: the latest answer of a question that
     asked for the kind of thing the pointer points to ("거기": a place or a body, "그때": a date,
@@ -374,26 +276,12 @@ _EN_FUNCTION = frozenset("how much many what which who whom whose when where why
                          "about can could should".split())
 
 
-def _listed_items(previous: str, current: str, listed: Listed | None) -> set[str]:
-    """The words of `previous` that a new word of `current` is listed with in the documents.
-
-    ("자동차 분야 과제는 몇 개야?", "헬스케어는?") -> {"자동차"} when the documents write 자동차·에너지·헬스케어
-    """
-    if listed is None or is_latin_text(current):
-        return set()
-    before = [f for f, _ in _terms(previous)]
-    new = [f for f, _ in _terms(current) if f not in before]
-    items = {f for f in before if f not in _CUE_WORDS and any(listed(f, n) for n in new)}
-    # the word written just before an item goes with it ("글로벌 기업" -> "연구소": 글로벌 too)
-    return items | {w for f in items for w in re.findall(rf"(?<!\S)(\S+) {re.escape(f)}", previous) if w in before}
-
-
-def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset()) -> list[str]:
+def _carriedterms(previous: str, current: str, swapped: set[str] = frozenset()) -> list[str]:
     """Content words of `previous` that `current` lacks, minus those `current` replaces.
 
     - a modifier of a shared noun gives way to the new modifier:
       ("자동차 분야 과제는?", "에너지 분야는?") -> ["과제"]
-    - so do the words in `swapped` (_listed_items: an item of a list gives way to another):
+    - so do the words in `swapped` (repeated_ask.listed_items: an item of a list gives way to another):
       ("자동차 분야 과제는 몇 개야?", "헬스케어는?", {"자동차"}) -> ["분야", "과제"]
     - otherwise everything is carried (the reader reads the answer type from
       the last cue word, so "NHN 투자액 기간은?" still asks for a period):
@@ -404,8 +292,8 @@ def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset())
         have = {w.lower() for w in _EN_WORD.findall(current)}
         return [w for w in _EN_WORD.findall(previous)
                 if w.lower() not in _EN_FUNCTION and w.lower() not in have]
-    prev = _terms(previous)
-    cur = _terms(current)
+    prev = terms(previous)
+    cur = terms(current)
     cur_forms = [t for t, _ in cur]
     replaced: set[int] = set()
     for i, (form, _) in enumerate(prev):
@@ -415,29 +303,8 @@ def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset())
         replaced |= {i for i, (_, tag) in enumerate(prev) if tag == "SL"}
     out: list[str] = []
     for i, (form, _) in enumerate(prev):
-        if form in _CUE_WORDS:
+        if form in CUE_WORDS:
             continue   # "수", "얼마": the old question's type words would mislead
         if i not in replaced and form not in cur_forms and form not in out and form not in swapped:
             out.append(form)
     return out
-
-
-def _terms(text: str) -> list[tuple[str, str]]:
-    """Surface content words (noun runs kept whole) with the tag of their head."""
-    morphs = morphemes(text)
-    out: list[tuple[str, str]] = []
-    i = 0
-    while i < len(morphs):
-        m = morphs[i]
-        if m.tag not in _TERM_TAGS:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(morphs) and morphs[j].start == morphs[j - 1].end and (
-                morphs[j].tag in _TERM_TAGS | {"XSN", "NNB"} or (morphs[j].form in "&+" and j + 1 < len(morphs))):
-            j += 1   # noun runs, and "R&D", "AI+X" kept whole
-        tags = {x.tag for x in morphs[i:j]}
-        head = "SL" if "SL" in tags else morphs[j - 1].tag
-        out.append((text[m.start:morphs[j - 1].end], head))
-        i = j
-    return [(f, t) for f, t in out if not re.fullmatch(r"[?!.]+", f)]
