@@ -15,6 +15,7 @@ not asked about in this sense, and their siblings stay answers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..korean import morphemes
 from ..listing import Listed
@@ -116,7 +117,7 @@ def in_other_frame(sentence: str, start: int, end: int, question_words: list[str
                                     for at in {start, max(start, end - 1)})
 
 
-def _framed_elsewhere(sentence: str, bounds: list[tuple[int, int]], at: int, question_words: list[str],
+def _framed_elsewhere(sentence: str, bounds: tuple[tuple[int, int], ...], at: int, question_words: list[str],
                       listed: Listed | None) -> bool:
     """Is position `at` in a clause framed (before `at`) by another item than a question word that
     frames another clause with the same marker?"""
@@ -146,16 +147,19 @@ def frame_words(question: str) -> list[str]:
     return [w for w in eojeol_stems(question) if len(w) >= 2 and w not in GENERIC]
 
 
-def _clauses(sentence: str) -> list[tuple[int, int]]:
+# Cached: the rule reader asks about every candidate of a sentence, the hybrid about every model span.
+@lru_cache(maxsize=1024)
+def _clauses(sentence: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each clause: commas and sentence ends separate them."""
     out, pos = [], 0
     for m in _CLAUSE_END.finditer(sentence):
         out.append((pos, m.start()))
         pos = m.end()
-    return out + [(pos, len(sentence))]
+    return (*out, (pos, len(sentence)))
 
 
-def _frames(clause: str) -> list[tuple[str, str, int]]:
+@lru_cache(maxsize=4096)
+def _frames(clause: str) -> tuple[tuple[str, str, int], ...]:
     """(word, marker kind, offset) of each frame in a clause."""
-    return [(m.group(1), "topic" if m.group(2) in ("은", "는") else m.group(2)[:4], m.start())
-            for m in _FRAME.finditer(clause)]
+    return tuple((m.group(1), "topic" if m.group(2) in ("은", "는") else m.group(2)[:4], m.start())
+                 for m in _FRAME.finditer(clause))
