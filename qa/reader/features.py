@@ -203,6 +203,7 @@ def _clause_coverage(ctx: SentenceContext, cand: Candidate, terms: dict[str, flo
 
 
 _TYPED = {"money", "count", "date", "period", "quantity", "person", "organization", "place", "list", "reason"}
+_NAMED = {"person", "organization", "place", "list"}   # types a coordination of names can answer
 
 
 def type_clash(info: QuestionInfo, cand: Candidate) -> float:
@@ -211,6 +212,8 @@ def type_clash(info: QuestionInfo, cand: Candidate) -> float:
     Not learned from KorQuAD (its single-paragraph training rarely shows the
     clash); weighted by hand in ranker.json.
     """
+    if cand.kind == "coord" and info.answer_type in _NAMED:
+        return 0.0   # "A와 B" names two of what is asked ("정몽준과 노무현"): its fit is low, not a clash
     return 1.0 if info.has_cue and info.answer_type in _TYPED and type_score(info, cand) < 0.2 else 0.0
 
 

@@ -301,8 +301,10 @@ def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
     after = "".join(m.form for m in morphs[i + 2:i + 4])
     if unit == "년":
         later = "".join(m.form for m in morphs[i + 2:i + 6])
-        if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1]:
-            return "period", "년"   # a number of years ("10년"), not a span of dates ("2020~2024년")
+        if after.startswith(("간", "동안")) or "걸치" in later or "만" in after[:1] or \
+                any(m.form == "기간" for m in morphs[:i]):
+            # a number of years ("10년"), not a span of dates ("2020~2024년"); "기간은 몇 년?" too
+            return "period", "년"
         return "date", "년"     # "몇 년에?" asks for a year: "2006년", not "2006년 10월"
     if unit in ("년도", "연도"):
         return "date", "년"
