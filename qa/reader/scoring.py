@@ -9,8 +9,8 @@ from .question import UNIT_FAMILIES, QuestionInfo
 NUMERIC = frozenset({"money", "count", "date", "period", "quantity"})
 ANAPHORIC_TIME = ("이날", "당시", "그날", "이때", "그때", "오늘")
 _SAME_COUNTER = {"세": "살"}   # an age is written either way
-# Counters also written for one another: "몇 곳이야?" is answered by "7개", "몇 군데?" too, "몇 채?" by "2개동".
-_INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "군데": "개", "개사": "개", "개국": "개", "채": "개"}
+# Counters also written for one another: "몇 곳이야?" is answered by "7개", "몇 군데?" too.
+_INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "군데": "개", "개사": "개", "개국": "개"}
 # A question that asks how long something took or lasted ("몇 년 만에", "몇 개월 동안", "얼마 동안"):
 # a point in time cannot answer it (every such dev-a gold is a length: 43년, 8개월, 30일, 6주).
 _DURATION = re.compile(r"몇\s?(?:년|개월|달|주|일|시간|분|초|세기)\s?(?:만에|동안|간)|얼마\s?(?:동안|만에)|얼마나 오래")
