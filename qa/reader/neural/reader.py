@@ -18,6 +18,7 @@ import re
 from ...conversation import Resolved
 from ...types import Answer, Citation, Document, Hit
 from ..boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
+from ..numbers import amount_start
 from .scorer import SpanPrediction, SpanScorer
 
 MAX_PASSAGES = 3
@@ -104,6 +105,7 @@ def trim_edges(text: str, p: SpanPrediction) -> tuple[int, int] | None:
     # halves of quotes and brackets: cut off, or the trimmed partner given back; then what a cut
     # left at the edges, brackets and quotes kept
     s, e = _strip(text, *balanced(text, s, e), _LOOSE)
+    s = amount_start(text, s)   # "905명" of "36만 905명": the whole number
     if text[e:e + 1] == "째" and re.search(r"\d[가-힣]?$", text[s:e]):
         e += 1   # "6번째": the ordinal's 째 is the answer's, as the rules' number spans keep it
     if e <= s or starts_mid_word(text, s) or cut_before_stem(text, e) or dangling_object(text, s, e):
