@@ -31,6 +31,8 @@ def test_coverage_weighs_terms_and_half_matches_prefixes():
     ("당시 도서관 건립 비용은?", []),             # when, as the text tells it: no topic
     ("도서관 가운데 문을 연 곳은?", []),
     ("도서관은 몇 권씩 빌려줘?", []),             # a counter after 몇, as after a number
+    ("도서관 건립 비용은 수치로 얼마야?", []),     # 수치 names the form of the answer
+    ("실제 도서관 건립 비용은?", []),
 ])
 def test_words_the_documents_never_mention(question, missing):
     assert missing_terms(analyze(question), HITS, {LIBRARY.id: LIBRARY}, question) == missing

@@ -1,6 +1,8 @@
 """Ranker features of a candidate span (qa/reader/features.py)."""
 from qa.reader.candidates import spans
-from qa.reader.features import _clause_coverage
+from qa.reader.features import _clause_coverage, type_clash
+from qa.reader.question import analyze
+from qa.reader.span import Candidate
 from qa.reader.rule_reader import _read_sentence
 
 SENTENCE = "자동차의 경우 자율주행 등 4개 과제, 헬스케어의 경우 유전체 분석 등 6개 과제로 추진된다."
@@ -12,3 +14,10 @@ def test_clause_coverage_counts_the_span_own_clause_only():
     by_text = {c.text: c for c in spans(SENTENCE)}
     assert _clause_coverage(ctx, by_text["6개"], terms) == 1.0
     assert _clause_coverage(ctx, by_text["4개"], terms) == 0.5     # 과제 only: 헬스케어 is in the next clause
+
+
+def test_a_coordination_of_names_answers_who_or_where_without_a_clash():
+    both = Candidate(0, 9, "광주시와 민간사업자", "coord")
+    assert type_clash(analyze("투자협약은 누가 맺었어?"), both) == 0.0
+    assert type_clash(analyze("열기를 어디로 확산해?"), both) == 0.0
+    assert type_clash(analyze("투자 기간은?"), both) == 1.0        # no pair of names is a length of time

@@ -47,3 +47,17 @@ def test_an_ordinal_keeps_its_jjae():
     got = found("그는 6번째 타자로 나서 49번째 홈런을 쳤다.")
     assert "6번째" in got and "49번째" in got
     assert "6번" not in got and "49번" not in got   # no answer stops before 째
+
+
+def test_a_number_in_spaced_parts_is_one_number_not_its_parts():
+    got = found("청원에 36만 905명이 동참했고 추징금 8억 8천만 원, 이자 11조 4000억원을 냈다.")
+    assert {"36만 905명", "8억 8천만 원", "11조 4000억원"} <= set(got)
+    assert not {"36만", "905명", "8천만 원", "8억", "4000억원"} & set(got)
+
+
+def test_a_model_span_on_the_last_part_of_a_number_starts_at_its_first():
+    from qa.reader.numbers import amount_start
+    text = "공무원 8만 1219명을 늘렸다"
+    assert text[amount_start(text, text.index("1219")):] .startswith("8만 1219명")
+    assert amount_start(text, text.index("공무원")) == 0          # no number: unchanged
+    assert amount_start("2019년 5월", 6) == 6                       # a date's parts are not an amount

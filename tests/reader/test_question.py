@@ -12,6 +12,8 @@ from qa.reader.slot import question_slot
     ("직원 수는?", "count", "명"),
     ("공사 기간은?", "period", None),
     ("몇 년 동안 운영해?", "period", "년"),   # a number of years, not a date range
+    ("운영 기간은 몇 년이야?", "period", "년"),   # 기간 before 몇 년: a length too
+    ("몇 년에 개관했어?", "date", "년"),
     ("도서관은 얼마 동안 문을 닫았어?", "period", None),   # how long, not how much
     ("개관 얼마 만에 흑자를 냈어?", "period", None),
     ("얼마 만큼 투자해?", "money", None),

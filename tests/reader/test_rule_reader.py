@@ -213,6 +213,7 @@ def test_a_count_in_another_counter_is_no_answer(passage):
     from qa.reader.question import analyze
     from qa.reader.scoring import counter_clash
     assert not counter_clash(analyze("협력 기업은 몇 곳이야?"), Candidate(0, 2, "7개", "count", "개"))
+    assert not counter_clash(analyze("협력 대학은 몇 군데야?"), Candidate(0, 2, "9개", "count", "개"))
     assert counter_clash(analyze("몇 층이야?"), Candidate(0, 3, "2개동", "count", "개"))
 
 

@@ -41,6 +41,6 @@ def test_a_word_for_a_law_or_a_partner_said_otherwise_is_not_missing():
     from qa.reader.evidence import missing_terms
     doc = Document("law", "법", "정부는 데이터 법 제정을 서두르고, 대학과 협력해 학생 50명을 선발한다.")
     hits = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
-    for question in ("정부가 서두르는 법률은?", "파트너 대학은?", "신입생은 몇 명이야?"):
+    for question in ("정부가 서두르는 법률은?", "파트너 대학은?", "신입생은 몇 명이야?", "나랏돈은 얼마야?"):
         assert missing_terms(analyze(question), hits, {doc.id: doc}, question) == []
     assert missing_terms(analyze("정부의 예산안은?"), hits, {doc.id: doc}, "정부의 예산안은?") == ["예산안"]
