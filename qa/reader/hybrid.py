@@ -26,6 +26,7 @@ evidence alone abstained on 31% of answerable held-out dev-a questions (eval/fit
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
@@ -187,10 +188,11 @@ class HybridReader:
         info = question_info(resolved)
         if rule_best.confidence >= self.trust or \
                 (rule_best.confidence >= self.typed_trust and states_asked_number(info, rule_best)) or \
-                crosses_languages(resolved.text, hits[0].chunk.text):
+                gives_asked_example(resolved.text, rule_best) or crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked
-            # type), or their answer is the very kind of number asked, or the model would read
-            # across languages: the model is not asked.
+            # type), or their answer is the very kind of number asked, or the example the text gives
+            # of what is asked for by example, or the model would read across languages: the model
+            # is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
@@ -333,6 +335,16 @@ def states_asked_number(info: QuestionInfo, best: Scored) -> bool:
     of another kind or another item's count ("자동차 분야 과제 수는?" -> "헬스케어 6개")."""
     return info.has_cue and info.answer_type in NUMERIC and best.features.get("type", 0.0) >= 0.99 \
         and not best.features.get("type_clash")
+
+
+_ASKS_EXAMPLE = re.compile(r"예시|예를|예로|대표적|사례")
+
+
+def gives_asked_example(question: str, best: Scored) -> bool:
+    """Does the question ask for an example ("협력 연구소로 예시된 곳은?", "대표적인 데는?") and is the rule
+    reader's answer the one the text gives of the asked noun with 등 ("막스플랑크 등 4개 연구소")? The span
+    model, reading the top passage, votes for a salient name there instead (3 of our fresh questions)."""
+    return bool(_ASKS_EXAMPLE.search(question)) and best.features.get("example_of", 0.0) > 0
 
 
 def crosses_languages(question: str, passage: str) -> bool:
