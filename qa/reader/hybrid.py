@@ -337,7 +337,8 @@ def states_asked_number(info: QuestionInfo, best: Scored) -> bool:
         and not best.features.get("type_clash")
 
 
-_ASKS_EXAMPLE = re.compile(r"예시|예를|예로|대표적|사례")
+# "예시된", "예를 든", "사례로", "대표 과제", "대표적인": not "대표는 누구야?" (a chief), "대표이사"
+_ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|대표(?!이사|자|님|\s?이름|(?:는|은|가|이|를|을|의|로|님|와|과|도)(?:\s|$|[?!.]))")
 
 
 def gives_asked_example(question: str, best: Scored) -> bool:
