@@ -23,7 +23,11 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
     if kind == "phrases":   # "수도권과 지역, 도시와 농어촌간 격차": several things, each a phrase
         return 1.0 if info.plural else {"list": 0.6, "description": 0.35}.get(want, 0.1)
     if kind == "coord":   # "A와 B" answers questions after several things
-        return 1.0 if info.plural else {"list": 0.6, "item": 0.45, "description": 0.4, "unknown": 0.4}.get(want, 0.15)
+        if info.plural:
+            return 1.0
+        if re.search(r"\d", cand.text):   # "1941년과 1944년": two numbers, no thing or description
+            return 0.6 if want == "list" else 0.15
+        return {"list": 0.6, "item": 0.45, "description": 0.4, "unknown": 0.4}.get(want, 0.15)
     if kind in ("list", "pair") and info.plural:
         return 1.0            # "어떤 곳들과?" -> "기업·대학·연구소", whatever the kind of each
     if kind == "pair":        # "구축·운영": one compound unless several things are asked for

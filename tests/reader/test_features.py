@@ -21,3 +21,10 @@ def test_a_coordination_of_names_answers_who_or_where_without_a_clash():
     assert type_clash(analyze("투자협약은 누가 맺었어?"), both) == 0.0
     assert type_clash(analyze("열기를 어디로 확산해?"), both) == 0.0
     assert type_clash(analyze("투자 기간은?"), both) == 1.0        # no pair of names is a length of time
+
+
+def test_a_coordination_fits_a_what_question_unless_it_joins_numbers():
+    from qa.reader.scoring import type_score
+    what = analyze("무엇으로 지정됐어?")
+    assert type_score(what, Candidate(0, 6, "등록문화재와 근대문화유산", "coord")) > \
+        type_score(what, Candidate(0, 10, "1941년과 1944년", "coord"))
