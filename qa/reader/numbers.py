@@ -100,7 +100,8 @@ _AMOUNT_HEAD = re.compile(r"(?:\d[\d,.]*\s?(?:조|억|만|천)\s)+$")
 
 def amount_start(text: str, start: int) -> int:
     """Where the amount holding a number at `start` begins: a number written in spaced parts is read
-    whole ("36만 905명", "11조 4000억원"; 9 dev-a golds, and 8 reads of their last part alone).
+    whole ("36만 905명", "11조 4000억원": 19 dev-a golds are written so; the span model had read 7 of
+    them as their last part).
 
     >>> t = "청원에 36만 905명이 동참"
     >>> t[amount_start(t, t.index("905")):t.index("이 동")]
