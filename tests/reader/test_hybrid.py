@@ -404,32 +404,3 @@ def test_model_proposals_from_a_clause_about_another_item_are_dropped(question, 
     options = reader.options(question, scored, reader.spans(question, scored, FIELD_HITS))
     assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed
 
-
-EXAMPLES = Document("e", "협력", "AI대학원은 구글 등 7개 글로벌 기업과 막스플랑크 등 4개 연구소와 공동연구를 한다. "
-                               "광주 AI데이터센터는 광주시에 들어선다.")
-
-
-def test_a_question_after_an_example_takes_the_one_the_text_gives_with_deung():
-    text = EXAMPLES.text
-    sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
-    hits = [Hit(1, 1.0, Chunk(0, "e", EXAMPLES.title, text, 0, len(text),
-                              tuple(Span(text.index(s), text.index(s) + len(s)) for s in sents)))]
-    combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
-    for q, example in (("협력 연구소로 예시된 곳은 어디야?", True), ("협력 연구소의 대표적인 곳은?", True),
-                       ("협력 연구소는 어디야?", False)):
-        scorer = PointAt("광주 AI데이터센터")
-        reader = HybridReader(RuleReader(abstain_threshold=0.0), scorer, combiner, 0, 1,
-                              trust=math.inf, typed_trust=math.inf)
-        got = reader.read(q, Resolved(q, q), hits, {"e": EXAMPLES})
-        assert (scorer.calls == 0) == example              # an example asked: the model is not asked
-        if example:
-            assert got.text == "막스플랑크"
-
-
-@pytest.mark.parametrize("question, asks", [
-    ("협력 연구소로 예시된 곳은?", True), ("예를 든 회사는?", True), ("대표 과제는 뭐야?", True),
-    ("대표적인 데는 어디야?", True), ("NHN 대표는 누구야?", False), ("대표이사는?", False),
-    ("SoS Lab 대표 이름이 뭐야?", False), ("대표님은?", False), ("협력 연구소는?", False)])
-def test_which_questions_ask_for_an_example(question, asks):
-    from qa.reader.hybrid import _ASKS_EXAMPLE
-    assert bool(_ASKS_EXAMPLE.search(question)) == asks

@@ -1,0 +1,53 @@
+"""The hybrid's cascade for a question that asks for an example (hybrid.gives_asked_example)."""
+import math
+
+import pytest
+
+from qa.conversation import Resolved
+from qa.reader.hybrid import HybridReader
+from qa.reader.neural import SpanPrediction, SpanScorer
+from qa.reader.ranker import LinearRanker
+from qa.reader.rule_reader import RuleReader
+from qa.types import Chunk, Document, Hit, Span
+
+
+class VotesFor(SpanScorer):
+    """A span model sure of one name wherever it reads it; counts its reads."""
+
+    def __init__(self, name):
+        self.name, self.calls = name, 0
+
+    def predict(self, question, contexts, top=5):
+        self.calls += 1
+        return [[SpanPrediction(c.find(self.name), c.find(self.name) + len(self.name), 5.0, 0.0)] if self.name in c
+                else [] for c in contexts]
+
+
+EXAMPLES = Document("e", "협력", "AI대학원은 구글 등 7개 글로벌 기업과 막스플랑크 등 4개 연구소와 공동연구를 한다. "
+                               "광주 AI데이터센터는 광주시에 들어선다.")
+
+
+def test_a_question_after_an_example_takes_the_one_the_text_gives_with_deung():
+    text = EXAMPLES.text
+    sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
+    hits = [Hit(1, 1.0, Chunk(0, "e", EXAMPLES.title, text, 0, len(text),
+                              tuple(Span(text.index(s), text.index(s) + len(s)) for s in sents)))]
+    combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
+    for q, example in (("협력 연구소로 예시된 곳은 어디야?", True), ("협력 연구소의 대표적인 곳은?", True),
+                       ("협력 연구소는 어디야?", False)):
+        scorer = VotesFor("광주 AI데이터센터")
+        reader = HybridReader(RuleReader(abstain_threshold=0.0), scorer, combiner, 0, 1,
+                              trust=math.inf, typed_trust=math.inf)
+        got = reader.read(q, Resolved(q, q), hits, {"e": EXAMPLES})
+        assert (scorer.calls == 0) == example              # an example asked: the model is not asked
+        if example:
+            assert got.text == "막스플랑크"
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("협력 연구소로 예시된 곳은?", True), ("예를 든 회사는?", True), ("대표 과제는 뭐야?", True),
+    ("대표적인 데는 어디야?", True), ("NHN 대표는 누구야?", False), ("대표이사는?", False),
+    ("SoS Lab 대표 이름이 뭐야?", False), ("대표님은?", False), ("협력 연구소는?", False)])
+def test_which_questions_ask_for_an_example(question, asks):
+    from qa.reader.hybrid import _ASKS_EXAMPLE
+    assert bool(_ASKS_EXAMPLE.search(question)) == asks
