@@ -403,4 +403,3 @@ def test_model_proposals_from_a_clause_about_another_item_are_dropped(question, 
                                                 {"f": Document("f", "분야", FIELDS)}) if s.cand.text != target]
     options = reader.options(question, scored, reader.spans(question, scored, FIELD_HITS))
     assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed
-
