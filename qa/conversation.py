@@ -154,7 +154,7 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
         carried = [named] if named not in text else []
     else:
         swapped_items = listed_items(topic, text, listed)
-        carried = _carriedterms(topic, text, swapped_items)
+        carried = _carried_terms(topic, text, swapped_items)
         switched = bool(swapped_items)
     resolved = " ".join(carried + [text]) if carried else text
     again = not pointed and asks_again(text) and not has_cue(text)
@@ -276,7 +276,7 @@ _EN_FUNCTION = frozenset("how much many what which who whom whose when where why
                          "about can could should".split())
 
 
-def _carriedterms(previous: str, current: str, swapped: set[str] = frozenset()) -> list[str]:
+def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset()) -> list[str]:
     """Content words of `previous` that `current` lacks, minus those `current` replaces.
 
     - a modifier of a shared noun gives way to the new modifier:

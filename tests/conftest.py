@@ -1,5 +1,5 @@
-"""Shared fixtures: a fast deterministic embedder, a tiny Korean corpus, settings
-in a temporary directory, and (session-scoped) the real pipeline over the
+"""Shared fixtures: a fast deterministic embedder, a span model that points at one phrase, a tiny
+Korean corpus, settings in a temporary directory, and (session-scoped) the real pipeline over the
 bundled announcement."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from qa.korean import normalize_text
+from qa.reader.neural import SpanPrediction, SpanScorer
 from qa.settings import Settings
 from qa.types import Document
 
@@ -75,6 +76,19 @@ _EARNINGS = """다온전자 3분기 실적 발표
 _DIGEST = """주간 지역 소식
 제10회 바다빛 불꽃축제가 10월 7일 해운포 해변에서 열린다. 올해는 관람객 50만명이 찾을 것으로 예상된다.
 시청 앞 광장에서는 매주 토요일 농산물 직거래 장터가 열린다."""
+
+
+class PointAt(SpanScorer):
+    """A span model sure of one phrase wherever it reads it; counts its reads and keeps what it read."""
+
+    def __init__(self, target):
+        self.target, self.calls, self.seen = target, 0, []
+
+    def predict(self, question, contexts, top=5):
+        self.calls += 1
+        self.seen.append(list(contexts))
+        return [[SpanPrediction(c.index(self.target), c.index(self.target) + len(self.target), 5.0, 0.0)]
+                if self.target in c else [] for c in contexts]
 
 
 @pytest.fixture

@@ -6,27 +6,16 @@ import pytest
 
 from qa.conversation import Resolved
 from qa.reader.hybrid import FEATURES, HybridReader
-from qa.reader.neural import SpanPrediction, SpanScorer
 from qa.reader.ranker import LinearRanker
 from qa.reader.rule_reader import RuleReader
 from qa.types import Chunk, Document, Hit, Span
+from tests.conftest import PointAt
 
 TEXT = "광주시는 국가 AI 데이터센터를 짓는다. NHN은 2100억원을 투자한다. 정부는 899억원을 지원한다."
 DOC = Document("d", "광주 AI 데이터센터", TEXT)
 _SENTS = [s if s.endswith(".") else s + "." for s in TEXT.split(". ")]
 HITS = [Hit(1, 1.0, Chunk(0, "d", DOC.title, TEXT, 0, len(TEXT),
                           tuple(Span(TEXT.index(s), TEXT.index(s) + len(s)) for s in _SENTS)))]
-
-
-class PointAt(SpanScorer):
-    def __init__(self, target):
-        self.target, self.calls, self.seen = target, 0, []
-
-    def predict(self, question, contexts, top=5):
-        self.calls += 1
-        self.seen.append(list(contexts))
-        return [[SpanPrediction(c.index(self.target), c.index(self.target) + len(self.target), 5.0, 0.0)]
-                if self.target in c else [] for c in contexts]
 
 
 def _ask(scorer, q, weight=2.0, threshold=0.35, sentences=2, proposals=0):

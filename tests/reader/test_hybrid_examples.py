@@ -5,22 +5,10 @@ import pytest
 
 from qa.conversation import Resolved
 from qa.reader.hybrid import HybridReader
-from qa.reader.neural import SpanPrediction, SpanScorer
 from qa.reader.ranker import LinearRanker
 from qa.reader.rule_reader import RuleReader
 from qa.types import Chunk, Document, Hit, Span
-
-
-class VotesFor(SpanScorer):
-    """A span model sure of one name wherever it reads it; counts its reads."""
-
-    def __init__(self, name):
-        self.name, self.calls = name, 0
-
-    def predict(self, question, contexts, top=5):
-        self.calls += 1
-        return [[SpanPrediction(c.find(self.name), c.find(self.name) + len(self.name), 5.0, 0.0)] if self.name in c
-                else [] for c in contexts]
+from tests.conftest import PointAt
 
 
 EXAMPLES = Document("e", "협력", "AI대학원은 구글 등 7개 글로벌 기업과 막스플랑크 등 4개 연구소와 공동연구를 한다. "
@@ -35,7 +23,7 @@ def test_a_question_after_an_example_takes_the_one_the_text_gives_with_deung():
     combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
     for q, example in (("협력 연구소로 예시된 곳은 어디야?", True), ("협력 연구소의 대표적인 곳은?", True),
                        ("협력 연구소는 어디야?", False)):
-        scorer = VotesFor("광주 AI데이터센터")
+        scorer = PointAt("광주 AI데이터센터")
         reader = HybridReader(RuleReader(abstain_threshold=0.0), scorer, combiner, 0, 1,
                               trust=math.inf, typed_trust=math.inf)
         got = reader.read(q, Resolved(q, q), hits, {"e": EXAMPLES})
