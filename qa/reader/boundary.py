@@ -11,6 +11,8 @@ where the word proper ends. The model's spans and the rules' candidates share th
 """
 from __future__ import annotations
 
+import re
+
 from ..korean import morphemes
 
 # Particles (J*), the copula (VCP) and endings (E*) never end an answer; nor do suffixes that only
@@ -144,6 +146,21 @@ def dangling_object(text: str, start: int, end: int) -> bool:
                 (" " in text[rest[0].start:end] or any(r.tag in ("SN", "NR") for r in rest)):
             return True
     return False
+
+
+def purpose_then_noun(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] hold a purpose clause (…위해) followed, to its end, by a bare noun phrase? That
+    is the purpose and what was done for it, two answers: "인프라를 활용하기 위해 광주 AI기술센터" answers
+    neither "왜?" nor "뭘 세웠어?". (Two dev-a + TyDi-train golds go on past 위해, both to a predicate:
+    "생명을 유지하기 위해 일어나는 화학 반응".)
+
+    >>> t = "인프라를 활용하기 위해 광주 AI기술센터를 세웠다"
+    >>> purpose_then_noun(t, 0, t.index("를 세")), purpose_then_noun(t, 0, t.index(" 광주"))
+    (True, False)
+    """
+    purpose = re.search(r"위(?:해|하여) ", text[start:end])
+    return purpose is not None and \
+        not any(m.tag.startswith(_PREDICATE) for m in _inside(text, start + purpose.end(), end))
 
 
 def _inside(text: str, start: int, end: int) -> list:

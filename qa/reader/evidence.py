@@ -58,7 +58,7 @@ GENERIC = frozenset({"사람", "것", "곳", "수", "때", "이름", "내용", "
 # Words about the text itself and how it reports things ("기사에서 소개된 과제는?", "본문에 언급된 곳은?"):
 # a question about a document may use them whether or not the document says them.
 ABOUT_THE_TEXT = frozenset({"기사", "본문", "지문", "원문", "문서", "소개", "언급", "묘사", "서술", "거론", "보도",
-                            "등장"})
+                            "등장", "발언"})
 
 
 def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Document] | None = None,

@@ -259,7 +259,9 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
     value grows by half per word (offsetting the short-answer prior learnt from
     KorQuAD); a span opening on a frame word ("경우 AI기반 ...") gets nothing.
     Among parallel examples ("자동차의 경우 A 등 4개 과제, 에너지의 경우 B 등
-    ...") only one whose clause holds another question word counts.
+    ...") only one whose clause holds a question word no other clause has counts;
+    the example's own noun may be that word ("구글 등 7개 글로벌 기업과 막스플랑크 등
+    4개 연구소, ..." for a question about 연구소).
     Weighted by hand in ranker.json.
     """
     text = ctx.text
@@ -270,7 +272,7 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
     own = content_tokens(cand.text)
     if words[0] in _FRAME_WORDS or sum(t in terms for t in own) * 2 >= max(1, len(own)):
         return 0.0
-    if ", " in text and not _clause_has_own_term(ctx, cand.start, m.end()):
+    if ", " in text and not _clause_has_own_term(ctx, cand.start, cand.end):
         return 0.0
     if cand.kind == "phrases":
         return 1.0   # a list of phrases is one example, however many words it spans

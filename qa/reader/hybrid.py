@@ -33,7 +33,7 @@ from ..conversation import Resolved
 from ..korean import is_latin_text
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
-from .boundary import trim_particles
+from .boundary import purpose_then_noun, trim_particles
 from .neural.reader import model_confidence, trim_edges
 from .option_features import agreement, echo, kind_of
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
@@ -303,10 +303,12 @@ class HybridReader:
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
         # a span the text lists with the name asked about is no answer (sibling.py), nor the model's proposal
-        # and so is a span in a clause about another item than the one asked about (in_other_frame)
+        # and so is a span in a clause about another item than the one asked about (in_other_frame), or a
+        # purpose with what was done for it (purpose_then_noun: its vote still counts for either part)
         names, framed_by = asked_names(question), frame_words(question)
         kept = [m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
-                and not in_other_frame(*_in_sentence(m), framed_by, listed)]
+                and not in_other_frame(*_in_sentence(m), framed_by, listed)
+                and not purpose_then_noun(m.hit.chunk.text, m.t_start, m.t_end)]
         for m in kept[:self.proposals]:
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))

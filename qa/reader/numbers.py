@@ -15,6 +15,8 @@ import re
 from ..korean import Morpheme, number_runs
 from .span import Candidate
 
+_GLUED = re.compile(r"[가-힣]+$")
+_TIME_WORDS = ("작년", "올해", "내년", "지난해", "금년", "매년", "지난", "오는")
 _NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
 COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회", "살", "세")
 
@@ -44,6 +46,9 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     # "36만 905명" is one number: neither "36만" nor "905명" is one of the text's numbers
     parts = {(c.start, c.end) for a in joined for c in out if a.start <= c.start and c.end <= a.end}
     out = [c for c in out if (c.start, c.end) not in parts] + joined
+    # "첨단3지구", "광주2공장": a number glued to a word of two or more syllables is part of a name (of
+    # 3,316 dev-a golds two start on a digit right after a syllable, both after 제: "제16대", "제7조5항")
+    out = [c for c in out if not _glued_to_name(text, c.start)]
     dates = _full_dates(text, out)
     # "오전 6시 12분": the part of the day belongs to the time
     for c in (*out, *dates):
@@ -55,6 +60,16 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
         if era and re.match(r"[\d,]+년", c.text) and (c.kind == "date" or c.text.endswith("년")):
             dates.append(Candidate(era.start(), c.end, text[era.start():c.end], "date"))
     return out + dates
+
+
+def _glued_to_name(text: str, start: int) -> bool:
+    """Is the number at `start` written on to a word of 2+ syllables, other than a time word ("첨단3지구")?
+
+    >>> _glued_to_name("광주첨단3지구", 4), _glued_to_name("제16대", 1), _glued_to_name("작년3월", 2)
+    (True, False, False)
+    """
+    word = _GLUED.search(text, 0, start)
+    return word is not None and len(word.group()) >= 2 and not word.group().endswith(_TIME_WORDS)
 
 
 def _split_date_ranges(morphs: list[Morpheme], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -124,6 +124,18 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
                         english, has_cue, _asks_plural(type_text, english))
 
 
+
+_OTHER_WH = frozenset({"몇", "얼마나", "무엇인가"})
+
+
+def has_question_word(question: str) -> bool:
+    """Does the question hold a question word (몇, 뭐, 누구, 어디, 언제, 얼마, 왜 ...), not just a cue noun?
+
+    >>> has_question_word("과제는 몇 개야?"), has_question_word("그 슈퍼컴 이름은 뭔데?"), has_question_word("에너지 분야는?")
+    (True, True, False)
+    """
+    return any(m.form in _WH or m.form in _OTHER_WH for m in morphemes(question))
+
 # "GIST의 한글 이름은?", "광주과학기술원의 영문 약자는?", "What does GIST stand for?":
 # asks for the other name of the thing named just before the naming noun.
 _NAMING_KO = re.compile(r"(\S+?)(?:의|은|는)?\s+(?:(?:한글|영문|정식|공식|우리말|한국어|영어)\s*)?"
@@ -150,7 +162,7 @@ def name_asked_of(question: str) -> str | None:
 
 
 _PLURAL_WORD = re.compile(r"[가-힣]들(?:은|는|이|을|과|와|이야|인가|이었어|였어)?\??$")
-_PLURAL_KO = re.compile(r"누구누구|어디어디|무엇무엇|(?:두|세|네) ?가지|둘")
+_PLURAL_KO = re.compile(r"누구누구|어디어디|무엇무엇|뭐뭐|뭘뭘|(?:두|세|네) ?가지|둘")
 _WH_DETERMINERS = ("어떤", "어느", "무슨")
 _PLURAL_EN = re.compile(r"\b(which|what) (two|three|four)\b|\bboth\b|\bthe (two|three|four)\b")
 

@@ -23,7 +23,7 @@ from .dateline import asks_document_date, dateline
 from .evidence import (confidence, coverage, eojeol_stems, hit_documents, missing_terms, past_date_for_future,
                        source_texts, tokens_of)
 from .features import SentenceContext, features
-from .question import QuestionInfo, analyze
+from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
 from .scoring import counter_clash
@@ -98,7 +98,7 @@ class RuleReader:
         # The very thing asked about missing ("라이다 센서 가격은?") counts twice.
         missing = len(absent) + (1 if slot.focus and slot.focus.lower() in absent else 0)
         doc_texts = hit_documents(hits, documents)
-        entities = question_entities(info, resolved.text, doc_texts)
+        entities = [e for e in question_entities(info, resolved.text, doc_texts) if not _borrowed_setting(e, resolved)]
         contexts = _top_sentences(list(_sentence_contexts(terms, hits, entities, documents)), self.max_sentences)
         # "GIST의 한글 이름은?": the other name the document gives, read where it is defined.
         aliases = asked_aliases(resolved.text, doc_texts)
@@ -176,9 +176,27 @@ def question_info(resolved: Resolved) -> QuestionInfo:
         own = analyze(resolved.original)
         before = analyze(resolved.previous)
         shared = {w for w in own.nouns & before.nouns if len(w) >= 2}   # not counters (곳, 명)
-        if len(own.nouns) >= 2 and shared and len(own.nouns - shared) == 1 and before.has_cue:
+        # A follow-up with a question word of its own says what it asks: "과제는 몇 개야?" after "헬스케어
+        # 과제 예시 하나만" asks a count, "그 슈퍼컴 이름은 뭔데?" after "국내 최고 슈퍼컴이랑 비교하면?" a name.
+        if len(own.nouns) >= 2 and shared and len(own.nouns - shared) == 1 and before.has_cue and \
+                not has_question_word(resolved.original):
             info = replace(info, answer_type=before.answer_type, counter=before.counter)
     return info
+
+
+def _borrowed_setting(name: str, resolved: Resolved) -> bool:
+    """Is `name` a place an earlier turn gave, where the follow-up sets what it asks ("거기에 건물은 몇 동
+    지어?" -> "광주시에 건물은 몇 동 지어?")? A sentence about the buildings need not name the city again:
+    such a name (in the follow-up or the topic it carries) is no name the answer's sentence must mention
+    (entity_gap). One the user typed still is.
+
+    >>> _borrowed_setting("광주시", Resolved("광주시에 건물은 몇 동 지어?", "거기에 건물은 몇 동 지어?"))
+    True
+    >>> _borrowed_setting("광주시", Resolved("광주시에 건물은 몇 동 지어?", "광주시에 건물은 몇 동 지어?"))
+    False
+    """
+    setting = re.compile(re.escape(name) + r"(?:에서|에는|에)(?:\s|$)")
+    return name not in resolved.original and any(setting.search(t) for t in (resolved.text, resolved.topic or ""))
 
 
 def _slot(resolved: Resolved):

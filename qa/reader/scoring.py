@@ -14,6 +14,7 @@ _INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "군데": "개", "개사": "�
 # A question that asks how long something took or lasted ("몇 년 만에", "몇 개월 동안", "얼마 동안"):
 # a point in time cannot answer it (every such dev-a gold is a length: 43년, 8개월, 30일, 6주).
 _DURATION = re.compile(r"몇\s?(?:년|개월|달|주|일|시간|분|초|세기)\s?(?:만에|동안|간)|얼마\s?(?:동안|만에)|얼마나 오래")
+_AFTER = re.compile(r"몇\s?(?:년|개월|달|주|일)\s?만에|얼마\s?만에")   # how long until something happened
 _PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
 
 
@@ -43,18 +44,21 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
         return 0.7 if want == "date" else 0.05
     if want in NUMERIC:
         if kind == want:
-            if want == "count" and info.counter and cand.counter and \
-                    _SAME_COUNTER.get(info.counter, info.counter) != _SAME_COUNTER.get(cand.counter, cand.counter):
+            if want == "count" and info.counter and cand.counter and not same_counter(info.counter, cand):
                 return 0.35
             if want == "date" and info.counter and not cand.text.rstrip(")").endswith(info.counter):
                 return 0.2   # "며칠에?" wants a day: "2023년" hardly answers it
             if want == "period" and info.counter == "년" and "~" in cand.text:
-                return 0.5   # "몇 년 동안?" wants "10년", not "2020~2024년"
+                # "몇 년 동안?" wants "10년", not "2020~2024년"; "몇 년 만에?" no range at all
+                return 0.15 if _AFTER.search(info.text) else 0.5
             if want == "quantity" and info.counter in UNIT_FAMILIES and \
                     not re.search(UNIT_FAMILIES[info.counter], cand.text):
                 return 0.5   # "연면적은?" wants ㎡, not PFLOPS
             return 1.0
         if kind in NUMERIC:
+            if want == "count" and kind == "quantity" and info.counter and \
+                    re.search(r"\d\s?" + re.escape(info.counter), cand.text):
+                return 1.0    # "몇 페타플롭스야?": a count in name, a measure in the text ("88.5페타플롭스")
             if want == "quantity" and info.counter in UNIT_FAMILIES:
                 return 0.15   # "연면적은?" wants ㎡: 2100억원 or 1억편 is no area at all
             if want == "quantity" and kind == "count":
@@ -99,4 +103,16 @@ def counter_clash(info: QuestionInfo, cand: Candidate) -> bool:
     """A count in a counter no one writes for the asked one: "몇 층이야?" vs "2개동"."""
     if info.answer_type != "count" or not info.counter or not cand.counter or cand.kind != "count":
         return False
-    return _INTERCHANGEABLE.get(info.counter, info.counter) != _INTERCHANGEABLE.get(cand.counter, cand.counter)
+    return not same_counter(info.counter, cand, _INTERCHANGEABLE)
+
+
+def same_counter(asked: str, cand: Candidate, alike: dict[str, str] = _SAME_COUNTER) -> bool:
+    """Does the count `cand` answer "몇 <asked>"? Its counter is the asked one (or one written for it in
+    `alike`), or it counts in 개 + the asked one: "2개동" is two 동, "7개국" seven 국.
+
+    >>> same_counter("동", Candidate(0, 4, "2개동", "count", "개")), same_counter("층", Candidate(0, 4, "2개동", "count", "개"))
+    (True, False)
+    >>> same_counter("세", Candidate(0, 3, "47살", "count", "살")), same_counter("곳", Candidate(0, 2, "7개", "count", "개"))
+    (True, False)
+    """
+    return alike.get(asked, asked) == alike.get(cand.counter, cand.counter) or cand.text.endswith("개" + asked)

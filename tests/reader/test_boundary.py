@@ -1,7 +1,8 @@
 """Trailing particles, copulas and endings come off a span; the word itself stays."""
 import pytest
 
-from qa.reader.boundary import balanced, cut_before_stem, dangling_object, starts_mid_word, trim_particles
+from qa.reader.boundary import (balanced, cut_before_stem, dangling_object, purpose_then_noun, starts_mid_word,
+                                 trim_particles)
 
 
 @pytest.mark.parametrize("text, span, expected", [
@@ -65,3 +66,13 @@ def test_ends_before_a_glued_verb_stem():
     assert not cut_before_stem(text, text.index("는"))
     assert not cut_before_stem("2100억원을 투자했다", 7)       # before a particle
     assert not cut_before_stem("센터를 설립했다", 5)            # before 하다, a suffix (XSV)
+
+
+@pytest.mark.parametrize("text, span, both", [
+    ("인프라를 활용하기 위해 광주 AI기술센터를 세웠다", "활용하기 위해 광주 AI기술센터", True),  # a purpose, then a noun
+    ("생명을 유지하기 위해 일어나는 화학 반응", "유지하기 위해 일어나는 화학 반응", False),   # the purpose's predicate
+    ("인프라를 활용하기 위해 센터를 세웠다", "인프라를 활용하기 위해", False),                # the purpose alone
+])
+def test_a_purpose_with_what_was_done_for_it(text, span, both):
+    start = text.index(span)
+    assert purpose_then_noun(text, start, start + len(span)) is both

@@ -28,3 +28,19 @@ def test_a_coordination_fits_a_what_question_unless_it_joins_numbers():
     what = analyze("무엇으로 지정됐어?")
     assert type_score(what, Candidate(0, 6, "등록문화재와 근대문화유산", "coord")) > \
         type_score(what, Candidate(0, 10, "1941년과 1944년", "coord"))
+
+
+def test_an_example_is_of_the_noun_asked_when_its_clause_alone_has_it():
+    from qa.reader.features import _example_of_question_noun
+    sentence = "GIST는 구글 등 7개 글로벌 기업과 막스플랑크 등 4개 연구소, 카네기멜런대학교 등 9개 해외 대학과 협력한다."
+    terms = {"협력": 1.0, "연구소": 1.0}
+    ctx = _read_sentence(sentence, terms, None, 1, 0.0)
+    by_text = {c.text: c for c in spans(sentence)}
+    assert _example_of_question_noun(ctx, by_text["막스플랑크"], terms) > 0     # 연구소: only its clause
+    assert _example_of_question_noun(ctx, by_text["카네기멜런대학교"], terms) == 0
+    # parallel examples of one noun: the clause must hold another word asked about
+    terms = {"헬스케어": 1.0, "과제": 1.0}
+    ctx = _read_sentence(SENTENCE, terms, None, 1, 0.0)
+    by_text = {c.text: c for c in spans(SENTENCE)}
+    assert _example_of_question_noun(ctx, by_text["유전체 분석"], terms) > 0
+    assert _example_of_question_noun(ctx, by_text["자율주행"], terms) == 0

@@ -61,3 +61,9 @@ def test_a_model_span_on_the_last_part_of_a_number_starts_at_its_first():
     assert text[amount_start(text, text.index("1219")):] .startswith("8만 1219명")
     assert amount_start(text, text.index("공무원")) == 0          # no number: unchanged
     assert amount_start("2019년 5월", 6) == 6                       # a date's parts are not an amount
+
+
+def test_a_number_glued_to_a_word_is_part_of_a_name():
+    got = found("단지는 광주첨단3지구에 들어서고 작년3월 제16대 센터장이 총30명을 뽑았다.")
+    assert "3지구" not in got and "첨단3지구" not in got            # no measure of 지구
+    assert "3월" in got and "16대" in got and "30명" in got          # a time word, 제 or a one-syllable word

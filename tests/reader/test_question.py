@@ -74,6 +74,7 @@ def test_a_follow_up_without_a_cue_inherits_the_previous_type():
     ("언급된 기업들은?", True), ("역량강화 대상은 누구누구야?", True), ("활용한다는 두 가지는?", True),
     ("Which two laws were named?", True), ("NHN 투자액은?", False), ("어떤 곳들과 협력해?", True),
     ("청년들이 광주를 어떤 도시로 만들까?", False),   # the plural noun is the subject, not what is asked
+    ("3대 특화분야가 뭐뭐야", True),                     # a doubled question word asks for several
 ])
 def test_plural_questions(question, plural):
     assert analyze(question).plural is plural
@@ -116,3 +117,12 @@ def test_a_length_of_time_is_no_point_in_time(question, clash):
         type_score(info, Candidate(0, 5, "작년 3월", "date")) >= 0.2
     length = Candidate(0, 3, "8개월", "count" if info.answer_type == "count" else "period")
     assert type_score(info, length) >= 0.5
+
+
+@pytest.mark.parametrize("question, has_word", [
+    ("과제는 몇 개야?", True), ("그 슈퍼컴 이름은 뭔데?", True), ("대표는 누구야?", True), ("얼마나 받았어?", True),
+    ("에너지 분야는?", False), ("면적은?", False),   # a cue noun only
+])
+def test_a_question_word_is_told_from_a_cue_noun(question, has_word):
+    from qa.reader.question import has_question_word
+    assert has_question_word(question) is has_word

@@ -215,6 +215,21 @@ def test_a_count_in_another_counter_is_no_answer(passage):
     assert not counter_clash(analyze("협력 기업은 몇 곳이야?"), Candidate(0, 2, "7개", "count", "개"))
     assert not counter_clash(analyze("협력 대학은 몇 군데야?"), Candidate(0, 2, "9개", "count", "개"))
     assert counter_clash(analyze("몇 층이야?"), Candidate(0, 3, "2개동", "count", "개"))
+    assert not counter_clash(analyze("건물은 몇 동이야?"), Candidate(0, 3, "2개동", "count", "개"))   # two 동
+
+
+def test_counts_in_a_compound_counter_or_a_unit_answer_how_many_of_it():
+    doc = Document("dc", "센터", "센터는 연산성능 88.5페타플롭스(PFLOPS)의 시설로, 연면적 4만6200㎡ 규모의 "
+                                 "건물 2개동으로 지어진다. 설립 5년만에 2020~2024년 사업이 끝났다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    for q, expected in (("센터 건물은 몇 동 지어?", "2개동"), ("센터 연산성능은 몇 페타플롭스야?", "88.5페타플롭스(PFLOPS)")):
+        assert RuleReader().read(q, Resolved(q, q), hit, {doc.id: doc}).text == expected
+    from qa.reader.candidates import Candidate
+    from qa.reader.question import analyze
+    from qa.reader.scoring import type_score
+    after, during = analyze("설립 몇 년 만에 끝났어?"), analyze("몇 년 동안 했어?")
+    years = Candidate(0, 10, "2020~2024년", "period", "년")
+    assert type_score(after, years) < type_score(during, years) < 1.0   # "몇 년 만에": no range at all
 
 
 def test_a_why_question_without_a_stated_purpose_abstains():
@@ -235,3 +250,34 @@ def test_a_range_bound_asked_is_not_the_other_bound(question, expected):
     hits = [Hit(1, 1.0, chunk_document(BOUNDS, max_chars=10**6, overlap=0)[0])]
     answer = RuleReader().read(question, Resolved(question, question), hits, {BOUNDS.id: BOUNDS})
     assert answer.text == expected
+
+
+def followed(first: str, answer: str, follow_up: str) -> Resolved:
+    """`follow_up` resolved after one turn that asked `first` and was answered `answer`."""
+    from qa.conversation import Conversation, resolve_followup
+    from qa.types import Answer
+    conv = Conversation()
+    res = resolve_followup(first, conv)
+    conv.add(Answer(first, res.text, answer, 1.0, False), res)
+    return resolve_followup(follow_up, conv)
+
+
+@pytest.mark.parametrize("first, answer, follow_up, answer_type", [
+    ("시립도서관 과제 예시 하나만", "독서 모임", "과제는 몇 개야?", "count"),   # its own 몇 개
+    ("국내 최고 슈퍼컴이랑 비교하면?", "3배", "그 슈퍼컴 이름은 뭔데?", "item"),   # its own 뭐
+    ("자동차 분야 과제는?", "자율주행", "에너지 분야는?", "item"),                # a swapped modifier: the earlier type
+])
+def test_a_follow_up_with_its_own_question_word_asks_what_it_says(first, answer, follow_up, answer_type):
+    from qa.reader.rule_reader import question_info
+    assert question_info(followed(first, answer, follow_up)).answer_type == answer_type
+
+
+def test_a_place_an_earlier_turn_gave_need_not_be_named_by_the_answers_sentence():
+    doc = Document("park", "단지", "단지는 광주시에 들어선다. 단지 안에는 연구동 건물 3개동이 지어진다.")
+    hit = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    res = followed("단지는 어디에 들어서?", "광주시", "거기에 건물은 몇 동 지어?")
+    assert "광주시" in res.text
+    assert RuleReader().read(res.original, res, hit, {doc.id: doc}).text == "3개동"
+    typed = "광주시에 건물은 몇 동 지어?"                  # typed by the user: the sentence must name it
+    assert RuleReader().read(typed, Resolved(typed, typed), hit, {doc.id: doc}).confidence < \
+        RuleReader().read(res.original, res, hit, {doc.id: doc}).confidence

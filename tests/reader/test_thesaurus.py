@@ -44,3 +44,12 @@ def test_a_word_for_a_law_or_a_partner_said_otherwise_is_not_missing():
     for question in ("정부가 서두르는 법률은?", "파트너 대학은?", "신입생은 몇 명이야?", "나랏돈은 얼마야?"):
         assert missing_terms(analyze(question), hits, {doc.id: doc}, question) == []
     assert missing_terms(analyze("정부의 예산안은?"), hits, {doc.id: doc}, "정부의 예산안은?") == ["예산안"]
+
+
+def test_a_first_said_otherwise_and_a_remark_are_not_missing():
+    from qa.reader.evidence import missing_terms
+    doc = Document("jobs", "일자리", "시장은 \"광주는 상생형 일자리를 최초로 만들었다\"고 말했다.")
+    hits = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    for question in ("광주가 처음 만든 건 뭐야?", "시장이 발언한 내용은?"):
+        assert missing_terms(analyze(question), hits, {doc.id: doc}, question) == []
+    assert missing_terms(analyze("광주가 처음 수출한 건?"), hits, {doc.id: doc}, "광주가 처음 수출한 건?") == ["수출"]
