@@ -124,17 +124,19 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
                         english, has_cue, _asks_plural(type_text, english))
 
 
-
-_OTHER_WH = frozenset({"몇", "얼마나", "무엇인가"})
+_OTHER_WH = frozenset({"몇", "얼마나"})   # question words typed outside _WH (몇 + counter; 얼마나 by its verb)
 
 
 def has_question_word(question: str) -> bool:
     """Does the question hold a question word (몇, 뭐, 누구, 어디, 언제, 얼마, 왜 ...), not just a cue noun?
 
-    >>> has_question_word("과제는 몇 개야?"), has_question_word("그 슈퍼컴 이름은 뭔데?"), has_question_word("에너지 분야는?")
-    (True, True, False)
+    >>> has_question_word("과제는 몇 개야?"), has_question_word("그 슈퍼컴 이름은 뭔데?")
+    (True, True)
+    >>> has_question_word("에너지 분야는?")
+    False
     """
     return any(m.form in _WH or m.form in _OTHER_WH for m in morphemes(question))
+
 
 # "GIST의 한글 이름은?", "광주과학기술원의 영문 약자는?", "What does GIST stand for?":
 # asks for the other name of the thing named just before the naming noun.

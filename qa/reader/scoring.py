@@ -110,7 +110,8 @@ def same_counter(asked: str, cand: Candidate, alike: dict[str, str] = _SAME_COUN
     """Does the count `cand` answer "몇 <asked>"? Its counter is the asked one (or one written for it in
     `alike`), or it counts in 개 + the asked one: "2개동" is two 동, "7개국" seven 국.
 
-    >>> same_counter("동", Candidate(0, 4, "2개동", "count", "개")), same_counter("층", Candidate(0, 4, "2개동", "count", "개"))
+    >>> two = Candidate(0, 4, "2개동", "count", "개")
+    >>> same_counter("동", two), same_counter("층", two)
     (True, False)
     >>> same_counter("세", Candidate(0, 3, "47살", "count", "살")), same_counter("곳", Candidate(0, 2, "7개", "count", "개"))
     (True, False)
