@@ -11,8 +11,6 @@ where the word proper ends. The model's spans and the rules' candidates share th
 """
 from __future__ import annotations
 
-import re
-
 from ..korean import morphemes
 
 # Particles (J*), the copula (VCP) and endings (E*) never end an answer; nor do suffixes that only
@@ -158,9 +156,14 @@ def purpose_then_noun(text: str, start: int, end: int) -> bool:
     >>> purpose_then_noun(t, 0, t.index("를 세")), purpose_then_noun(t, 0, t.index(" 광주"))
     (True, False)
     """
-    purpose = re.search(r"위(?:해|하여) ", text[start:end])
-    return purpose is not None and \
-        not any(m.tag.startswith(_PREDICATE) for m in _inside(text, start + purpose.end(), end))
+    inside = _inside(text, start, end)
+    ends = [i for i in range(len(inside) - 1) if (inside[i].form, inside[i].tag) == ("위하", "VV")
+            and inside[i + 1].tag == "EC"]           # 위해, 위하여, 위해서; not the noun 위해 (harm)
+    if not ends:
+        return False
+    tail = inside[ends[-1] + 2:]
+    return any(m.tag.startswith("NN") for m in tail) and \
+        not any(m.tag.startswith(("V", "E", "XSV", "XSA")) for m in tail)
 
 
 def _inside(text: str, start: int, end: int) -> list:

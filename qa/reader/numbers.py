@@ -16,7 +16,9 @@ from ..korean import Morpheme, number_runs
 from .span import Candidate
 
 _GLUED = re.compile(r"[가-힣]+$")
-_TIME_WORDS = ("작년", "올해", "내년", "지난해", "금년", "매년", "지난", "오는")
+_NAMED_PART = re.compile(r"[\d.,]+([가-힣]+)")   # a number and the Hangul word after it: "3지구"
+# Hangul units of measure (as question.UNIT_FAMILIES names them, and time): "20미터" is no name's part
+_UNIT_WORDS = ("미터", "톤", "그램", "평", "헥타르", "와트", "바이트", "플롭스", "배", "리터", "도", "시간", "분", "초")
 _NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
 COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회", "살", "세")
 
@@ -46,9 +48,10 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     # "36만 905명" is one number: neither "36만" nor "905명" is one of the text's numbers
     parts = {(c.start, c.end) for a in joined for c in out if a.start <= c.start and c.end <= a.end}
     out = [c for c in out if (c.start, c.end) not in parts] + joined
-    # "첨단3지구", "광주2공장": a number glued to a word of two or more syllables is part of a name (of
-    # 3,316 dev-a golds two start on a digit right after a syllable, both after 제: "제16대", "제7조5항")
-    out = [c for c in out if not _glued_to_name(text, c.start)]
+    # "첨단3지구", "광주2공장": a number glued to a word of two or more syllables and followed by a noun
+    # that is no unit is part of a name (of 3,316 dev-a golds two start on a digit right after a
+    # syllable, both after 제: "제16대", "제7조5항"); "오전6시", "최대30%", "향후5년간" stay
+    out = [c for c in out if not _in_name(text, c)]
     dates = _full_dates(text, out)
     # "오전 6시 12분": the part of the day belongs to the time
     for c in (*out, *dates):
@@ -62,14 +65,19 @@ def numbers(text: str, morphs: list[Morpheme]) -> list[Candidate]:
     return out + dates
 
 
-def _glued_to_name(text: str, start: int) -> bool:
-    """Is the number at `start` written on to a word of 2+ syllables, other than a time word ("첨단3지구")?
+def _in_name(text: str, cand: Candidate) -> bool:
+    """Is the number a part of a name: a "quantity" in a Hangul word that is no unit, written on to a
+    word of 2+ syllables ("첨단3지구", not "연면적 4만6200평" or "오전6시")?
 
-    >>> _glued_to_name("광주첨단3지구", 4), _glued_to_name("제16대", 1), _glued_to_name("작년3월", 2)
-    (True, False, False)
+    >>> _in_name("광주첨단3지구", Candidate(4, 7, "3지구", "quantity")), _in_name("길이20미터", Candidate(2, 6, "20미터", "quantity"))
+    (True, False)
+    >>> _in_name("5단지", Candidate(0, 3, "5단지", "quantity")), _in_name("오전6시", Candidate(2, 4, "6시", "date"))
+    (False, False)
     """
-    word = _GLUED.search(text, 0, start)
-    return word is not None and len(word.group()) >= 2 and not word.group().endswith(_TIME_WORDS)
+    part = _NAMED_PART.fullmatch(cand.text)
+    word = _GLUED.search(text, 0, cand.start)
+    return cand.kind == "quantity" and part is not None and word is not None and len(word.group()) >= 2 and \
+        not any(re.search(unit, part.group(1)) for unit in _UNIT_WORDS)
 
 
 def _split_date_ranges(morphs: list[Morpheme], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

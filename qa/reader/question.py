@@ -125,6 +125,7 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
 
 
 _OTHER_WH = frozenset({"몇", "얼마나"})   # question words typed outside _WH (몇 + counter; 얼마나 by its verb)
+_EN_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 
 
 def has_question_word(question: str) -> bool:
@@ -132,9 +133,11 @@ def has_question_word(question: str) -> bool:
 
     >>> has_question_word("과제는 몇 개야?"), has_question_word("그 슈퍼컴 이름은 뭔데?")
     (True, True)
-    >>> has_question_word("에너지 분야는?")
-    False
+    >>> has_question_word("에너지 분야는?"), has_question_word("What is its name?")
+    (False, True)
     """
+    if is_latin_text(question):
+        return bool(_EN_WH.search(question))
     return any(m.form in _WH or m.form in _OTHER_WH for m in morphemes(question))
 
 

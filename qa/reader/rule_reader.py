@@ -26,7 +26,7 @@ from .features import SentenceContext, features
 from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
-from .scoring import counter_clash
+from .scoring import PLACE_SUFFIX, counter_clash
 from .sibling import asked_names, frame_words, in_other_frame, is_sibling
 from .slot import question_slot
 
@@ -161,8 +161,9 @@ def _dateline_candidates(hits: list[Hit], documents: dict[str, Document] | None)
 
 
 def question_info(resolved: Resolved) -> QuestionInfo:
-    """Question analysis; a follow-up that only swaps a modifier keeps the earlier type, and so does
-    a bare "X는?" that repeats the question before it (Resolved.repeats_ask).
+    """Question analysis; a follow-up that only swaps a modifier keeps the earlier type unless it has a
+    question word of its own, and so does a bare "X는?" that repeats the question before it
+    (Resolved.repeats_ask).
 
     "자동차 분야 과제는?" -> "에너지 분야는?" asks the same thing about energy, so
     it expects what the first asked for (a project), not what "분야" alone suggests.
@@ -187,16 +188,26 @@ def question_info(resolved: Resolved) -> QuestionInfo:
 def _borrowed_setting(name: str, resolved: Resolved) -> bool:
     """Is `name` a place an earlier turn gave, where the follow-up sets what it asks ("거기에 건물은 몇 동
     지어?" -> "광주시에 건물은 몇 동 지어?")? A sentence about the buildings need not name the city again:
-    such a name (in the follow-up or the topic it carries) is no name the answer's sentence must mention
-    (entity_gap). One the user typed still is.
+    such a place (in the follow-up or the topic it carries; a name ending as places do, 시, 구, 지구,
+    단지 ..., followed by 에 or 에서) is no name the answer's sentence must mention (entity_gap). One the
+    user typed still is, and so is a body ("삼성전자에 투자한 기업은?" is about 삼성전자).
 
     >>> _borrowed_setting("광주시", Resolved("광주시에 건물은 몇 동 지어?", "거기에 건물은 몇 동 지어?"))
     True
     >>> _borrowed_setting("광주시", Resolved("광주시에 건물은 몇 동 지어?", "광주시에 건물은 몇 동 지어?"))
     False
+    >>> _borrowed_setting("광주", Resolved("광주시에 건물은 몇 동 지어?", "거기에 건물은 몇 동 지어?"))
+    True
+    >>> _borrowed_setting("삼성전자", Resolved("삼성전자에 투자한 기업은?", "거기에 투자한 기업은?"))
+    False
     """
-    setting = re.compile(re.escape(name) + r"(?:에서|에는|에)(?:\s|$)")
-    return name not in resolved.original and any(setting.search(t) for t in (resolved.text, resolved.topic or ""))
+    if name.lower() in resolved.original.lower():
+        return False
+    # the word the name is (or starts: Kiwi may name 광주 of 광주시), then 에 or 에서
+    setting = re.compile(r"(?<![가-힣A-Za-z])(" + re.escape(name) + r"[가-힣]*?)(?:에서는|에서도|에서|에는|에도|에)(?:\s|$)",
+                         re.IGNORECASE)
+    return any(m.group(1).endswith(PLACE_SUFFIX) and m.group(1).lower() not in resolved.original.lower()
+               for t in (resolved.text, resolved.topic or "") for m in setting.finditer(t))
 
 
 def _slot(resolved: Resolved):

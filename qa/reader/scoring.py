@@ -14,8 +14,8 @@ _INTERCHANGEABLE = {**_SAME_COUNTER, "곳": "개", "군데": "개", "개사": "�
 # A question that asks how long something took or lasted ("몇 년 만에", "몇 개월 동안", "얼마 동안"):
 # a point in time cannot answer it (every such dev-a gold is a length: 43년, 8개월, 30일, 6주).
 _DURATION = re.compile(r"몇\s?(?:년|개월|달|주|일|시간|분|초|세기)\s?(?:만에|동안|간)|얼마\s?(?:동안|만에)|얼마나 오래")
-_AFTER = re.compile(r"몇\s?(?:년|개월|달|주|일)\s?만에|얼마\s?만에")   # how long until something happened
-_PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
+_YEARS_AFTER = re.compile(r"몇\s?년\s?만에")   # how many years until something happened
+PLACE_SUFFIX = ("지구", "시", "도", "군", "구", "동", "읍", "면", "리", "단지", "캠퍼스", "지역")
 
 
 def type_score(info: QuestionInfo, cand: Candidate) -> float:
@@ -50,15 +50,15 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
                 return 0.2   # "며칠에?" wants a day: "2023년" hardly answers it
             if want == "period" and info.counter == "년" and "~" in cand.text:
                 # "몇 년 동안?" wants "10년", not "2020~2024년"; "몇 년 만에?" no range at all
-                return 0.15 if _AFTER.search(info.text) else 0.5
+                return 0.15 if _YEARS_AFTER.search(info.text) else 0.5
             if want == "quantity" and info.counter in UNIT_FAMILIES and \
                     not re.search(UNIT_FAMILIES[info.counter], cand.text):
                 return 0.5   # "연면적은?" wants ㎡, not PFLOPS
             return 1.0
         if kind in NUMERIC:
             if want == "count" and kind == "quantity" and info.counter and \
-                    re.search(r"\d\s?" + re.escape(info.counter), cand.text):
-                return 1.0    # "몇 페타플롭스야?": a count in name, a measure in the text ("88.5페타플롭스")
+                    re.search(r"\d\s?" + re.escape(info.counter) + r"(?![A-Za-z가-힣])", cand.text):
+                return 1.0    # "몇 페타플롭스야?": typed a count by 몇, a measure in the text ("88.5페타플롭스")
             if want == "quantity" and info.counter in UNIT_FAMILIES:
                 return 0.15   # "연면적은?" wants ㎡: 2100억원 or 1억편 is no area at all
             if want == "quantity" and kind == "count":
@@ -74,7 +74,7 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
     if want == "organization":
         return {"name": 0.9, "person": 0.3, "phrase": 0.35, "quote": 0.3}.get(kind, 0.1)
     if want == "place":
-        return 0.95 if cand.text.endswith(_PLACE_SUFFIX) else {"name": 0.55, "phrase": 0.3}.get(kind, 0.1)
+        return 0.95 if cand.text.endswith(PLACE_SUFFIX) else {"name": 0.55, "phrase": 0.3}.get(kind, 0.1)
     if want == "list":
         return {"list": 1.0, "phrase": 0.35, "name": 0.3}.get(kind, 0.1)
     if want == "item":

@@ -72,6 +72,8 @@ def test_ends_before_a_glued_verb_stem():
     ("인프라를 활용하기 위해 광주 AI기술센터를 세웠다", "활용하기 위해 광주 AI기술센터", True),  # a purpose, then a noun
     ("생명을 유지하기 위해 일어나는 화학 반응", "유지하기 위해 일어나는 화학 반응", False),   # the purpose's predicate
     ("인프라를 활용하기 위해 센터를 세웠다", "인프라를 활용하기 위해", False),                # the purpose alone
+    ("생명을 유지하기 위해서 광주의 센터를 세웠다", "유지하기 위해서 광주의 센터", True),     # 위해서, a 의 inside
+    ("식품 위해 요소 관리가 중요하다", "식품 위해 요소 관리", False),                        # 위해 (harm), a noun
 ])
 def test_a_purpose_with_what_was_done_for_it(text, span, both):
     start = text.index(span)

@@ -64,6 +64,6 @@ def test_a_model_span_on_the_last_part_of_a_number_starts_at_its_first():
 
 
 def test_a_number_glued_to_a_word_is_part_of_a_name():
-    got = found("단지는 광주첨단3지구에 들어서고 작년3월 제16대 센터장이 총30명을 뽑았다.")
-    assert "3지구" not in got and "첨단3지구" not in got            # no measure of 지구
-    assert "3월" in got and "16대" in got and "30명" in got          # a time word, 제 or a one-syllable word
+    got = found("단지는 광주첨단3지구에 들어서고 작년3월 제16대 센터장이 총30명을 뽑아 길이20미터 건물에 오전6시 모였다.")
+    assert "3지구" not in got                                          # no measure of 지구
+    assert {"3월", "16대", "30명", "20미터", "6시"} <= set(got)       # a date, 제, one syllable, a unit, a time
