@@ -57,7 +57,7 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
             return 1.0
         if kind in NUMERIC:
             if want == "count" and kind == "quantity" and info.counter and \
-                    re.search(r"\d\s?" + re.escape(info.counter) + r"(?![A-Za-z가-힣])", cand.text):
+                    re.search(r"\d\s?" + re.escape(info.counter) + r"(?![A-Za-z])", cand.text):
                 return 1.0    # "몇 페타플롭스야?": typed a count by 몇, a measure in the text ("88.5페타플롭스")
             if want == "quantity" and info.counter in UNIT_FAMILIES:
                 return 0.15   # "연면적은?" wants ㎡: 2100억원 or 1억편 is no area at all
