@@ -49,9 +49,10 @@ class SpanModel(nn.Module):
                 p.requires_grad = True
 
     def _mask(self, hidden: torch.Tensor, mask: torch.Tensor):
-        m, _ = self.bert._create_attention_masks(attention_mask=mask, encoder_attention_mask=None,
-                                                 embedding_output=hidden, encoder_hidden_states=None, cache=None)
-        return m
+        """The padding mask in the form the encoder's attention takes (transformers' own helper: a
+        BertModel private method it used to call changed its signature in transformers 5.25)."""
+        from transformers.masking_utils import create_bidirectional_mask
+        return create_bidirectional_mask(config=self.bert.config, inputs_embeds=hidden, attention_mask=mask)
 
     def lower(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Hidden states after the frozen layers (what training caches)."""
