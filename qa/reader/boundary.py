@@ -156,6 +156,8 @@ def purpose_then_noun(text: str, start: int, end: int) -> bool:
     >>> purpose_then_noun(t, 0, t.index("를 세")), purpose_then_noun(t, 0, t.index(" 광주"))
     (True, False)
     """
+    if "위" not in text[start:end]:
+        return False   # most spans: no 위하 inside, no need to look at morphemes
     inside = _inside(text, start, end)
     ends = [i for i in range(len(inside) - 1) if (inside[i].form, inside[i].tag) == ("위하", "VV")
             and inside[i + 1].tag == "EC"]           # 위해, 위하여, 위해서; not the noun 위해 (harm)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import islice
 from dataclasses import dataclass, replace
 
 from ..conversation import Resolved
@@ -306,10 +307,10 @@ class HybridReader:
         # and so is a span in a clause about another item than the one asked about (in_other_frame), or a
         # purpose with what was done for it (purpose_then_noun: its vote still counts for either part)
         names, framed_by = asked_names(question), frame_words(question)
-        kept = [m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
+        kept = (m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
                 and not in_other_frame(*_in_sentence(m), framed_by, listed)
-                and not purpose_then_noun(m.hit.chunk.text, m.t_start, m.t_end)]
-        for m in kept[:self.proposals]:
+                and not purpose_then_noun(m.hit.chunk.text, m.t_start, m.t_end))
+        for m in islice(kept, self.proposals):   # the checks run on the best spans only, until enough pass
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
         return out

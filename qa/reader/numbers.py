@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 
 from ..korean import Morpheme, number_runs
+from .question import UNIT_FAMILIES
 from .span import Candidate
 
-_GLUED = re.compile(r"[가-힣]+$")
+_TWO_SYLLABLES = re.compile(r"[가-힣]{2}")
 _NAMED_PART = re.compile(r"[\d.,]+([가-힣]+)")   # a number and the Hangul word after it: "3지구"
-# Hangul units of measure (as question.UNIT_FAMILIES names them, and time): "20미터" is no name's part
-_UNIT_WORDS = ("미터", "톤", "그램", "평", "헥타르", "와트", "바이트", "플롭스", "배", "리터", "도", "시간", "분", "초")
+# units of measure: the question's unit families, and volume, degrees and time ("20미터" is no name's part)
+_UNITS = re.compile("|".join([*UNIT_FAMILIES.values(), "리터", "도", "시간", "분", "초"]))
 _NUM_PARTS = {"SN", "NR", "NNB", "SW", "SO"}
 COUNTERS = ("명", "개", "곳", "편", "동", "가지", "건", "개국", "개사", "대", "차례", "종", "권", "회", "살", "세")
 
@@ -74,10 +75,10 @@ def _in_name(text: str, cand: Candidate) -> bool:
     >>> _in_name("5단지", Candidate(0, 3, "5단지", "quantity")), _in_name("오전6시", Candidate(2, 4, "6시", "date"))
     (False, False)
     """
+    if cand.kind != "quantity" or cand.start < 2 or not _TWO_SYLLABLES.fullmatch(text[cand.start - 2:cand.start]):
+        return False
     part = _NAMED_PART.fullmatch(cand.text)
-    word = _GLUED.search(text, 0, cand.start)
-    return cand.kind == "quantity" and part is not None and word is not None and len(word.group()) >= 2 and \
-        not any(re.search(unit, part.group(1)) for unit in _UNIT_WORDS)
+    return part is not None and not _UNITS.search(part.group(1))
 
 
 def _split_date_ranges(morphs: list[Morpheme], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
