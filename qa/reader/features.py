@@ -272,7 +272,9 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
     own = content_tokens(cand.text)
     if words[0] in _FRAME_WORDS or sum(t in terms for t in own) * 2 >= max(1, len(own)):
         return 0.0
-    if ", " in text and not _clause_has_own_term(ctx, cand.start, cand.end):
+    # a list of phrases spans clauses: the one it ends in is the one its 등 and noun stand in
+    at = cand.end - 1 if cand.kind == "phrases" else cand.start
+    if ", " in text and not _clause_has_own_term(ctx, at, cand.start, cand.end):
         return 0.0
     if cand.kind == "phrases":
         return 1.0   # a list of phrases is one example, however many words it spans
@@ -281,13 +283,16 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
     if prv is not None and prv.tag.startswith("NN") and prv.form not in _FRAME_WORDS and \
             text[prv.end:cand.start] == " ":
         value *= 0.5   # the tail of an example ("재난대응 AI플랫폼" of "에너지 재난대응 AI플랫폼")
+    if text[max(0, cand.start - 2):cand.start] == ", ":
+        value *= 0.5   # the last item of a listed example ("A, B, 확산 등 교육과정"): the list is the example
     return value
 
 
-def _clause_has_own_term(ctx: SentenceContext, start: int, end: int) -> bool:
-    """Does the clause around [start, end) hold a question word that no other clause of the sentence has?"""
+def _clause_has_own_term(ctx: SentenceContext, at: int, start: int, end: int) -> bool:
+    """Does the clause holding `at` have a question word, outside [start, end), that no other clause
+    of the sentence has?"""
     cuts = [0] + [i + 2 for i in range(len(ctx.text)) if ctx.text.startswith(", ", i)] + [len(ctx.text) + 1]
-    clause = next(k for k in range(len(cuts) - 1) if cuts[k] <= start < cuts[k + 1])
+    clause = next(k for k in range(len(cuts) - 1) if cuts[k] <= at < cuts[k + 1])
     for pos in ctx.positions.values():
         clauses = {next(k for k in range(len(cuts) - 1) if cuts[k] <= p < cuts[k + 1]) for p in pos}
         if clauses == {clause} and any(not start <= p < end for p in pos):

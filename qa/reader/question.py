@@ -33,7 +33,7 @@ _CUES: list[tuple[str, str]] = [
     ("연도", "date"), ("년도", "date"), ("시기", "date"), ("날짜", "date"), ("일정", "date"), ("설립일", "date"),
     ("시점", "date"), ("때", "date"),
     ("장소", "place"), ("위치", "place"), ("지역", "place"), ("부지", "place"), ("도시", "place"),
-    ("이름", "item"), ("인물", "person"), ("장관", "person"), ("대통령", "person"), ("대표", "person"),
+    ("이름", "item"), ("명칭", "item"), ("약칭", "item"), ("인물", "person"), ("장관", "person"), ("대통령", "person"), ("대표", "person"),
     ("창업자", "person"), ("사람", "person"),
     ("회사", "organization"), ("기업", "organization"), ("기관", "organization"), ("업체", "organization"),
     ("사업자", "organization"), ("운영사", "organization"), ("학교", "organization"), ("연구소", "organization"),
@@ -111,17 +111,38 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     typed it, since carried-over words would add stale cues).
     """
     english = is_latin_text(question)
-    type_text = type_from or question
+    type_text = spaced_question_words(type_from or question)
+    spaced = spaced_question_words(question)
     qtype, counter = (_english_type(type_text) if english else _korean_type(morphemes(type_text)))
     has_cue = qtype != "unknown"
     if not has_cue and previous:
         prev = analyze(previous)
         qtype, counter = prev.answer_type, prev.counter
-    morphs = morphemes(question)
+    morphs = morphemes(spaced)
     entities = frozenset(m.form.lower() for m in morphs if m.tag in ("SL", "NNP") and len(m.form) >= 2)
     nouns = frozenset(w.lower() for w in _noun_words(morphs)) - _STOP
-    return QuestionInfo(question, qtype, counter, frozenset(content_tokens(question)) - _STOP, nouns, entities,
+    # "GIST 한국어 정식 명칭은?": the words that say which name is asked are no words to find
+    terms = frozenset(content_tokens(spaced)) - _STOP - (_NAMING_WORDS if name_asked_of(type_text) else frozenset())
+    return QuestionInfo(question, qtype, counter, terms, nouns, entities,
                         english, has_cue, _asks_plural(type_text, english))
+
+
+_GLUED_MYEOT = re.compile(r"(?<![가-힣])몇(?=[가-힣]{3,})(?!몇)")
+_GLUED_ABOUT = re.compile(r"(?<![가-힣])(어디|언제|얼마|누구)(?=쯤|즈음)")
+
+
+def spaced_question_words(question: str) -> str:
+    """The question with its question word set apart from what Kiwi would glue it into one noun with:
+    a long counter ("몇페타플롭스"; short ones it splits itself: 몇명, 몇개동) or 쯤 ("어디쯤에", "언제쯤").
+
+    >>> spaced_question_words("연산성능 몇페타플롭스임?"), spaced_question_words("광주 어디쯤에 생겨?")
+    ('연산성능 몇 페타플롭스임?', '광주 어디 쯤에 생겨?')
+    >>> spaced_question_words("몇몇 기업은?"), spaced_question_words("몇명?")
+    ('몇몇 기업은?', '몇명?')
+    """
+    if "몇" in question:
+        question = _GLUED_MYEOT.sub("몇 ", question)
+    return _GLUED_ABOUT.sub(r"\1 ", question) if ("쯤" in question or "즈음" in question) else question
 
 
 _OTHER_WH = frozenset({"몇", "얼마나"})   # question words typed outside _WH (몇 + counter; 얼마나 by its verb)
@@ -143,9 +164,12 @@ def has_question_word(question: str) -> bool:
 
 # "GIST의 한글 이름은?", "광주과학기술원의 영문 약자는?", "What does GIST stand for?":
 # asks for the other name of the thing named just before the naming noun.
-_NAMING_KO = re.compile(r"(\S+?)(?:의|은|는)?\s+(?:(?:한글|영문|정식|공식|우리말|한국어|영어)\s*)?"
+_NAMING_KO = re.compile(r"(\S+?)(?:의|은|는)?\s+(?:(?:한글|영문|정식|공식|우리말|한국어|영어)\s*){0,2}"
                         r"(?:이름|명칭|약자|약칭|풀네임|본명)(?:은|이|는|이야|이에요|입니까|인가요)?"
                         r"\s*(?:(?:뭐|무엇|어떻게)\S*)?\s*\??$")
+# the words of a naming question that say which of a thing's names is asked (이름 itself stays a term:
+# "선수의 이름은?" asks for a name of something else)
+_NAMING_WORDS = frozenset({"한글", "영문", "정식", "공식", "우리말", "한국어", "영어", "명칭", "약자", "약칭", "풀네임", "본명"})
 _NAMING_IN = re.compile(r"^(\S+?)(?:를|을|은|는|의)?\s+(?:우리말|한글|한국어|영어|영문)로\s")   # "GIST를 우리말로 풀면?"
 _NAMING_EN = re.compile(r"\bdoes (.+?) stand for\b|\b(?:full|official|korean|english) name of (?:the )?(.+?)\s*\?*$",
                         re.IGNORECASE)

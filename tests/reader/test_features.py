@@ -46,3 +46,16 @@ def test_an_example_is_of_the_noun_asked_when_its_clause_alone_has_it():
     by_text = {c.text: c for c in spans(SENTENCE)}
     assert _example_of_question_noun(ctx, by_text["유전체 분석"], terms) > 0
     assert _example_of_question_noun(ctx, by_text["자율주행"], terms) == 0
+
+
+def test_a_listed_example_is_the_whole_list_not_its_last_item():
+    from qa.reader.features import _example_of_question_noun
+    sentence = "매년 50명을 뽑고 AI 기초, 현장응용, 확산 등 현장중심 교육과정을 개설한다."
+    terms = {"현장": 1.0, "중심": 1.0, "교육": 1.0, "과정": 1.0}
+    ctx = _read_sentence(sentence, terms, None, 1, 0.0)
+    at = sentence.index("AI 기초")
+    whole = Candidate(at, at + 15, "AI 기초, 현장응용, 확산", "phrases")
+    last = Candidate(at + 13, at + 15, "확산", "phrase")
+    assert sentence[whole.start:whole.end] == whole.text and sentence[last.start:last.end] == last.text
+    assert _example_of_question_noun(ctx, whole, terms) == 1.0      # its clause is the one it ends in
+    assert 0 < _example_of_question_noun(ctx, last, terms) < _example_of_question_noun(ctx, whole, terms)

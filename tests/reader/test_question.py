@@ -23,6 +23,9 @@ from qa.reader.slot import question_slot
     ("민간사업자는 어디야?", "organization", None),
     ("축제는 어디에서 열려?", "place", None),
     ("연산성능은?", "quantity", "compute"),   # the unit family: FLOPS
+    ("연산성능 몇페타플롭스임?", "count", "페타플롭스"),   # Kiwi reads 몇페타플롭스 as one noun
+    ("광주 어디쯤에 생기는 거예요?", "place", None),      # and 어디쯤 as one
+    ("GIST의 정식 명칭은?", "item", None),
     ("데이터센터 연면적은?", "quantity", "area"),
     ("How much will the city spend?", "money", None),
     ("How many students are selected?", "count", "명"),

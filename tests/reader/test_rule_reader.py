@@ -83,6 +83,7 @@ SCHOOL = Document("school", "대학 소식", (
 @pytest.mark.parametrize("question, expected", [
     ("KAIST의 한글 이름은?", "한국과학기술원"),
     ("KAIST 정식 명칭이 뭐야?", "한국과학기술원"),
+    ("KAIST 한국어 정식 명칭이 뭐예요?", "한국과학기술원"),   # two words say which name: neither is to be found
     ("한국과학기술원의 영문 약자는?", "KAIST"),
     ("What does KAIST stand for?", "한국과학기술원"),
 ])
