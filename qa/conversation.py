@@ -18,6 +18,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from .asked_kind import kind_asked_of
 from .followup_words import CUE_WORDS, TERM_TAGS, has_marker, strip_markers, terms, with_particle
 from .korean import is_latin_text, morphemes
 from .listing import Listed
@@ -286,6 +287,7 @@ def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset())
     - otherwise everything is carried (the reader reads the answer type from
       the last cue word, so "NHN 투자액 기간은?" still asks for a period):
       ("SoS Lab은 누가 창업했어?", "직원 수는?") -> ["SoS Lab", "창업"]
+    - but not the noun of a kind asked ("SoS Lab은 어떤 회사야?", "누가 세웠어?") -> ["SoS", "Lab"]
     - a new Latin-script name replaces the old ones ("Kakao" after "NHN").
     """
     if is_latin_text(previous) and is_latin_text(current):
@@ -301,9 +303,10 @@ def _carried_terms(previous: str, current: str, swapped: set[str] = frozenset())
             replaced.add(i - 1)
     if any(tag == "SL" for _, tag in cur):
         replaced |= {i for i, (_, tag) in enumerate(prev) if tag == "SL"}
+    kind = kind_asked_of(previous)   # "SoS Lab은 어떤 회사야?": 회사 only said what was asked
     out: list[str] = []
     for i, (form, _) in enumerate(prev):
-        if form in CUE_WORDS:
+        if form in CUE_WORDS or (kind and form == kind[1]):
             continue   # "수", "얼마": the old question's type words would mislead
         if i not in replaced and form not in cur_forms and form not in out and form not in swapped:
             out.append(form)

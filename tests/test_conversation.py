@@ -180,3 +180,11 @@ def test_a_place_pointer_takes_the_latest_place_answer_or_goes():
     turn(conv, "축제 입장료는 얼마야?", "5000원")
     resolved = turn(conv, "거기 주차장은 몇 곳이야?", "3곳")          # no place answered: the pointer goes
     assert "5000원" not in resolved and "거기" not in resolved and "축제" in resolved and "주차장" in resolved
+
+
+def test_a_kind_asked_is_not_carried_into_the_follow_up():
+    # "어떤 회사" only said what was asked: carried, 회사 would type "누가" an organization
+    conv = Conversation()
+    turn(conv, "SoS Lab은 어떤 회사야?", "자율주행 라이다 센서 스타트업")
+    resolved = turn(conv, "누가 만들었어?", "GIST 학생들")
+    assert "SoS Lab" in resolved and "회사" not in resolved

@@ -16,6 +16,8 @@ from functools import lru_cache
 from ..korean import Morpheme, content_tokens
 from .candidates import Candidate
 from .focus import anchor, beside_focus, designated, focus_near, focus_suffix
+from ..asked_kind import kind_asked_of
+from .kind import predicated_kind
 from .question import QuestionInfo
 from .scoring import boundary_score, type_score
 from .slot import QuestionSlot
@@ -73,10 +75,24 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "time_edge": _time_edge(cand),
         "designated": designated(ctx.text, cand, slot),
         "beside_focus": beside_focus(ctx.text, cand, slot),
+        "kind_of": _kind_of(info, ctx, cand),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
     return f
+
+
+def _kind_of(info: QuestionInfo, ctx: SentenceContext, cand: Candidate) -> float:
+    """For "X은 어떤 회사야?": does the span say what X is (kind.predicated_kind)? Whole noun phrases
+    only ("자율주행 라이다 센서 스타트업", not its tail "센서 스타트업"): a name or a number is no kind.
+    Weighted by hand in ranker.json (no dev-a question asks this way)."""
+    kind = kind_asked_of(info.text) if info.answer_type == "description" and cand.kind == "phrase" else None
+    if kind is None:
+        return 0.0
+    prv = _prev_morph(ctx.morphs, cand.start)
+    if prv is not None and prv.tag.startswith(("NN", "SL", "SN", "XSN")) and prv.end >= cand.start - 1:
+        return 0.0
+    return predicated_kind(ctx.text, cand.start, cand.end, kind[0])
 
 
 # Particle forms that differ only by the sound before them ("어디로" ~ "민간으로").

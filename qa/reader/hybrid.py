@@ -44,7 +44,7 @@ from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
 from .scoring import NUMERIC, type_score
-from .sibling import asked_names, frame_words, in_other_frame, is_sibling
+from .sibling import about_another_item, asked_names, frame_words, in_other_frame, is_sibling, names_asked
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
@@ -189,17 +189,20 @@ class HybridReader:
         info = question_info(resolved)
         if rule_best.confidence >= self.trust or \
                 (rule_best.confidence >= self.typed_trust and states_asked_number(info, rule_best)) or \
-                gives_asked_example(resolved.text, rule_best) or \
+                gives_asked_example(resolved.text, rule_best) or rule_best.features.get("kind_of", 0.0) > 0 or \
                 crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked
             # type), or their answer is the very kind of number asked, or the example the text gives
-            # of what is asked for by example, or the model would read across languages: the model
+            # of what is asked for by example, or what the text says its subject is when asked what kind
+            # of thing it is (features._kind_of: the model takes "어떤 회사" for a company's name), or the
+            # model would read across languages: the model
             # is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
         listed = listed_in(hit_documents(hits, documents).values())
-        options = self.options(resolved.text, scored, read.spans, info, listed)
+        options = self.options(resolved.text, scored, read.spans, info, listed,
+                               names_asked(resolved.text, resolved.topic, resolved.carried))
         best = max(options, key=lambda o: self.combiner.score(o.features)).scored
         return Choice(best, rule_best.confidence, read.margin, info)
 
@@ -269,12 +272,14 @@ class HybridReader:
         return whole if fit is None else fitting_piece(hit, scored, best_rule(scored), *fit, self.spill)
 
     def options(self, question: str, scored: list[Scored], spans: list[ModelSpan],
-                info: QuestionInfo | None = None, listed: Listed | None = None) -> list[Option]:
+                info: QuestionInfo | None = None, listed: Listed | None = None,
+                names: tuple[str, ...] | None = None) -> list[Option]:
         """The rule candidates and up to `proposals` model-only spans, each with its FEATURES.
 
         `info`: the question's analysis (a follow-up's keeps its topic's answer type); default:
         the question read on its own. `listed(a, b)`: do the documents list a and b together
-        (qa.listing; None: not known, so clauses framed by a topic particle are not compared)."""
+        (qa.listing; None: not known, so clauses framed by a topic particle are not compared).
+        `names`: the names asked about (sibling.names_asked; default: those the question marks)."""
         info = info or question_info(Resolved(question, question))
         exact = {}
         for m in spans:
@@ -306,14 +311,34 @@ class HybridReader:
         # a span the text lists with the name asked about is no answer (sibling.py), nor the model's proposal
         # and so is a span in a clause about another item than the one asked about (in_other_frame), or a
         # purpose with what was done for it (purpose_then_noun: its vote still counts for either part)
-        names, framed_by = asked_names(question), frame_words(question)
+        names, framed_by = asked_names(question) if names is None else names, frame_words(question)
         kept = (m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
                 and not in_other_frame(*_in_sentence(m), framed_by, listed)
-                and not purpose_then_noun(m.hit.chunk.text, m.t_start, m.t_end))
+                and not purpose_then_noun(m.hit.chunk.text, m.t_start, m.t_end) and not _about_a_sibling(m, names, listed)
+                and not _crosses_sentences(m))
         for m in islice(kept, self.proposals):   # the checks run on the best spans only, until enough pass
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
         return out
+
+
+def _about_a_sibling(m: ModelSpan, names: tuple[str, ...], listed: Listed | None) -> bool:
+    """Is the span's sentence about another item of a list than the name asked about, one that
+    another sentence of the passage is about ("SoS Lab 누가 만들었는데?": "SoS Lab은 GIST 학생들이
+    … 창업한 … 티맥스소프트는 … 광주 AI기술센터를 설립했다", the two listed together elsewhere)?
+    sibling.about_another_item, across the passage's sentences."""
+    if not names or listed is None:
+        return False
+    chunk = m.hit.chunk
+    starts = [chunk.text[s.start:s.end] for s in chunk.sentences]
+    k = next((i for i, s in enumerate(chunk.sentences) if s.start <= m.t_start < s.end), None)
+    return k is not None and about_another_item(starts[k], starts[:k] + starts[k + 1:], names, listed)
+
+
+def _crosses_sentences(m: ModelSpan) -> bool:
+    """Does the span run from one sentence into the next ("… 기업이 언급됐다. SoS Lab은 GIST 학생들")?"""
+    text = m.hit.chunk.text
+    return any(m.t_start < s.end < m.t_end and text[s.end - 1] in ".!?" for s in m.hit.chunk.sentences)
 
 
 def _in_sentence(m: ModelSpan) -> tuple[str, int, int]:

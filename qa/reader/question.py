@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
+from ..asked_kind import kind_asked_of
 from .thesaurus import synonyms
 
 TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
@@ -114,6 +115,8 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     type_text = spaced_question_words(type_from or question)
     spaced = spaced_question_words(question)
     qtype, counter = (_english_type(type_text) if english else _korean_type(morphemes(type_text)))
+    if not english and kind_asked_of(type_text):
+        qtype, counter = "description", None   # a kind ("자율주행 라이다 센서 스타트업"), not a company's name
     has_cue = qtype != "unknown"
     if not has_cue and previous:
         prev = analyze(previous)
@@ -121,8 +124,11 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     morphs = morphemes(spaced)
     entities = frozenset(m.form.lower() for m in morphs if m.tag in ("SL", "NNP") and len(m.form) >= 2)
     nouns = frozenset(w.lower() for w in _noun_words(morphs)) - _STOP
-    # "GIST 한국어 정식 명칭은?": the words that say which name is asked are no words to find
-    terms = frozenset(content_tokens(spaced)) - _STOP - (_NAMING_WORDS if name_asked_of(type_text) else frozenset())
+    # "GIST 한국어 정식 명칭은?": the words that say which name is asked are no words to find, nor the
+    # noun of a kind asked ("SoS Lab은 어떤 회사야?": the text may say 스타트업)
+    kind = None if english else kind_asked_of(type_text)
+    terms = frozenset(content_tokens(spaced)) - _STOP - (_NAMING_WORDS if name_asked_of(type_text) else frozenset()) \
+        - ({kind[1]} if kind else frozenset())
     return QuestionInfo(question, qtype, counter, terms, nouns, entities,
                         english, has_cue, _asks_plural(type_text, english))
 

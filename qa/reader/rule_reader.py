@@ -27,7 +27,7 @@ from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
 from .scoring import PLACE_SUFFIX, counter_clash
-from .sibling import asked_names, frame_words, in_other_frame, is_sibling
+from .sibling import frame_words, in_other_frame, is_sibling, names_asked
 from .slot import question_slot
 
 MAX_PASSAGES = 4
@@ -109,7 +109,7 @@ class RuleReader:
             aliases_of(set(terms) | set(eojeol_stems(resolved.text)), source_texts(hits, documents))
         best_cov = max((c.sent_cov for _, _, c in contexts), default=0.0)
         q_flat = resolved.text.replace(" ", "").lower()
-        names = asked_names(resolved.text)
+        names = names_asked(resolved.text, resolved.topic, resolved.carried)
         framed_by, listed = frame_words(resolved.text), listed_in(doc_texts.values())
         out: list[Scored] = []
         for hit, sent_start, ctx in contexts:

@@ -64,6 +64,23 @@ def asked_names(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def names_asked(question: str, topic: str | None = None, carried: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """asked_names() of the question, and of a follow-up's topic those whose words were carried into it
+    ("누가 만들었는데?" after "SoS Lab은 어떤 회사야?" reads "SoS Lab 누가 만들었는데?": no particle
+    marks the borrowed name, yet it is what the question is about).
+
+    >>> names_asked("SoS Lab 누가 세웠어?", "SoS Lab은 어떤 회사야?", ("SoS", "Lab"))
+    ('SoS Lab',)
+    >>> names_asked("SoS Lab 누가 세웠어?")
+    ()
+    """
+    own = asked_names(question)
+    if not topic or not carried:
+        return own
+    borrowed = tuple(n for n in asked_names(topic) if all(w in carried for w in n.split()))
+    return tuple(dict.fromkeys(own + borrowed))
+
+
 def is_sibling(sentence: str, start: int, end: int, names: tuple[str, ...]) -> bool:
     """Is sentence[start:end] joined to one of `names` as an item of the same list ("A과 B", "B와 A",
     "A, B", "A·B")? A span that holds the name itself is no sibling of it.
@@ -115,6 +132,30 @@ def in_other_frame(sentence: str, start: int, end: int, question_words: list[str
     bounds = _clauses(sentence)
     return len(bounds) >= 2 and any(_framed_elsewhere(sentence, bounds, at, question_words, listed)
                                     for at in {start, max(start, end - 1)})
+
+
+_TOPIC = re.compile(r"\s*([가-힣A-Za-z0-9][가-힣A-Za-z0-9 ]{0,20}?)(?:은|는)\s")
+
+
+def about_another_item(sentence: str, others: list[str], names: tuple[str, ...], listed: Listed) -> bool:
+    """Does `sentence` open on another item as its topic ("티맥스소프트는 …") than a name asked about,
+    one the documents list with it, while one of the `others` sentences opens on the name asked
+    ("SoS Lab은 …")? Parallel sentences about two items of a list: the answer is in the asked one's.
+
+    >>> listed = lambda a, b: {a, b} == {"SoS Lab", "티맥스소프트"}
+    >>> about_another_item("티맥스소프트는 센터를 설립했다.", ["SoS Lab은 학생들이 창업했다."], ("SoS Lab",), listed)
+    True
+    >>> about_another_item("티맥스소프트는 센터를 설립했다.", ["광주는 AI 도시다."], ("SoS Lab",), listed)
+    False
+    """
+    m = _TOPIC.match(sentence)
+    if not m:
+        return False
+    topic = m.group(1).strip()
+    flat = {n.replace(" ", "").lower() for n in names}
+    if topic.replace(" ", "").lower() in flat or not any(listed(n, topic) for n in names):
+        return False
+    return any((t := _TOPIC.match(o)) and t.group(1).replace(" ", "").lower() in flat for o in others)
 
 
 def _framed_elsewhere(sentence: str, bounds: tuple[tuple[int, int], ...], at: int, question_words: list[str],

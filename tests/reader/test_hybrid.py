@@ -392,3 +392,24 @@ def test_model_proposals_from_a_clause_about_another_item_are_dropped(question, 
                                                 {"f": Document("f", "분야", FIELDS)}) if s.cand.text != target]
     options = reader.options(question, scored, reader.spans(question, scored, FIELD_HITS))
     assert any(o.scored.cand.text == target and not o.features["is_rule"] for o in options) is proposed
+
+
+def test_model_proposals_crossing_a_sentence_end_or_about_a_listed_sibling_are_dropped():
+    # "누가 세웠어?" after "SoS Lab은 어떤 회사야?": the name comes from the topic, unmarked
+    doc = Document("c", "사례", CASES + " 티맥스소프트는 광주 AI기술센터를 설립했다.")
+    sents = (Span(0, doc.text.index(" SoS Lab은")), Span(doc.text.index("SoS Lab은"), doc.text.index(" 티맥스소프트는")),
+             Span(doc.text.index("티맥스소프트는"), len(doc.text)))
+    hits = [Hit(1, 1.0, Chunk(0, "c", "사례", doc.text, 0, len(doc.text), sents))]
+    resolved = Resolved("SoS Lab 누가 세웠어?", "누가 세웠어?", previous="SoS Lab은 어떤 회사야?",
+                        topic="SoS Lab은 어떤 회사야?", carried=("SoS", "Lab"))
+
+    def proposed(target):
+        reader = HybridReader(RuleReader(), PointAt(target), LinearRanker({}), sentences=0, proposals=3)
+        scored = [s for s in reader.rule.candidates(resolved, hits, {"c": doc}) if s.cand.text != target]
+        options = reader.options(resolved.text, scored, reader.spans(resolved.text, scored, hits), None,
+                                 lambda a, b: {a, b} == {"SoS Lab", "티맥스소프트"}, ("SoS Lab",))
+        return any(o.scored.cand.text == target and not o.features["is_rule"] for o in options)
+
+    assert not proposed("기업이 언급됐다. SoS Lab은 GIST")     # runs into the next sentence
+    assert not proposed("티맥스소프트는 광주")                   # the sentence on the sibling
+    assert proposed("GIST 학생들이 모여")

@@ -4,7 +4,7 @@ import pytest
 from qa.chunking import chunk_document
 from qa.conversation import Resolved
 from qa.reader import RuleReader
-from qa.reader.sibling import asked_names, frame_words, in_other_frame, is_sibling
+from qa.reader.sibling import about_another_item, asked_names, frame_words, in_other_frame, is_sibling, names_asked
 from qa.types import Document, Hit
 
 
@@ -97,3 +97,22 @@ def test_rule_reader_drops_candidates_of_another_items_clause():
                                                           {doc.id: doc})
     texts = {s.cand.text for s in scored}
     assert "재난대응 플랫폼" in texts and not texts & {"유전체 분석", "자율주행"}
+
+
+def test_a_followup_asks_about_the_names_its_topic_lent_it():
+    topic = "SoS Lab은 어떤 회사야?"
+    assert names_asked("SoS Lab 누가 세웠어?", topic, ("SoS", "Lab")) == ("SoS Lab",)
+    assert names_asked("SoS Lab 누가 세웠어?", topic, ("회사",)) == ()       # the name was not carried
+    assert names_asked("티맥스소프트는 누가 세웠어?", topic, ("SoS", "Lab")) == ("티맥스소프트", "SoS Lab")
+
+
+@pytest.mark.parametrize("sentence, others, about", [
+    ("티맥스소프트는 센터를 설립했다.", ["SoS Lab은 학생들이 창업했다."], True),
+    ("SoS Lab은 학생들이 창업했다.", ["티맥스소프트는 센터를 설립했다."], False),   # the name asked
+    ("티맥스소프트는 센터를 설립했다.", ["광주는 AI 도시다."], False),               # no sentence on SoS Lab
+    ("구글은 센터를 설립했다.", ["SoS Lab은 학생들이 창업했다."], False),           # not listed with it
+])
+def test_about_another_item(sentence, others, about):
+    def listed(a, b):
+        return {a, b} == {"SoS Lab", "티맥스소프트"}
+    assert about_another_item(sentence, others, ("SoS Lab",), listed) is about
