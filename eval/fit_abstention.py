@@ -60,6 +60,7 @@ class Read:
     text: str | None
     hits: list
     documents: dict
+    unfit: bool = False      # the pick does not fit the question (Choice.unfit)
 
 
 def record(path: Path, settings: Settings) -> tuple[list[Read], object]:
@@ -87,13 +88,13 @@ def read(reader, question: str, answerable: bool, golds, hits: list, docs: dict)
     if choice is None:
         return Read(question, question_info(resolved), answerable, tuple(golds), 0.0, None, None, hits, docs)
     return Read(question, choice.info, answerable, tuple(golds), choice.rule_confidence, choice.margin,
-                choice.best.cand.text, hits, docs)
+                choice.best.cand.text, hits, docs, choice.unfit)
 
 
 def answers(reader, r: Read, model_trust: float, abstain_threshold: float) -> bool:
     """Does the hybrid answer this read with `model_trust` (the product's answer_confidence())?"""
     reader.model_trust = model_trust
-    conf = reader.answer_confidence(r.rule_confidence, r.margin, r.info, r.hits, r.documents, r.question)
+    conf = reader.answer_confidence(r.rule_confidence, r.margin, r.info, r.hits, r.documents, r.question, r.unfit)
     return conf >= abstain_threshold
 
 

@@ -136,8 +136,9 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     # follow-up's words, so a 4-turn dialogue does not drift.
     topic = last.topic or last.resolved
     typed = last.typed or last.resolved
-    if asks_again(text) and (sub := substitute(topic, text, listed)):
-        # "에너지 분야 과제는 몇 개야?" -> "헬스케어는?": the same question with 헬스케어 for 에너지
+    if asks_again(text) and (sub := substitute(last.resolved, text, listed) or substitute(topic, text, listed)):
+        # "에너지 분야 과제는 몇 개야?" -> "헬스케어는?": the same question with 헬스케어 for 에너지; the
+        # question just before is the one asked again ("대표적인 과제는?" -> "헬스케어 쪽은?": its example)
         resolved, item = sub
         carried = tuple(f for f, _ in terms(resolved) if f not in item) + borrowed
         return Resolved(resolved, question, previous=typed, topic=resolved, carried=carried, repeats_ask=True)

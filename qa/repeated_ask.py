@@ -14,7 +14,7 @@ from .korean import is_latin_text, morphemes
 from .listing import Listed
 
 # "헬스케어는?", "그럼 해외 대학은?": one or two words and a topic particle, nothing asked of their own
-_BARE = re.compile(r"^\S+(?:\s\S+)?(?:은|는|도)\s*[?？]*$")
+_BARE = re.compile(r"^\S+(?:\s\S+)?(?:은|는|도)요?\s*[?？]*$")   # "연구소는요?": polite, the same ask
 # The words that say what a question asks for; the question's ask runs from the first of them
 # ("에너지 분야 과제는 몇 개야?" -> "몇 개야?")
 _ASK_WORDS = frozenset({"몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "무슨", "어느", "어떤", "어떻게", "왜"})
@@ -25,6 +25,8 @@ def asks_again(text: str) -> bool:
 
     >>> asks_again("헬스케어는?"), asks_again("그럼 해외 대학은?"), asks_again("헬스케어 과제는 몇 개야?")
     (True, True, False)
+    >>> asks_again("연구소는요?")
+    True
     """
     text = strip_markers(text.strip())
     return bool(_BARE.match(text)) and not any(m.form in _ASK_WORDS for m in morphemes(text))
@@ -59,11 +61,13 @@ def substitute(topic: str, text: str, listed: Listed | None) -> tuple[str, str] 
     """
     if listed is None or is_latin_text(text):
         return None
-    bare = re.sub(r"(?:은|는|도)\s*[?？]*$", "", strip_markers(text.strip())).strip()
+    bare = re.sub(r"(?:은|는|도)요?\s*[?？]*$", "", strip_markers(text.strip())).strip()
     before = [f for f, _ in terms(topic)]
     new = [f for f, _ in terms(bare) if f not in before]
     for item in dict.fromkeys([bare] + new):
         olds = [f for f in before if f not in CUE_WORDS and f != item and listed(f, item)]
+        if len(olds) == 2 and before.index(olds[1]) == before.index(olds[0]) + 1:
+            olds = olds[1:]   # "해외 대학": one item of two words, its head replaced (its qualifier goes with it)
         if len(olds) != 1:
             continue
         m = re.search(rf"(?:(?<!\S)(\S+) )?(?<![가-힣A-Za-z0-9]){re.escape(olds[0])}({_PARTICLES}?)(?![가-힣A-Za-z0-9])",

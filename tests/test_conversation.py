@@ -188,3 +188,20 @@ def test_a_kind_asked_is_not_carried_into_the_follow_up():
     turn(conv, "SoS Lab은 어떤 회사야?", "자율주행 라이다 센서 스타트업")
     resolved = turn(conv, "누가 만들었어?", "GIST 학생들")
     assert "SoS Lab" in resolved and "회사" not in resolved
+
+
+def test_a_polite_bare_follow_up_swaps_a_two_word_item_whole():
+    # "해외 대학" is one item: both words are listed with 연구소, the head is swapped, its qualifier goes
+    conv = Conversation()
+    turn_in(conv, "대학원과 같이 연구하는 해외 대학은 몇 곳이에요?", "9개")
+    second = turn_in(conv, "연구소는요?", "4개")
+    assert second.text == "대학원과 같이 연구하는 연구소는 몇 곳이에요?" and second.repeats_ask
+
+
+def test_a_bare_follow_up_asks_the_question_just_before_again():
+    # not the count of the topic: the example the turn before asked for
+    conv = Conversation()
+    turn_in(conv, "에너지 분야 과제는 몇 개야?", "4개")
+    turn_in(conv, "대표적인 과제는 뭐야?", "재난대응 플랫폼")
+    third = turn_in(conv, "헬스케어 쪽은?", "유전체 분석")
+    assert third.text.startswith("헬스케어") and third.text.endswith("대표적인 과제는 뭐야?") and "몇" not in third.text

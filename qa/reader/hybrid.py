@@ -6,8 +6,8 @@
 The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
 passage the question points at. The rule reader answers alone when its best
-candidate has full evidence (`trust`) or is the very kind of number asked
-(`typed_trust`, states_asked_number()), and when the question and the top passage
+candidate has full evidence (`trust`) or is the very kind of number (or the purpose) asked
+(`typed_trust`, states_asked_form()), and when the question and the top passage
 are in different languages (crosses_languages(): the model learned from
 same-language pairs). Otherwise the model reads the sentences of the best rule
 candidates (each with the sentence before it), or the top passage whole when the
@@ -113,6 +113,7 @@ class Choice:
     rule_confidence: float
     margin: float | None
     info: QuestionInfo
+    unfit: bool = False    # the pick clashes with the asked type (unfit())
 
 
 class HybridReader:
@@ -135,7 +136,7 @@ class HybridReader:
         self.proposals = int(meta.get("proposals", 3)) if proposals is None else proposals
         # trust: at or above this rule confidence the rule reader answers alone (no cascade: inf)
         self.trust = threshold(meta.get("trust")) if trust is None else trust
-        # typed_trust: the same for an answer that is the very kind of number asked (states_asked_number)
+        # typed_trust: the same for an answer that is the very kind of number or the purpose asked (states_asked_form)
         self.typed_trust = threshold(meta.get("typed_trust")) if typed_trust is None else typed_trust
         # whole_below: under this rule confidence the candidates' sentences are too likely the wrong
         # ones, and the model reads the top passage whole (0: never)
@@ -177,7 +178,7 @@ class HybridReader:
         # an abstention (own set: false abstentions 9.2% -> 1.6%, abstain recall 93.8 -> 100).
         # A sure model may turn an abstention into an answer (answer_confidence()).
         conf = self.answer_confidence(choice.rule_confidence, choice.margin, choice.info, hits, documents,
-                                      resolved.text)
+                                      resolved.text, choice.unfit)
         return self.rule.answer(question, resolved, replace(choice.best, confidence=conf), hits, documents)
 
     def choose(self, resolved: Resolved, hits: list[Hit], documents: dict[str, Document] | None = None) -> "Choice | None":
@@ -188,7 +189,7 @@ class HybridReader:
         rule_best = best_rule(scored)
         info = question_info(resolved)
         if rule_best.confidence >= self.trust or \
-                (rule_best.confidence >= self.typed_trust and states_asked_number(info, rule_best)) or \
+                (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best)) or \
                 gives_asked_example(resolved.text, rule_best) or rule_best.features.get("kind_of", 0.0) > 0 or \
                 crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked
@@ -203,13 +204,15 @@ class HybridReader:
         listed = listed_in(hit_documents(hits, documents).values())
         options = self.options(resolved.text, scored, read.spans, info, listed,
                                names_asked(resolved.text, resolved.topic, resolved.carried))
-        best = max(options, key=lambda o: self.combiner.score(o.features)).scored
-        return Choice(best, rule_best.confidence, read.margin, info)
+        best = max(options, key=lambda o: self.combiner.score(o.features))
+        return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best))
 
     def answer_confidence(self, rule_confidence: float, margin: float | None, info: QuestionInfo,
-                          hits: list[Hit], documents: dict[str, Document] | None, question: str) -> float:
+                          hits: list[Hit], documents: dict[str, Document] | None, question: str,
+                          unfit: bool = False) -> float:
         """The rule reader's confidence, or the model's calibrated one where that is higher, at least
-        `model_trust`, and no name the question asks about is missing from the documents.
+        `model_trust`, no name the question asks about is missing from the documents and the answer
+        fits the question (`unfit`: "인력 규모는?" is not answered by "3939억원", however sure the model).
 
         The model's null score knows when a passage does not answer (on held-out dev-a with each
         question's own paragraph removed it abstains as often as the rules) but not when the question
@@ -217,7 +220,7 @@ class HybridReader:
         names veto it. Missing common nouns do not: KorQuAD's answerable questions often use words
         their paragraph does not (나라, 제목, 언급), and the rules' confidence halves for each.
         """
-        if margin is None:
+        if margin is None or unfit:
             return rule_confidence
         sure = model_confidence(margin, self.calibration)
         if sure < self.model_trust or sure <= rule_confidence:
@@ -351,24 +354,38 @@ def _in_sentence(m: ModelSpan) -> tuple[str, int, int]:
     return chunk.text[s.start:s.end], m.t_start - s.start, min(m.t_end, s.end) - s.start
 
 
+def unfit(option: Option) -> bool:
+    """Is the option no answer a sure model may give where the rules abstain: a number of another kind
+    than asked ("인력 규모는?" -> "3939억원")? Numbers of a known kind only (a sum, a date, a length, a
+    count): the rules read those surely, while a phrase's or a bare measure's clash may be theirs to
+    misread ("몇 표 앞섰나?" -> "286만 표", a phrase to them; "몇프로?" -> "50%", a measure). (A sentence
+    naming none of the question's names, entity_gap 1, would also veto "티맥스소프트 투자 규모는?" -> the
+    data center's "899억원", but on held-out dev-a it vetoed right answers by the dozen: Korean drops
+    the subject a sentence is about.)"""
+    return option.features["type_clash"] > 0 and option.scored.cand.kind in NUMERIC - {"quantity"}
+
+
 def best_rule(scored: list[Scored]) -> Scored:
     """The rule reader's own answer: its best-scored candidate, whose confidence drives the
     cascade (trust), the whole-passage read (whole_below) and abstention."""
     return max(scored, key=lambda s: s.score)
 
 
-def states_asked_number(info: QuestionInfo, best: Scored) -> bool:
-    """Does the question plainly ask for a number of one kind (얼마, 몇 개, 언제, 기간은) and is the rule
-    reader's answer one of exactly that kind (type fit 1: "4개" for "과제 수는?", not "2개동" for "몇 층?")?
-    Numbers in Korean text are what the rules read best; the span model often takes a salient number
-    of another kind or another item's count ("자동차 분야 과제 수는?" -> "헬스케어 6개")."""
-    return info.has_cue and info.answer_type in NUMERIC and best.features.get("type", 0.0) >= 0.99 \
-        and not best.features.get("type_clash")
+def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
+    """Does the question plainly ask for a number of one kind (얼마, 몇 개, 언제, 기간은) or a purpose (왜,
+    목적은) and is the rule reader's answer one of exactly that kind (type fit 1: "4개" for "과제 수는?",
+    not "2개동" for "몇 층?"; "인프라를 활용하기 위해" for "왜 세운 건데?")?
+    Numbers and purpose clauses (~하기 위해) are what the rules read best in Korean text; the span model
+    often takes a salient number of another kind or another item's count ("자동차 분야 과제 수는?" ->
+    "헬스케어 6개"), or the thing done for the purpose ("왜 세운 건데?" -> "AI기술센터")."""
+    return info.has_cue and (info.answer_type in NUMERIC or info.answer_type == "reason") and \
+        best.features.get("type", 0.0) >= 0.99 and not best.features.get("type_clash")
 
 
 # "예시된", "예를 든", "사례로", "대표 과제", "대표적인"; not a chief: "대표는 누구야?", "대표이사", "대표 이름"
 _CHIEF = r"이사|자|님|\s?이름|(?:는|은|가|이|를|을|의|로|와|과|도)(?:\s|$|[?!.])"
-_ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|대표(?!" + _CHIEF + ")")
+# "그중에 이름 나온 데는?": the one the text names (among a count it gives), an example too
+_ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|이름\s?(?:이\s?)?(?:나온|나와|언급된|거론된)|대표(?!" + _CHIEF + ")")
 
 
 def gives_asked_example(question: str, best: Scored) -> bool:

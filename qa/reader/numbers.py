@@ -209,8 +209,12 @@ def _counter_of(surface: str) -> str | None:
     return None
 
 
+# Currencies a sum may be written in ("1100만달러", "500만 유로"): dev-a and Korean TyDi train hold 14 such golds.
+_CURRENCY = re.compile(r"[\d만억천조백]\s?(?:달러|엔|유로|위안|파운드|프랑|루블|페소|마르크|리라|루피)$")
+
+
 def _number_kind(surface: str, parts: list[Morpheme], following: list[Morpheme]) -> str:
-    if surface.endswith("원"):
+    if surface.endswith("원") or _CURRENCY.search(surface):
         return "money"
     if re.search(r"\d~\d", surface):
         return "period"

@@ -28,7 +28,7 @@ _ROLES = ("선수", "감독", "작가", "가수", "배우", "만화가", "화가
 # Cue nouns, checked as suffixes of the question's nouns; the last match wins.
 _CUES: list[tuple[str, str]] = [
     ("고용규모", "count"), ("고용", "count"), ("인력", "count"),
-    ("투자액", "money"), ("금액", "money"), ("액수", "money"), ("예산", "money"), ("사업비", "money"),
+    ("투자액", "money"), ("금액", "money"), ("총액", "money"), ("액수", "money"), ("예산", "money"), ("사업비", "money"),
     ("비용", "money"), ("투자유치", "money"), ("지원금", "money"), ("매출", "money"), ("돈", "money"),
     ("기간", "period"), ("동안", "period"),
     ("연도", "date"), ("년도", "date"), ("시기", "date"), ("날짜", "date"), ("일정", "date"), ("설립일", "date"),
@@ -253,6 +253,9 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
             nxt = morphs[i + 1] if i + 1 < len(morphs) else None
             if nxt is not None and (nxt.form == "동안" or (nxt.form, nxt.tag) == ("만", "NNB")):
                 return "period", None   # "얼마 동안 ...?", "얼마 만에 ...?": how long (dev-a: 45년, 3개월)
+            cue = _last_cue(morphs[:i])
+            if cue[0] == "quantity" and cue[1] in UNIT_FAMILIES:
+                return cue   # "연면적이 얼마예요?": the measure its noun names (㎡), no sum of money
             return ("quantity" if _near(forms, i, ("면적", "성능", "빠르", "크", "넓")) else "money"), None
         if m.form == "얼마나":   # "얼마나 받았어" (money), "얼마나 걸려" (period), "얼마나 빨라" (quantity)
             if _near(forms, i, ("투자", "돈", "받", "비용", "예산", "금액", "들")):
@@ -365,6 +368,7 @@ def _how_many(morphs: list[Morpheme], i: int) -> tuple[str, str | None]:
 def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
     nouns = _noun_words(morphs)
     found: tuple[str, str | None] = ("unknown", None)
+    counted_at = -1   # the noun that last typed the question a count
     for k, word in enumerate(nouns):
         if len(word) > 2 and word.endswith("들"):
             word = word[:-1]   # "기업들" is a cue as "기업" is
@@ -377,7 +381,7 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if word in ("것", "거", "건"):
             found = ("unknown", None)   # "대통령이 선언한 것은?" asks for a thing: earlier nouns are its context
             continue
-        if word == "곳":          # "대표적인 곳은?": an institution (or a place), named
+        if word in ("곳", "데"):   # "대표적인 곳은?", "이름 나온 데는?": an institution (or a place), named
             found = ("organization", None)
             continue
         if word == "이름" and found[0] != "unknown":
@@ -385,6 +389,8 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if word == "규모" and k > 0 and any(w in nouns[k - 1] for w in ("투자", "지원", "사업", "예산", "자금", "매출")):
             found = ("money", None)   # "지원 규모" is an amount of money; "연면적 규모" a size
             continue
+        if word == "규모" and found[0] == "count" and counted_at == k - 1:
+            continue   # "인력 규모는?": how many people, as "인력은?" asks
         for cue, qtype in _CUES:
             # a synonym lends only a measure's cue ("계산 능력" ~ 연산성능: compute)
             spellings = (word, *synonyms(word)) if qtype == "quantity" else (word,)
@@ -394,6 +400,7 @@ def _last_cue(morphs: list[Morpheme]) -> tuple[str, str | None]:
                 if qtype == "quantity":
                     counter = _FAMILY_OF.get(cue)   # the unit family ("연면적" -> area: ㎡)
                 found = (qtype, counter)
+                counted_at = k if qtype == "count" else counted_at
                 break
     return found
 

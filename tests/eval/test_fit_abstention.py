@@ -14,7 +14,7 @@ class SureAbove:
 
     model_trust = math.inf
 
-    def answer_confidence(self, rule_confidence, margin, info, hits, documents, question):
+    def answer_confidence(self, rule_confidence, margin, info, hits, documents, question, unfit=False):
         return margin if margin is not None and margin >= self.model_trust else rule_confidence
 
 

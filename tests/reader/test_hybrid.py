@@ -243,6 +243,18 @@ def test_the_asked_kind_of_number_answers_alone_from_typed_trust():
     assert not_a_number.calls == 1
 
 
+def test_the_asked_purpose_answers_alone_from_typed_trust():
+    # the span model takes what was built for the purpose ("AI기술센터"); a stated purpose is the rules'
+    text = "티맥스소프트는 단지의 인프라를 활용하기 위해 광주에 AI기술센터를 세웠다."
+    hits = [Hit(1, 1.0, Chunk(0, "t", "센터", text, 0, len(text), (Span(0, len(text)),)))]
+    q = "티맥스소프트는 왜 센터를 세웠어?"
+    model = PointAt("AI기술센터")
+    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
+                          trust=math.inf, typed_trust=0.0)
+    got = reader.read(q, Resolved(q, q), hits, {"t": Document("t", "센터", text)})
+    assert got.text.endswith("활용하기 위해") and model.calls == 0
+
+
 def test_typed_trust_must_be_a_confidence():
     with pytest.raises(ValueError, match="typed_trust"):
         HybridReader(RuleReader(), PointAt("x"), LinearRanker({}), typed_trust=-1.0)
@@ -285,6 +297,7 @@ class PointAtUnsure(PointAt):
     ("민간 출자 규모는?", PointAt("2100억원"), math.inf, False),  # no abstention block: the rules' evidence alone
     ("민간 출자 규모는?", PointAtUnsure("2100억원"), 0.7, False),  # the model unsure (0.5 < 0.7)
     ("카카오의 투자 금액은?", PointAt("2100억원"), 0.7, False),    # a name the documents never mention vetoes
+    ("민간 출자 인력 규모는?", PointAt("2100억원"), 0.7, False),   # a sum for a count of people: unfit
 ])
 def test_a_sure_model_may_answer_what_the_rules_abstain_on(question, scorer, model_trust, answered):
     reader = HybridReader(RuleReader(abstain_threshold=0.35), scorer, LinearRanker({"rule_rel": 1.0, "agree": 2.0}),

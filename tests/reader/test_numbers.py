@@ -19,6 +19,8 @@ def found(sentence: str) -> dict[str, tuple[str, str | None]]:
     ("빌딩 2개동을 짓는다.", "2개동", "count", "개"),
     ("진나라는 기원전 206년에 무너졌다.", "기원전 206년", "date", None),
     ("유비는 223년 6월 10일 사망했다.", "223년 6월 10일", "date", None),
+    ("그는 보장금액 1100만달러에 계약했다.", "1100만달러", "money", None),   # a sum in another currency
+    ("입장료는 20유로다.", "20유로", "money", None),
 ])
 def test_kinds_and_counters(sentence, text, kind, counter):
     assert found(sentence).get(text) == (kind, counter)

@@ -26,6 +26,10 @@ from qa.reader.slot import question_slot
     ("연산성능 몇페타플롭스임?", "count", "페타플롭스"),   # Kiwi reads 몇페타플롭스 as one noun
     ("광주 어디쯤에 생기는 거예요?", "place", None),      # and 어디쯤 as one
     ("GIST의 정식 명칭은?", "item", None),
+    ("티맥스소프트 AI기술센터 인력 규모는?", "count", "명"),   # how many people: 인력 says so, not 규모
+    ("데이터센터 규모는?", "quantity", None),
+    ("사업비 총액 알려줘", "money", None),
+    ("그중에 이름 나온 데는?", "organization", None),       # 데: a place or a body, as 곳
     ("데이터센터 연면적은?", "quantity", "area"),
     ("How much will the city spend?", "money", None),
     ("How many students are selected?", "count", "명"),
