@@ -55,8 +55,8 @@ class Recorder(HybridReader):
         super().__init__(*a, **k)
         self.rows: list[list[tuple]] = []
 
-    def options(self, question, scored, spans, info=None, listed=None):
-        options = super().options(question, scored, spans, info, listed)
+    def options(self, *args, **kwargs):
+        options = super().options(*args, **kwargs)
         self.rows.append([(dict(o.scored.features) if o.features["is_rule"] else None, o.scored.confidence,
                            dict(o.features), o.scored.cand.text) for o in options])
         return options

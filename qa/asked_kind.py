@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .followup_words import strip_markers
+
 _KIND_ASKED = re.compile(
     r"^(.+?)\s*(?:은|는|이란|란)\s+(?:어떤|어떠한|무슨|뭐\s?하는|무엇을\s?하는|뭘\s?하는)\s*"
     r"(회사|기업|업체|단체|기관|조직|스타트업|학교|시설|사람|인물|곳|프로그램|사업|행사|제도)"
@@ -25,5 +27,5 @@ def kind_asked_of(question: str) -> tuple[str, str] | None:
     >>> kind_asked_of("곽영욱은 어떤 회사의 사장이었는가?"), kind_asked_of("어떤 회사가 투자해?")
     (None, None)
     """
-    m = _KIND_ASKED.search(question.strip())
+    m = _KIND_ASKED.search(strip_markers(question.strip()))   # "그럼 SoS Lab은 …": 그럼 is no part of it
     return (m.group(1).strip(), m.group(2)) if m else None

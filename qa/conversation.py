@@ -262,7 +262,8 @@ def _replace_pointers(text: str, conversation: Conversation) -> tuple[str, bool]
     pointer = next((p for p in _POINTERS if p in text), None)
     if pointer is None:
         return text, False
-    from .reader.question import analyze, name_asked_of   # here: the reader package imports this module
+    from .reader.naming import name_asked_of
+    from .reader.question import analyze   # here: the reader package imports this module
     kinds = _POINTED_TYPES.get(pointer, _PLACE_OR_BODY)
     for turn in reversed(conversation.turns):
         # another name of a place or body is one too ("GIST의 한글 이름은?" -> 광주과학기술원)

@@ -66,7 +66,7 @@ def substitute(topic: str, text: str, listed: Listed | None) -> tuple[str, str] 
     new = [f for f, _ in terms(bare) if f not in before]
     for item in dict.fromkeys([bare] + new):
         olds = [f for f in before if f not in CUE_WORDS and f != item and listed(f, item)]
-        if len(olds) == 2 and before.index(olds[1]) == before.index(olds[0]) + 1:
+        if len(olds) == 2 and f"{olds[0]} {olds[1]}" in topic:
             olds = olds[1:]   # "해외 대학": one item of two words, its head replaced (its qualifier goes with it)
         if len(olds) != 1:
             continue

@@ -196,6 +196,10 @@ def test_a_polite_bare_follow_up_swaps_a_two_word_item_whole():
     turn_in(conv, "대학원과 같이 연구하는 해외 대학은 몇 곳이에요?", "9개")
     second = turn_in(conv, "연구소는요?", "4개")
     assert second.text == "대학원과 같이 연구하는 연구소는 몇 곳이에요?" and second.repeats_ask
+    # two listed words apart in the question are no one item: "자동차와 에너지" stay as they were
+    conv = Conversation()
+    turn_in(conv, "자동차와 에너지 분야 과제는 몇 개야?", "8개")
+    assert "자동차와 헬스케어" not in turn_in(conv, "헬스케어는?", "6개").text
 
 
 def test_a_bare_follow_up_asks_the_question_just_before_again():

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from ..korean import sentence_spans
-from .question import name_asked_of
+from .naming import name_asked_of
 
 _PAREN_ALIAS = re.compile(r"([0-9A-Za-z가-힣&+]{2,})\(([0-9A-Za-z가-힣&+ ]{2,20})\)")
 

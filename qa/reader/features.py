@@ -75,14 +75,14 @@ def features(info: QuestionInfo, terms: dict[str, float], ctx: SentenceContext, 
         "time_edge": _time_edge(cand),
         "designated": designated(ctx.text, cand, slot),
         "beside_focus": beside_focus(ctx.text, cand, slot),
-        "kind_of": _kind_of(info, ctx, cand),
+        "says_kind": _says_kind(info, ctx, cand),
         f"k={cand.kind}|w={info.answer_type}": 1.0,
         f"next={_tag_class(nxt)}": 1.0, f"prev={_tag_class(prv)}": 1.0,
     }
     return f
 
 
-def _kind_of(info: QuestionInfo, ctx: SentenceContext, cand: Candidate) -> float:
+def _says_kind(info: QuestionInfo, ctx: SentenceContext, cand: Candidate) -> float:
     """For "X은 어떤 회사야?": does the span say what X is (kind.predicated_kind)? Whole noun phrases
     only ("자율주행 라이다 센서 스타트업", not its tail "센서 스타트업"): a name or a number is no kind.
     Weighted by hand in ranker.json (no dev-a question asks this way)."""
@@ -299,9 +299,16 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
     if prv is not None and prv.tag.startswith("NN") and prv.form not in _FRAME_WORDS and \
             text[prv.end:cand.start] == " ":
         value *= 0.5   # the tail of an example ("재난대응 AI플랫폼" of "에너지 재난대응 AI플랫폼")
-    if text[max(0, cand.start - 2):cand.start] == ", ":
+    if text[max(0, cand.start - 2):cand.start] == ", " and _bare_item_before(text, cand.start - 2):
         value *= 0.5   # the last item of a listed example ("A, B, 확산 등 교육과정"): the list is the example
     return value
+
+
+def _bare_item_before(text: str, comma: int) -> bool:
+    """Is the comma-separated part ending at `comma` a bare item ("현장응용" of "…, 현장응용, 확산 등"),
+    not an example of its own ("막스플랑크 등 4개 연구소, 카네기멜런대학교 등 …")?"""
+    part = text[text.rfind(", ", 0, comma) + 2 if ", " in text[:comma] else 0:comma]
+    return "등" not in part.split()
 
 
 def _clause_has_own_term(ctx: SentenceContext, at: int, start: int, end: int) -> bool:

@@ -34,7 +34,7 @@ from ..conversation import Resolved
 from ..korean import is_latin_text
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
-from .boundary import purpose_then_noun, trim_particles
+from .boundary import trim_particles
 from .neural.reader import model_confidence, trim_edges
 from .option_features import agreement, echo, kind_of
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
@@ -44,7 +44,8 @@ from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
 from .scoring import NUMERIC, type_score
-from .sibling import about_another_item, asked_names, frame_words, in_other_frame, is_sibling, names_asked
+from .proposals import offerable
+from .sibling import asked_names, frame_words, names_asked
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
@@ -190,12 +191,12 @@ class HybridReader:
         info = question_info(resolved)
         if rule_best.confidence >= self.trust or \
                 (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best)) or \
-                gives_asked_example(resolved.text, rule_best) or rule_best.features.get("kind_of", 0.0) > 0 or \
+                gives_asked_example(resolved.text, rule_best) or rule_best.features.get("says_kind", 0.0) > 0 or \
                 crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked
             # type), or their answer is the very kind of number asked, or the example the text gives
             # of what is asked for by example, or what the text says its subject is when asked what kind
-            # of thing it is (features._kind_of: the model takes "어떤 회사" for a company's name), or the
+            # of thing it is (features._says_kind: the model takes "어떤 회사" for a company's name), or the
             # model would read across languages: the model
             # is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)
@@ -311,47 +312,14 @@ class HybridReader:
                 "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agree,
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
                 "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
-        # a span the text lists with the name asked about is no answer (sibling.py), nor the model's proposal
-        # and so is a span in a clause about another item than the one asked about (in_other_frame), or a
-        # purpose with what was done for it (purpose_then_noun: its vote still counts for either part)
+        # which of the model's spans may be offered (proposals.offerable: no sibling of the name asked,
+        # no clause or sentence about another item, no purpose with what was done for it; their votes count)
         names, framed_by = asked_names(question) if names is None else names, frame_words(question)
-        kept = (m for m in best_of.values() if not is_sibling(m.hit.chunk.text, m.t_start, m.t_end, names)
-                and not in_other_frame(*_in_sentence(m), framed_by, listed)
-                and not purpose_then_noun(m.hit.chunk.text, m.t_start, m.t_end) and not _about_a_sibling(m, names, listed)
-                and not _crosses_sentences(m))
+        kept = (m for m in best_of.values() if offerable(m.hit.chunk, m.t_start, m.t_end, names, framed_by, listed))
         for m in islice(kept, self.proposals):   # the checks run on the best spans only, until enough pass
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
         return out
-
-
-def _about_a_sibling(m: ModelSpan, names: tuple[str, ...], listed: Listed | None) -> bool:
-    """Is the span's sentence about another item of a list than the name asked about, one that
-    another sentence of the passage is about ("SoS Lab 누가 만들었는데?": "SoS Lab은 GIST 학생들이
-    … 창업한 … 티맥스소프트는 … 광주 AI기술센터를 설립했다", the two listed together elsewhere)?
-    sibling.about_another_item, across the passage's sentences."""
-    if not names or listed is None:
-        return False
-    chunk = m.hit.chunk
-    starts = [chunk.text[s.start:s.end] for s in chunk.sentences]
-    k = next((i for i, s in enumerate(chunk.sentences) if s.start <= m.t_start < s.end), None)
-    return k is not None and about_another_item(starts[k], starts[:k] + starts[k + 1:], names, listed)
-
-
-def _crosses_sentences(m: ModelSpan) -> bool:
-    """Does the span run from one sentence into the next ("… 기업이 언급됐다. SoS Lab은 GIST 학생들")?"""
-    text = m.hit.chunk.text
-    return any(m.t_start < s.end < m.t_end and text[s.end - 1] in ".!?" for s in m.hit.chunk.sentences)
-
-
-def _in_sentence(m: ModelSpan) -> tuple[str, int, int]:
-    """The sentence of the chunk where the span starts, and the span's offsets in it (to its end
-    at most): clauses are compared within one sentence."""
-    chunk = m.hit.chunk
-    s = next((s for s in chunk.sentences if s.start <= m.t_start < s.end), None)
-    if s is None:
-        return chunk.text, m.t_start, m.t_end
-    return chunk.text[s.start:s.end], m.t_start - s.start, min(m.t_end, s.end) - s.start
 
 
 def unfit(option: Option) -> bool:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# what may follow a noun phrase predicated of the sentence's subject: "스타트업으로", "기업이다", "기관이며"
-_PREDICATE_END = re.compile(r"(?:으로서|로서|으로|로|이다|이며|이고|이자|입니다|이었다|였다|인데)(?=[\s,.]|$)")
+# what may follow a noun phrase predicated of the sentence's subject: "스타트업으로", "기업이다", "기관이며",
+# after a vowel "회사다", "회사며"
+_PREDICATE_END = re.compile(r"(?:으로서|로서|으로|로|이다|이며|이고|이자|입니다|이었다|였다|인데|다|며)(?=[\s,.]|$)")
+# a clause of another topic between the subject and the span: "X은 …했고 티맥스소프트는 … 기업이다"
+_OTHER_TOPIC = re.compile(r"(?:,|고|며|지만)\s+\S+(?:은|는)\s")
 
 
 @lru_cache(maxsize=256)
@@ -33,13 +36,17 @@ def predicated_kind(sentence: str, start: int, end: int, subject: str) -> float:
     0.0
     >>> s = "라이다 센서 스타트업인 SoS Lab이 투자를 받았다."; predicated_kind(s, 0, 11, "sos lab")
     1.0
+    >>> s = "SoS Lab은 투자를 유치했고 티맥스소프트는 클라우드 기업이다."
+    >>> a = s.index("클라우드"); predicated_kind(s, a, a + 7, "SoS Lab")
+    0.0
     """
     found = list(_subject_pattern(subject).finditer(sentence))
     if not found or any(m.start() < end and start < m.end() for m in found):
         return 0.0
     after = sentence[end:]
     for m in found:
-        if m.end() <= start and re.match(r"(?:은|는)\s", sentence[m.end():]) and _PREDICATE_END.match(after):
+        if m.end() <= start and re.match(r"(?:은|는)\s", sentence[m.end():]) and _PREDICATE_END.match(after) \
+                and not _OTHER_TOPIC.search(sentence, m.end(), start):
             return 1.0
         if m.start() >= end and re.fullmatch(r"(?:인)?\s|\s?['\"‘“]", sentence[end:m.start()]):
             return 1.0

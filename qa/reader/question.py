@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
 from ..asked_kind import kind_asked_of
+from .naming import naming_words
+from .spacing import spaced_question_words
 from .thesaurus import synonyms
 
 TYPES = ("money", "count", "date", "period", "person", "organization", "place", "quantity", "list",
@@ -115,7 +117,8 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     type_text = spaced_question_words(type_from or question)
     spaced = spaced_question_words(question)
     qtype, counter = (_english_type(type_text) if english else _korean_type(morphemes(type_text)))
-    if not english and kind_asked_of(type_text):
+    kind = None if english else kind_asked_of(type_text)
+    if kind:
         qtype, counter = "description", None   # a kind ("자율주행 라이다 센서 스타트업"), not a company's name
     has_cue = qtype != "unknown"
     if not has_cue and previous:
@@ -126,29 +129,9 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     nouns = frozenset(w.lower() for w in _noun_words(morphs)) - _STOP
     # "GIST 한국어 정식 명칭은?": the words that say which name is asked are no words to find, nor the
     # noun of a kind asked ("SoS Lab은 어떤 회사야?": the text may say 스타트업)
-    kind = None if english else kind_asked_of(type_text)
-    terms = frozenset(content_tokens(spaced)) - _STOP - (_NAMING_WORDS if name_asked_of(type_text) else frozenset()) \
-        - ({kind[1]} if kind else frozenset())
+    terms = frozenset(content_tokens(spaced)) - _STOP - naming_words(type_text) - ({kind[1]} if kind else frozenset())
     return QuestionInfo(question, qtype, counter, terms, nouns, entities,
                         english, has_cue, _asks_plural(type_text, english))
-
-
-_GLUED_MYEOT = re.compile(r"(?<![가-힣])몇(?=[가-힣]{3,})(?!몇)")
-_GLUED_ABOUT = re.compile(r"(?<![가-힣])(어디|언제|얼마|누구)(?=쯤|즈음)")
-
-
-def spaced_question_words(question: str) -> str:
-    """The question with its question word set apart from what Kiwi would glue it into one noun with:
-    a long counter ("몇페타플롭스"; short ones it splits itself: 몇명, 몇개동) or 쯤 ("어디쯤에", "언제쯤").
-
-    >>> spaced_question_words("연산성능 몇페타플롭스임?"), spaced_question_words("광주 어디쯤에 생겨?")
-    ('연산성능 몇 페타플롭스임?', '광주 어디 쯤에 생겨?')
-    >>> spaced_question_words("몇몇 기업은?"), spaced_question_words("몇명?")
-    ('몇몇 기업은?', '몇명?')
-    """
-    if "몇" in question:
-        question = _GLUED_MYEOT.sub("몇 ", question)
-    return _GLUED_ABOUT.sub(r"\1 ", question) if ("쯤" in question or "즈음" in question) else question
 
 
 _OTHER_WH = frozenset({"몇", "얼마나"})   # question words typed outside _WH (몇 + counter; 얼마나 by its verb)
@@ -166,34 +149,6 @@ def has_question_word(question: str) -> bool:
     if is_latin_text(question):
         return bool(_EN_WH.search(question))
     return any(m.form in _WH or m.form in _OTHER_WH for m in morphemes(question))
-
-
-# "GIST의 한글 이름은?", "광주과학기술원의 영문 약자는?", "What does GIST stand for?":
-# asks for the other name of the thing named just before the naming noun.
-_NAMING_KO = re.compile(r"(\S+?)(?:의|은|는)?\s+(?:(?:한글|영문|정식|공식|우리말|한국어|영어)\s*){0,2}"
-                        r"(?:이름|명칭|약자|약칭|풀네임|본명)(?:은|이|는|이야|이에요|입니까|인가요)?"
-                        r"\s*(?:(?:뭐|무엇|어떻게)\S*)?\s*\??$")
-# the words of a naming question that say which of a thing's names is asked (이름 itself stays a term:
-# "선수의 이름은?" asks for a name of something else)
-_NAMING_WORDS = frozenset({"한글", "영문", "정식", "공식", "우리말", "한국어", "영어", "명칭", "약자", "약칭", "풀네임", "본명"})
-_NAMING_IN = re.compile(r"^(\S+?)(?:를|을|은|는|의)?\s+(?:우리말|한글|한국어|영어|영문)로\s")   # "GIST를 우리말로 풀면?"
-_NAMING_EN = re.compile(r"\bdoes (.+?) stand for\b|\b(?:full|official|korean|english) name of (?:the )?(.+?)\s*\?*$",
-                        re.IGNORECASE)
-
-
-def name_asked_of(question: str) -> str | None:
-    """The thing whose other name the question asks for, as typed; None for other questions.
-
-    >>> name_asked_of("GIST의 한글 이름은?"), name_asked_of("What does GIST stand for?")
-    ('GIST', 'GIST')
-    >>> name_asked_of("GIST 학생들이 세운 스타트업 이름이 뭐야?"), name_asked_of("GIST는 몇 명을 뽑아?")
-    ('스타트업', None)
-    """
-    q = question.strip()
-    m = _NAMING_KO.search(q) or _NAMING_IN.search(q) or _NAMING_EN.search(q)
-    if not m:
-        return None
-    return next(g for g in m.groups() if g)
 
 
 _PLURAL_WORD = re.compile(r"[가-힣]들(?:은|는|이|을|과|와|이야|인가|이었어|였어)?\??$")

@@ -75,10 +75,9 @@ def names_asked(question: str, topic: str | None = None, carried: tuple[str, ...
     ()
     """
     own = asked_names(question)
-    if not topic or not carried:
-        return own
-    borrowed = tuple(n for n in asked_names(topic) if all(w in carried for w in n.split()))
-    return tuple(dict.fromkeys(own + borrowed))
+    if own or not topic or not carried:
+        return own   # a follow-up that marks names of its own asks about those
+    return tuple(n for n in asked_names(topic) if all(w in carried for w in n.split()))
 
 
 def is_sibling(sentence: str, start: int, end: int, names: tuple[str, ...]) -> bool:

@@ -59,3 +59,9 @@ def test_a_listed_example_is_the_whole_list_not_its_last_item():
     assert sentence[whole.start:whole.end] == whole.text and sentence[last.start:last.end] == last.text
     assert _example_of_question_noun(ctx, whole, terms) == 1.0      # its clause is the one it ends in
     assert 0 < _example_of_question_noun(ctx, last, terms) < _example_of_question_noun(ctx, whole, terms)
+    # after an example of its own ("막스플랑크 등 4개 연구소, "), the next clause's example counts whole
+    sentence = "GIST는 막스플랑크 등 4개 연구소, 카네기멜런대학교 등 9개 해외 대학과 협력한다."
+    terms = {"해외": 1.0, "대학": 1.0, "협력": 1.0}
+    ctx = _read_sentence(sentence, terms, None, 1, 0.0)
+    at = sentence.index("카네기")
+    assert _example_of_question_noun(ctx, Candidate(at, at + 8, "카네기멜런대학교", "name"), terms) == 1.0

@@ -99,7 +99,7 @@ def test_a_naming_question_reads_the_alias_where_the_document_defines_it(questio
 
 
 def test_a_name_in_a_naming_question_is_not_asked_for_its_alias():
-    from qa.reader.question import name_asked_of
+    from qa.reader.naming import name_asked_of
     assert name_asked_of("GIST 학생들이 세운 스타트업 이름이 뭐야?") == "스타트업"
     assert name_asked_of("KAIST는 몇 명을 뽑아?") is None
 
