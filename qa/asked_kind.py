@@ -10,6 +10,7 @@ The answer is no name of a company but what the text says the subject is ("자�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .followup_words import strip_markers
 
@@ -19,6 +20,7 @@ _KIND_ASKED = re.compile(
     r"(?:이야|야|인가요|인가|예요|이에요|입니까|이지|임|이었나요|이었어|였어|인데|일까|이었지)?\s*\??$")
 
 
+@lru_cache(maxsize=256)   # the ranker asks it for every phrase candidate of a description question
 def kind_asked_of(question: str) -> tuple[str, str] | None:
     """(subject, the kind's noun as asked) when the question asks what kind of thing its subject is.
 

@@ -136,7 +136,8 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     # follow-up's words, so a 4-turn dialogue does not drift.
     topic = last.topic or last.resolved
     typed = last.typed or last.resolved
-    if asks_again(text) and (sub := substitute(last.resolved, text, listed) or substitute(topic, text, listed)):
+    if asks_again(text) and (sub := substitute(last.resolved, text, listed) or
+                             (substitute(topic, text, listed) if topic != last.resolved else None)):
         # "에너지 분야 과제는 몇 개야?" -> "헬스케어는?": the same question with 헬스케어 for 에너지; the
         # question just before is the one asked again ("대표적인 과제는?" -> "헬스케어 쪽은?": its example)
         resolved, item = sub

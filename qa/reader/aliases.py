@@ -19,7 +19,8 @@ from .naming import name_asked_of
 _PAREN_ALIAS = re.compile(r"([0-9A-Za-z가-힣&+]{2,})\(([0-9A-Za-z가-힣&+ ]{2,20})\)")
 
 
-def _flat(name: str) -> str:
+def flat_name(name: str) -> str:
+    """A name as compared: spaces removed, lower-case ("SoS Lab" -> "soslab")."""
     return name.replace(" ", "").lower()
 
 
@@ -32,7 +33,7 @@ def document_aliases(text: str) -> dict[str, set[str]]:
     """
     out: dict[str, set[str]] = {}
     for m in _PAREN_ALIAS.finditer(text):
-        a, b = _flat(m.group(1)), _flat(m.group(2))
+        a, b = flat_name(m.group(1)), flat_name(m.group(2))
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
     return out
@@ -47,14 +48,14 @@ def asked_aliases(question: str, texts: dict[str, str]) -> dict[str, tuple[str, 
     subject = name_asked_of(question)
     if not subject:
         return {}
-    name = _flat(subject)
+    name = flat_name(subject)
     out: dict[str, tuple[str, int]] = {}
     for doc_id, text in texts.items():
         for m in _PAREN_ALIAS.finditer(text):
             a, b = m.group(1), m.group(2)
             for this, other, at in ((a, b, m.start(2)), (b, a, m.start(1))):
-                if _flat(this) == name and _flat(other) != name:
-                    out.setdefault(_flat(other), (doc_id, at))
+                if flat_name(this) == name and flat_name(other) != name:
+                    out.setdefault(flat_name(other), (doc_id, at))
     return out
 
 

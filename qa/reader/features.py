@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..asked_kind import kind_asked_of
 from ..korean import Morpheme, content_tokens
 from .candidates import Candidate
 from .focus import anchor, beside_focus, designated, focus_near, focus_suffix
-from ..asked_kind import kind_asked_of
 from .kind import predicated_kind
 from .question import QuestionInfo
 from .scoring import boundary_score, type_score
@@ -307,8 +307,8 @@ def _example_of_question_noun(ctx: SentenceContext, cand: Candidate, terms: dict
 def _bare_item_before(text: str, comma: int) -> bool:
     """Is the comma-separated part ending at `comma` a bare item ("현장응용" of "…, 현장응용, 확산 등"),
     not an example of its own ("막스플랑크 등 4개 연구소, 카네기멜런대학교 등 …")?"""
-    part = text[text.rfind(", ", 0, comma) + 2 if ", " in text[:comma] else 0:comma]
-    return "등" not in part.split()
+    before = text.rfind(", ", 0, comma)
+    return "등" not in text[before + 2 if before >= 0 else 0:comma].split()
 
 
 def _clause_has_own_term(ctx: SentenceContext, at: int, start: int, end: int) -> bool:

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import islice
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from ..conversation import Resolved
 from ..korean import is_latin_text
@@ -43,8 +43,8 @@ from .features import answer_clash
 from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
-from .scoring import NUMERIC, type_score
 from .proposals import offerable
+from .scoring import NUMERIC, type_score
 from .sibling import asked_names, frame_words, names_asked
 from .span import Candidate
 
@@ -193,12 +193,11 @@ class HybridReader:
                 (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best)) or \
                 gives_asked_example(resolved.text, rule_best) or rule_best.features.get("says_kind", 0.0) > 0 or \
                 crosses_languages(resolved.text, hits[0].chunk.text):
-            # The rules' evidence is complete (every question word near a candidate of the asked
-            # type), or their answer is the very kind of number asked, or the example the text gives
-            # of what is asked for by example, or what the text says its subject is when asked what kind
-            # of thing it is (features._says_kind: the model takes "어떤 회사" for a company's name), or the
-            # model would read across languages: the model
-            # is not asked.
+            # The rules' evidence is complete (every question word near a candidate of the asked type), or
+            # their answer is the very kind of number or the purpose asked, or the example the text gives of
+            # what is asked for by example, or what the text says its subject is when asked what kind of thing
+            # it is (features._says_kind: the model takes "어떤 회사" for a name), or the model would read
+            # across languages: the model is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..korean import morphemes
 from ..listing import Listed
+from .aliases import flat_name
 from .candidates import GENERIC_LATIN
 from .evidence import GENERIC, eojeol_stems
 
@@ -151,10 +152,10 @@ def about_another_item(sentence: str, others: list[str], names: tuple[str, ...],
     if not m:
         return False
     topic = m.group(1).strip()
-    flat = {n.replace(" ", "").lower() for n in names}
-    if topic.replace(" ", "").lower() in flat or not any(listed(n, topic) for n in names):
+    flat = {flat_name(n) for n in names}
+    if flat_name(topic) in flat or not any(listed(n, topic) for n in names):
         return False
-    return any((t := _TOPIC.match(o)) and t.group(1).replace(" ", "").lower() in flat for o in others)
+    return any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others)
 
 
 def _framed_elsewhere(sentence: str, bounds: tuple[tuple[int, int], ...], at: int, question_words: list[str],
