@@ -316,8 +316,10 @@ def _clause_has_own_term(ctx: SentenceContext, at: int, start: int, end: int) ->
     of the sentence has?"""
     cuts = [0] + [i + 2 for i in range(len(ctx.text)) if ctx.text.startswith(", ", i)] + [len(ctx.text) + 1]
     clause = next(k for k in range(len(cuts) - 1) if cuts[k] <= at < cuts[k + 1])
-    for pos in ctx.positions.values():
-        clauses = {next(k for k in range(len(cuts) - 1) if cuts[k] <= p < cuts[k + 1]) for p in pos}
+    for term, pos in ctx.positions.items():
+        # where the word itself is written, if it is ("연구소", not the 연구 of "공동연구" its prefix matched)
+        literal = [m.start() for m in re.finditer(re.escape(term), ctx.text, re.IGNORECASE)]
+        clauses = {next(k for k in range(len(cuts) - 1) if cuts[k] <= p < cuts[k + 1]) for p in literal or pos}
         if clauses == {clause} and any(not start <= p < end for p in pos):
             return True
     return False
