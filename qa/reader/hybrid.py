@@ -44,7 +44,7 @@ from .question import QuestionInfo
 from .ranker import LinearRanker
 from .rule_reader import RuleReader, Scored, question_info
 from .proposals import offerable
-from .scoring import NUMERIC, type_score
+from .scoring import NUMERIC, other_family, type_score
 from .sibling import asked_names, frame_words, names_asked
 from .span import Candidate
 
@@ -205,7 +205,7 @@ class HybridReader:
         options = self.options(resolved.text, scored, read.spans, info, listed,
                                names_asked(resolved.text, resolved.topic, resolved.carried))
         best = max(options, key=lambda o: self.combiner.score(o.features))
-        return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best))
+        return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best, info))
 
     def answer_confidence(self, rule_confidence: float, margin: float | None, info: QuestionInfo,
                           hits: list[Hit], documents: dict[str, Document] | None, question: str,
@@ -321,15 +321,19 @@ class HybridReader:
         return out
 
 
-def unfit(option: Option) -> bool:
+def unfit(option: Option, info: QuestionInfo) -> bool:
     """Is the option no answer a sure model may give where the rules abstain: a number of another kind
     than asked ("인력 규모는?" -> "3939억원")? Numbers of a known kind only (a sum, a date, a length, a
-    count): the rules read those surely, while a phrase's or a bare measure's clash may be theirs to
-    misread ("몇 표 앞섰나?" -> "286만 표", a phrase to them; "몇프로?" -> "50%", a measure). (A sentence
+    count) or a measure in a unit of another family than asked ("전력은?" -> "88.5페타플롭스"): the rules
+    read those surely, while a phrase's or a bare measure's clash may be theirs to misread ("몇 표
+    앞섰나?" -> "286만 표", a phrase to them; "몇프로?" -> "50%", a measure). (A sentence
     naming none of the question's names, entity_gap 1, would also veto "티맥스소프트 투자 규모는?" -> the
     data center's "899억원", but on held-out dev-a it vetoed right answers by the dozen: Korean drops
     the subject a sentence is about.)"""
-    return option.features["type_clash"] > 0 and option.scored.cand.kind in NUMERIC - {"quantity"}
+    cand = option.scored.cand
+    return option.features["type_clash"] > 0 and (cand.kind in NUMERIC - {"quantity"} or cand.kind == "quantity" and
+                                                  info.answer_type == "quantity" and info.counter is not None and
+                                                  other_family(info.counter, cand.text))
 
 
 def best_rule(scored: list[Scored]) -> Scored:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..listing import Listed
 from ..types import Chunk
 from .boundary import purpose_then_noun
-from .sibling import about_another_item, in_other_frame, is_sibling
+from .sibling import about_a_sibling, in_other_frame, is_sibling
 
 
 def offerable(chunk: Chunk, start: int, end: int, names: tuple[str, ...], framed_by: list[str],
@@ -22,17 +22,6 @@ def offerable(chunk: Chunk, start: int, end: int, names: tuple[str, ...], framed
     return not is_sibling(text, start, end, names) and not in_other_frame(*in_sentence(chunk, start, end), framed_by, listed) \
         and not purpose_then_noun(text, start, end) and not about_a_sibling(chunk, start, names, listed) \
         and not crosses_sentences(chunk, start, end)
-
-
-def about_a_sibling(chunk: Chunk, start: int, names: tuple[str, ...], listed: Listed | None) -> bool:
-    """Is the sentence the span starts in about another item of a list than the name asked about, one
-    that another sentence of the passage is about ("SoS Lab 누가 만들었는데?": "SoS Lab은 GIST 학생들이 …
-    창업한 … 티맥스소프트는 … 광주 AI기술센터를 설립했다", the two listed together elsewhere)?"""
-    if not names or listed is None:
-        return False
-    sentences = [text_of(chunk, s) for s in chunk.sentences]
-    k = next((i for i, s in enumerate(chunk.sentences) if s.start <= start < s.end), None)
-    return k is not None and about_another_item(sentences[k], sentences[:k] + sentences[k + 1:], names, listed)
 
 
 def crosses_sentences(chunk: Chunk, start: int, end: int) -> bool:

@@ -79,14 +79,15 @@ _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b
        (r"\bhow many times\b", "quantity"), (r"\bhow many\b", "count"),
        (r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
        (r"\bwhere\b", "place"), (r"\bwhich (company|organization|firm|institute|university)\b", "organization"),
-       (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b",
-        "quantity"),
+       (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b"
+        r"|\b(?:mega|kilo|giga)?watts?\b|\belectricity\b|\bpower (?:capacity|consumption|usage|use)\b", "quantity"),
        (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"),
        (r"\bwhich (law|project|program|technology|event|facility|product)\b", "item"),
        (r"\bwhy\b|\bpurpose\b|\breason\b|\bwhat for\b", "reason"),
        (r"\bwhat\b|\bwhich\b", "description")]
 _EN_FAMILIES = {"area": r"\b(floor )?area\b|\bspace\b|\bsquare\b", "compute": r"\bperformance\b|\bcomputing\b|\bflops\b",
-                "ratio": r"\bfaster\b|\btimes\b"}
+                "ratio": r"\bfaster\b|\btimes\b",
+                "power": r"\b(?:mega|kilo|giga)?watts?\b|\belectricity\b|\bpower (?:capacity|consumption|usage|use)\b"}
 _EN_COUNTERS = {"명": r"student|faculty|professor|people|person|employee|staff|researcher",
                 "개": r"compan|firm|institut|universit|job|project|task|organization",
                 "동": r"building", "편": r"movie|film"}
@@ -215,7 +216,10 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
         if m.form == "얼마나":   # "얼마나 받았어" (money), "얼마나 걸려" (period), "얼마나 빨라" (quantity)
             if _near(forms, i, ("투자", "돈", "받", "비용", "예산", "금액", "들")):
                 return "money", None
-            return ("period" if _near(forms, i, ("걸리", "걸", "기간", "동안")) else "quantity"), None
+            if _near(forms, i, ("걸리", "걸", "기간", "동안")):
+                return "period", None
+            cue = _last_cue(morphs[:i])   # "전력은 얼마나 먹어?": the measure its noun names (watts)
+            return ("quantity", cue[1]) if cue[0] == "quantity" and cue[1] in UNIT_FAMILIES else ("quantity", None)
     for i, m in enumerate(morphs):
         if m.form == "어느" and forms[i + 1:i + 2] == ["정도"]:   # "어느 정도야?": an amount of something
             cue = _last_cue(morphs[:i])

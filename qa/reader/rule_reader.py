@@ -27,7 +27,7 @@ from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
 from .scoring import PLACE_SUFFIX, counter_clash
-from .sibling import frame_words, in_other_frame, is_sibling, names_asked
+from .sibling import about_a_sibling, frame_words, in_other_frame, is_sibling, names_asked
 from .slot import question_slot
 
 MAX_PASSAGES = 4
@@ -113,6 +113,8 @@ class RuleReader:
         framed_by, listed = frame_words(resolved.text), listed_in(doc_texts.values())
         out: list[Scored] = []
         for hit, sent_start, ctx in contexts:
+            if about_a_sibling(hit.chunk, sent_start - hit.chunk.start, names, listed):
+                continue   # "티맥스소프트는 … 작년 3월 설립했다" does not date SoS Lab, listed with it
             ctx = replace(ctx, cov_gap=best_cov - ctx.sent_cov)
             for cand in spans(ctx.text):
                 novelty = _overlap(cand, terms)

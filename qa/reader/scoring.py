@@ -53,7 +53,9 @@ def type_score(info: QuestionInfo, cand: Candidate) -> float:
                 return 0.15 if _YEARS_AFTER.search(info.text) else 0.5
             if want == "quantity" and info.counter in UNIT_FAMILIES and \
                     not re.search(UNIT_FAMILIES[info.counter], cand.text):
-                return 0.5   # "연면적은?" wants ㎡, not PFLOPS
+                if other_family(info.counter, cand.text):
+                    return 0.1   # "전력은?" wants watts: 88.5페타플롭스 is a measure of another kind
+                return 0.5   # "연면적은?" wants ㎡; a unit the families do not know may be one
             return 1.0
         if kind in NUMERIC:
             if want == "count" and kind == "quantity" and info.counter and \
@@ -117,3 +119,14 @@ def same_counter(asked: str, cand: Candidate, alike: dict[str, str] = _SAME_COUN
     (True, False)
     """
     return alike.get(asked, asked) == alike.get(cand.counter, cand.counter) or cand.text.endswith("개" + asked)
+
+
+def other_family(family: str, text: str) -> bool:
+    """Is `text` written in the unit of another family than the one asked (a clash, not a weak fit)?
+    Not for "ratio" asked: a speed ("속도는?", mapped to 배 for "3배 빠른") may be km/h.
+
+    >>> other_family("power", "88.5페타플롭스"), other_family("area", "57 mm"), other_family("ratio", "300km")
+    (True, False, False)
+    """
+    return family != "ratio" and any(f not in (family, "ratio") and re.search(p, text)
+                                     for f, p in UNIT_FAMILIES.items())

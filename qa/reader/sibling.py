@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..korean import morphemes
 from ..listing import Listed
+from ..types import Chunk
 from .aliases import flat_name
 from .candidates import GENERIC_LATIN
 from .evidence import GENERIC, eojeol_stems
@@ -56,7 +57,10 @@ def asked_names(question: str) -> tuple[str, ...]:
         k = j   # then common nouns of the same phrase
         while k + 1 < len(ms) and ms[k + 1].tag in _NOUN and _adjacent(question, ms[k], ms[k + 1]):
             k += 1
-        if k + 1 < len(ms) and ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end:
+        # a particle of topic, subject, object or genitive; or none, opening the question ("SoS Lab 누가
+        #만들었는데?": spoken Korean drops the topic's particle)
+        if k + 1 < len(ms) and (ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end or
+                                ms[i].start == 0 and question[ms[j].end:ms[j].end + 1] == " "):
             name = question[ms[i].start:ms[j].end]
             # "AI", "IT" alone are vocabulary, not a name ("AI의 열기를 …")
             if len(name.replace(" ", "")) >= 2 and not all(w.upper() in GENERIC_LATIN for w in name.split()):
@@ -67,12 +71,12 @@ def asked_names(question: str) -> tuple[str, ...]:
 
 def names_asked(question: str, topic: str | None = None, carried: tuple[str, ...] = ()) -> tuple[str, ...]:
     """asked_names() of the question, and of a follow-up's topic those whose words were carried into it
-    ("누가 만들었는데?" after "SoS Lab은 어떤 회사야?" reads "SoS Lab 누가 만들었는데?": no particle
-    marks the borrowed name, yet it is what the question is about).
+    ("그럼 누가 만들었는데?" after "SoS Lab은 어떤 회사야?" reads "그럼 SoS Lab 누가 만들었는데?": no
+    particle marks the borrowed name, and it does not open the question, yet it is what it is about).
 
-    >>> names_asked("SoS Lab 누가 세웠어?", "SoS Lab은 어떤 회사야?", ("SoS", "Lab"))
+    >>> names_asked("그럼 SoS Lab 누가 세웠어?", "SoS Lab은 어떤 회사야?", ("SoS", "Lab"))
     ('SoS Lab',)
-    >>> names_asked("SoS Lab 누가 세웠어?")
+    >>> names_asked("그럼 SoS Lab 누가 세웠어?")
     ()
     """
     own = asked_names(question)
@@ -204,3 +208,15 @@ def _frames(clause: str) -> tuple[tuple[str, str, int], ...]:
     """(word, marker kind, offset) of each frame in a clause."""
     return tuple((m.group(1), "topic" if m.group(2) in ("은", "는") else m.group(2)[:4], m.start())
                  for m in _FRAME.finditer(clause))
+
+
+def about_a_sibling(chunk: Chunk, start: int, names: tuple[str, ...], listed: Listed | None) -> bool:
+    """Is the sentence the span starts in about another item of a list than the name asked about, one
+    that another sentence of the passage is about ("SoS Lab 누가 만들었는데?": "SoS Lab은 GIST 학생들이 …
+    창업한 … 티맥스소프트는 … 광주 AI기술센터를 설립했다", the two listed together elsewhere)? Neither
+    reader answers from it (`start`: an offset in chunk.text)."""
+    if not names or listed is None:
+        return False
+    sentences = [chunk.text[s.start:s.end] for s in chunk.sentences]
+    k = next((i for i, s in enumerate(chunk.sentences) if s.start <= start < s.end), None)
+    return k is not None and about_another_item(sentences[k], sentences[:k] + sentences[k + 1:], names, listed)

@@ -36,6 +36,10 @@ from qa.reader.slot import question_slot
     ("Over how many years will it run?", "period", "년"),
     ("What is the floor area of the library?", "quantity", "area"),   # ㎡, not PFLOPS
     ("What is the computing performance of the server?", "quantity", "compute"),
+    ("What is the power capacity of the center in megawatts?", "quantity", "power"),
+    ("What is the computing power of the center?", "quantity", "compute"),
+    ("센터 전력은 얼마나 먹어?", "quantity", "power"),     # 얼마나 after a measure: its unit family
+    ("센터는 얼마나 커?", "quantity", None),
     ("Who is the minister?", "person", None),
     ("시장이 개관식에서 약속한 것은?", "unknown", None),   # a thing; 시장 is only its context
     ("도서관을 설계한 건 누구야?", "person", None),
@@ -108,6 +112,12 @@ def test_a_measure_with_a_unit_family_refuses_other_numbers():
     assert type_score(info, Candidate(0, 7, "1만2500㎡", "quantity")) == 1.0
     assert type_score(info, Candidate(0, 6, "350억원", "money")) < 0.2
     assert type_score(info, Candidate(0, 4, "40만권", "count")) < 0.2
+    # a measure in another family's unit clashes; one in a unit no family knows only fits less
+    power = analyze("센터 전력은 얼마나 먹어?")
+    assert type_score(power, Candidate(0, 9, "88.5페타플롭스", "quantity")) < 0.2
+    assert 0.2 < type_score(power, Candidate(0, 5, "30 cd", "quantity")) < 1.0
+    assert type_score(power, Candidate(0, 5, "40MW", "quantity")) == 1.0
+    assert type_score(analyze("속도는 얼마나 빨라?"), Candidate(0, 8, "시속 300km", "quantity")) > 0.2
 
 
 @pytest.mark.parametrize("question, clash", [

@@ -17,6 +17,9 @@ from qa.types import Document, Hit
     ("도서관은 언제 문을 열었어?", ()),                           # no name at all
     ("GIST AI대학원은 매년 몇 명을 뽑아?", ("GIST AI대학원",)),    # a noun glued to the name is part of it
     ("AI의 열기를 어디로 확산하겠다고 했나?", ()),               # "AI" alone is vocabulary
+    ("SoS Lab 누가 만들었는데?", ("SoS Lab",)),                  # opening the question, its particle dropped
+    ("SoS Lab 설립 연도?", ("SoS Lab",)),
+    ("그럼 SoS Lab 설립 연도?", ()),                             # not opening it: maybe a modifier
 ])
 def test_asked_names(question, names):
     assert asked_names(question) == names
@@ -51,6 +54,14 @@ def test_rule_reader_drops_the_sibling_of_the_name_asked_about():
     siblings = [s for s in scored if s.cand.text == "티맥스소프트" and "SoS Lab과" in s.sent_text]
     assert not siblings
     assert any(s.cand.text == "GIST 학생들" for s in scored)
+
+
+def test_rule_reader_skips_a_sentence_about_another_listed_item():
+    # "티맥스소프트는 작년 3월 … 설립했다" dates the other company listed with SoS Lab, not SoS Lab
+    _, _, scored = _read("SoS Lab은 언제 설립됐어?")
+    assert not [s for s in scored if "작년" in s.cand.text]
+    _, _, scored = _read("티맥스소프트는 언제 센터를 설립했어?")
+    assert any(s.cand.text == "작년 3월" for s in scored)
 
 
 def test_a_companion_question_keeps_the_sibling():
@@ -101,8 +112,8 @@ def test_rule_reader_drops_candidates_of_another_items_clause():
 
 def test_a_followup_asks_about_the_names_its_topic_lent_it():
     topic = "SoS Lab은 어떤 회사야?"
-    assert names_asked("SoS Lab 누가 세웠어?", topic, ("SoS", "Lab")) == ("SoS Lab",)
-    assert names_asked("SoS Lab 누가 세웠어?", topic, ("회사",)) == ()       # the name was not carried
+    assert names_asked("그럼 SoS Lab 누가 세웠어?", topic, ("SoS", "Lab")) == ("SoS Lab",)
+    assert names_asked("그럼 SoS Lab 누가 세웠어?", topic, ("회사",)) == ()       # the name was not carried
     assert names_asked("티맥스소프트는 누가 세웠어?", topic, ("SoS", "Lab")) == ("티맥스소프트",)   # its own
 
 
