@@ -27,7 +27,7 @@ That fit is refit on all 474 and written
 with its data's sha256 and its scores, and with `trust`: the lowest rule-reader confidence
 from which the rule reader's own best answer may stand alone without costing CV EM or F1
 (more than NO_COST; none: never), and `typed_trust`: the same for answers that are the very
-kind of number (or the purpose) the question asks for (hybrid.states_asked_form). The rule reader's ranker was fit on
+kind of number (or the purpose) the question asks for (alone.states_asked_form). The rule reader's ranker was fit on
 all of dev-a, so its column here is optimistic.
 """
 from __future__ import annotations
@@ -51,7 +51,8 @@ from qa.evaluation.cli import write_json_atomic  # noqa: E402
 from qa.evaluation.korquad import (DEFAULT_PATH, gold_passages, load_korquad, open_pipeline,  # noqa: E402
                                    paragraph_documents, questions, split_articles)
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.reader.hybrid import FEATURES, HybridReader, best_rule, states_asked_form, threshold  # noqa: E402
+from qa.reader.alone import states_asked_form  # noqa: E402
+from qa.reader.hybrid import FEATURES, HybridReader, best_rule, threshold  # noqa: E402
 from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
 from qa.reader.rule_reader import RuleReader, question_info  # noqa: E402
@@ -211,7 +212,7 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
                        fixed: dict[str, float] | None = None,
                        combined: list[str | None] | None = None) -> tuple[float, list[tuple]]:
     """The lowest rule confidence from which a rule answer that is the asked kind of number or purpose
-    (hybrid.states_asked_form) may stand alone at no CV cost, on top of `trust`.
+    (alone.states_asked_form) may stand alone at no CV cost, on top of `trust`.
 
     Returns (threshold or inf, [(t, n alone, EM, F1)])."""
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]

@@ -26,12 +26,10 @@ evidence alone abstained on 31% of answerable held-out dev-a questions (eval/fit
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from itertools import islice
 
 from ..conversation import Resolved
-from ..korean import is_latin_text
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
 from .boundary import trim_particles
@@ -42,10 +40,12 @@ from .evidence import hit_documents, missing_names, missing_terms
 from .features import answer_clash
 from .question import QuestionInfo
 from .ranker import LinearRanker
+from .referent import titled_referent
 from .rule_reader import RuleReader, Scored, question_info
+from .alone import crosses_languages, gives_asked_example, states_asked_form
 from .proposals import offerable
 from .scoring import NUMERIC, other_family, type_score
-from .sibling import asked_names, frame_words, names_asked
+from .sibling import about_another_topic, asked_names, frame_words, names_asked
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
@@ -202,9 +202,13 @@ class HybridReader:
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
         listed = listed_in(hit_documents(hits, documents).values())
-        options = self.options(resolved.text, scored, read.spans, info, listed,
-                               names_asked(resolved.text, resolved.topic, resolved.carried))
+        names = names_asked(resolved.text, resolved.topic, resolved.carried)
+        options = self.options(resolved.text, scored, read.spans, info, listed, names)
         best = max(options, key=lambda o: self.combiner.score(o.features))
+        if about_another_topic(best.scored.sent_text, names, " ".join(hit_documents(hits, documents).values())):
+            # a pick from a sentence about another topic ("AI융복합단지는 2020~2024년 …" for "SoS Lab은 몇 년에
+            # 설립됐나요?") answers on its own evidence, however sure the rules are of theirs or the model
+            return Choice(best.scored, min(rule_best.confidence, best.scored.confidence), read.margin, info, True)
         return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best, info))
 
     def answer_confidence(self, rule_confidence: float, margin: float | None, info: QuestionInfo,
@@ -314,7 +318,8 @@ class HybridReader:
         # which of the model's spans may be offered (proposals.offerable: no sibling of the name asked,
         # no clause or sentence about another item, no purpose with what was done for it; their votes count)
         names, framed_by = asked_names(question) if names is None else names, frame_words(question)
-        kept = (m for m in best_of.values() if offerable(m.hit.chunk, m.t_start, m.t_end, names, framed_by, listed))
+        kept = (m for m in best_of.values() if offerable(m.hit.chunk, m.t_start, m.t_end, names, framed_by, listed)
+                and not titled_referent(m.hit.chunk.text, m.t_start, m.t_end, question, info))
         for m in islice(kept, self.proposals):   # the checks run on the best spans only, until enough pass
             if m.key not in rule_keys:
                 out.append(_proposal(m, rule_best, question, info))
@@ -340,51 +345,6 @@ def best_rule(scored: list[Scored]) -> Scored:
     """The rule reader's own answer: its best-scored candidate, whose confidence drives the
     cascade (trust), the whole-passage read (whole_below) and abstention."""
     return max(scored, key=lambda s: s.score)
-
-
-def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
-    """Does the question plainly ask for a number of one kind (얼마, 몇 개, 언제, 기간은) or a purpose (왜,
-    목적은) and is the rule reader's answer one of exactly that kind (type fit 1: "4개" for "과제 수는?",
-    not "2개동" for "몇 층?"; "인프라를 활용하기 위해" for "왜 세운 건데?")?
-    Numbers and purpose clauses (~하기 위해) are what the rules read best in Korean text; the span model
-    often takes a salient number of another kind or another item's count ("자동차 분야 과제 수는?" ->
-    "헬스케어 6개"), or the thing done for the purpose ("왜 세운 건데?" -> "AI기술센터")."""
-    return info.has_cue and (info.answer_type in NUMERIC or info.answer_type in ("reason", "list")) and \
-        best.features.get("type", 0.0) >= 0.99 and not best.features.get("type_clash")
-
-
-# "예시된", "예를 든", "사례로", "대표 과제", "대표적인"; not a chief: "대표는 누구야?", "대표이사", "대표 이름"
-_CHIEF = r"이사|자|님|\s?이름|(?:는|은|가|이|를|을|의|로|와|과|도)(?:\s|$|[?!.])"
-# "그중에 이름 나온 데는?": the one the text names (among a count it gives), an example too; so is what is
-# "mentioned as" the noun ("과제로 언급된 건?"; no question of dev-a or Korean TyDi train says so)
-_ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|이름\s?(?:이\s?)?(?:나온|나와|언급된|거론된)|대표(?!" + _CHIEF + ")"
-                           r"|[가-힣]로\s?(?:언급|거론|소개|제시)(?:된|되는|한)")
-
-
-def gives_asked_example(question: str, best: Scored) -> bool:
-    """Does the question ask for an example ("협력 연구소로 예시된 곳은?", "대표적인 데는?") and is the rule
-    reader's answer the one the text gives of the asked noun with 등 ("막스플랑크 등 4개 연구소")? The span
-    model, reading the top passage, votes for a salient name there instead ("광주 AI데이터센터"). No
-    question of dev-a or Korean TyDi train (4,941) meets both."""
-    return bool(_ASKS_EXAMPLE.search(question)) and best.features.get("example_of", 0.0) > 0
-
-
-def crosses_languages(question: str, passage: str) -> bool:
-    """Is the question written in another script than the passage (an English question over Korean text)?
-
-    The span model learned from same-language pairs only (KorQuAD, Korean and English TyDi). Across
-    languages it picks the passage's most salient name, not an answer ("Where in Gwangju will the
-    national AI cluster be located?" -> "NHN"): on the English questions of our own and held-out sets
-    (30) the hybrid lost 4 the rule reader alone answered and won 1 (measured Dec 2).
-
-    >>> crosses_languages("Which company opened an AI center?", "티맥스소프트는 광주 AI기술센터를 설립했다.")
-    True
-    >>> crosses_languages("NHN 투자액은?", "NHN은 2100억원을 투자한다.")
-    False
-    >>> crosses_languages("Who?", "SoS Lab was founded.")
-    False
-    """
-    return is_latin_text(question) != is_latin_text(passage)
 
 
 def threshold(value) -> float:

@@ -26,6 +26,7 @@ from .features import SentenceContext, features
 from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
+from .referent import titled_referent
 from .scoring import PLACE_SUFFIX, counter_clash
 from .sibling import about_a_sibling, frame_words, in_other_frame, is_sibling, names_asked
 from .slot import question_slot
@@ -121,7 +122,8 @@ class RuleReader:
                 flat = cand.text.replace(" ", "").lower()
                 # the question's own words, even where Kiwi cut them differently ("포스트코로나")
                 if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
-                        (len(flat) >= 3 and flat in q_flat):
+                        (len(flat) >= 3 and flat in q_flat) or \
+                        titled_referent(ctx.text, cand.start, cand.end, resolved.text, info):
                     continue   # the question's own words (or its own person) are not its answer
                 if is_sibling(ctx.text, cand.start, cand.end, names):
                     continue   # nor what the text lists with the name asked about ("SoS Lab과 티맥스소프트")

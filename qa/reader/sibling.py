@@ -57,10 +57,11 @@ def asked_names(question: str) -> tuple[str, ...]:
         k = j   # then common nouns of the same phrase
         while k + 1 < len(ms) and ms[k + 1].tag in _NOUN and _adjacent(question, ms[k], ms[k + 1]):
             k += 1
-        # a particle of topic, subject, object or genitive; or none, opening the question ("SoS Lab 누가
-        #만들었는데?": spoken Korean drops the topic's particle)
-        if k + 1 < len(ms) and (ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end or
-                                ms[i].start == 0 and question[ms[j].end:ms[j].end + 1] == " "):
+        # a particle of topic, subject, object or genitive; or none at all, the phrase opening the question
+        # ("SoS Lab 누가 만들었는데?", "SoS Lab 설립 연도?": spoken Korean drops the topic's particle)
+        if k + 1 < len(ms) and ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end or \
+                ms[i].start == 0 and question[ms[j].end:ms[j].end + 1] == " " and \
+                (k + 1 == len(ms) or ms[k + 1].start > ms[k].end or ms[k + 1].tag.startswith("S")):
             name = question[ms[i].start:ms[j].end]
             # "AI", "IT" alone are vocabulary, not a name ("AI의 열기를 …")
             if len(name.replace(" ", "")) >= 2 and not all(w.upper() in GENERIC_LATIN for w in name.split()):
@@ -160,6 +161,28 @@ def about_another_item(sentence: str, others: list[str], names: tuple[str, ...],
     if flat_name(topic) in flat or not any(listed(n, topic) for n in names):
         return False
     return any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others)
+
+
+# topics that point back ("그는", "이 단지는", "해당 기업은"): the sentence may well be about the name asked
+_POINTING = ("그", "이", "저", "해당", "당시", "이날", "이번", "동", "본", "같은", "그녀", "이들", "그들", "이곳", "그곳")
+
+
+def about_another_topic(sentence: str, names: tuple[str, ...], documents: str) -> bool:
+    """Does `sentence` open on a topic of its own ("AI융복합단지는 2020~2024년 …") and name none of the
+    names asked about, which the documents do name elsewhere? Then it answers nothing about them
+    ("SoS Lab은 몇 년에 설립됐나요?" is not answered by the cluster's 2020~2024년). A topic that points
+    back ("그는 …", "이 단지는 …") may be the name asked, and a sentence with no topic may drop it: neither counts.
+
+    >>> about_another_topic("AI융복합단지는 2020~2024년 진행된다.", ("SoS Lab",), "SoS Lab은 스타트업이다.")
+    True
+    >>> about_another_topic("그는 2020년 회사를 세웠다.", ("SoS Lab",), "SoS Lab은 스타트업이다.")
+    False
+    """
+    m = _TOPIC.match(sentence)
+    if not names or not m or m.group(1).split()[0] in _POINTING:
+        return False
+    flat, docs = flat_name(sentence), flat_name(documents)
+    return not any(flat_name(n) in flat for n in names) and any(flat_name(n) in docs for n in names)
 
 
 def _framed_elsewhere(sentence: str, bounds: tuple[tuple[int, int], ...], at: int, question_words: list[str],

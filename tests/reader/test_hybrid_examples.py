@@ -1,4 +1,4 @@
-"""The hybrid's cascade for a question that asks for an example (hybrid.gives_asked_example)."""
+"""The hybrid's cascade for a question that asks for an example (alone.gives_asked_example)."""
 import math
 
 import pytest
@@ -39,5 +39,5 @@ def test_a_question_after_an_example_takes_the_one_the_text_gives_with_deung():
     ("그중에 이름 나온 데는?", True), ("이름이 언급된 연구소는?", True), ("과제로 언급된 건 뭐예요?", True),
     ("혁신사례로 소개된 기업은?", True), ("언급된 과제는 몇 개야?", False)])
 def test_which_questions_ask_for_an_example(question, asks):
-    from qa.reader.hybrid import _ASKS_EXAMPLE
+    from qa.reader.alone import _ASKS_EXAMPLE
     assert bool(_ASKS_EXAMPLE.search(question)) == asks

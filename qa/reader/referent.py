@@ -1,0 +1,35 @@
+"""The person a question names by title alone is what it asks about, not its answer.
+
+    titled_referent("최기영 과학기술정보통신부 장관은 …", 0, 3, "장관이 광주에 뭘 당부했어?", info)   -> True
+
+"과기정통부 장관 그분이 광주에 뭘 당부했어?" (after "과기정통부 장관 누구였어?" -> 최기영) asks what the
+minister urged; the text names him "최기영 과학기술정보통신부 장관은 … 당부하고", and both readers took his
+name, the word next to the question's own. Only where the question does not ask for a person.
+"""
+from __future__ import annotations
+
+import re
+
+from .candidates import TITLES
+from .question import QuestionInfo
+
+# a name of 2-4 syllables, maybe one word between (the body: "과학기술정보통신부"), then a title
+_TITLED = re.compile(r"([가-힣]{2,4})(?:\s+[^\s]+)?\s+(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")")
+
+
+def titled_referent(text: str, start: int, end: int, question: str, info: QuestionInfo) -> bool:
+    """Is text[start:end] the named person (and title) whom the question calls by that title only?
+
+    >>> from .question import analyze
+    >>> s = "최기영 과학기술정보통신부 장관은 앞장서 달라고 당부했다."
+    >>> q = "장관이 뭘 당부했어?"
+    >>> titled_referent(s, 0, 3, q, analyze(q)), titled_referent(s, 0, 3, "장관은 누구야?", analyze("장관은 누구야?"))
+    (True, False)
+    """
+    if info.answer_type in ("person", "name"):
+        return False
+    m = _TITLED.match(text, start)
+    if not m or end > m.end() or m.group(2) not in question:
+        return False
+    name = m.group(1)
+    return name not in question   # "최기영 장관이 말한 것은?": the question's own words, dropped anyway
