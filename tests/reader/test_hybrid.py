@@ -133,7 +133,8 @@ def test_a_vote_for_a_weaker_candidate_does_not_turn_an_answer_into_an_abstentio
     q = "NHN 투자액은?"
     scored = RuleReader().candidates(Resolved(q, q), HITS, {"d": DOC})
     best = max(scored, key=lambda s: s.score)
-    weaker = min(scored, key=lambda s: s.confidence)
+    # (one in a sentence about another topic, "정부는 …", stands on its own evidence: the next test)
+    weaker = min((s for s in scored if "NHN" in s.sent_text), key=lambda s: s.confidence)
     assert weaker.confidence < best.confidence
     threshold = (weaker.confidence + best.confidence) / 2   # the rule reader answers; the weaker one alone would not
     a = _ask(PointAt(weaker.cand.text), q, weight=1000.0, threshold=threshold, sentences=0)
@@ -329,6 +330,17 @@ def test_a_sure_model_gives_no_measure_in_another_family_unit():
                           LinearRanker({"rule_rel": 1.0, "agree": 2.0}), 0, 0, model_trust=0.7)
     for q, answered in (("센터 전력은 얼마나 먹어?", False), ("센터 연산 성능은 얼마나 돼?", True)):
         assert reader.read(q, Resolved(q, q), hits, {"c": Document("c", "센터", text)}).abstained is not answered
+
+
+def test_a_pick_from_a_sentence_about_another_topic_stands_on_its_own_evidence():
+    text = "SoS Lab은 학생들이 창업한 스타트업이다. AI융복합단지는 2020~2024년 3939억원 규모로 진행된다."
+    cut = text.index(" AI융")
+    hits = [Hit(1, 1.0, Chunk(0, "s", "사례", text, 0, len(text), (Span(0, cut), Span(cut + 1, len(text)))))]
+    reader = HybridReader(RuleReader(abstain_threshold=0.35), PointAt("2020~2024년"),
+                          LinearRanker({"rule_rel": 0.1, "agree": 100.0}), 0, 0, model_trust=0.7, trust=math.inf)
+    for q, answered in (("SoS Lab은 몇 년에 설립됐나요?", False), ("AI융복합단지는 언제 진행돼?", True)):
+        got = reader.read(q, Resolved(q, q), hits, {"s": Document("s", "사례", text)})
+        assert got.abstained is not answered
 
 
 def test_model_trust_comes_from_the_combiners_abstention_block():

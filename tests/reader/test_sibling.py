@@ -4,7 +4,7 @@ import pytest
 from qa.chunking import chunk_document
 from qa.conversation import Resolved
 from qa.reader import RuleReader
-from qa.reader.sibling import about_another_item, asked_names, frame_words, in_other_frame, is_sibling, names_asked
+from qa.reader.sibling import about_another_item, about_another_topic, asked_names, frame_words, in_other_frame, is_sibling, names_asked
 from qa.types import Document, Hit
 
 
@@ -127,3 +127,15 @@ def test_about_another_item(sentence, others, about):
     def listed(a, b):
         return {a, b} == {"SoS Lab", "티맥스소프트"}
     assert about_another_item(sentence, others, ("SoS Lab",), listed) is about
+
+
+@pytest.mark.parametrize("sentence, about", [
+    ("AI융복합단지는 2020~2024년 진행된다.", True),     # a topic of its own, no SoS Lab in it
+    ("그는 2020년 회사를 세웠다.", False),              # a topic pointing back: maybe SoS Lab
+    ("이 회사는 2020년 세워졌다.", False),
+    ("2020년 세워졌다.", False),                       # no topic: Korean drops the one it keeps
+    ("티맥스소프트는 SoS Lab과 협력한다.", False),       # names SoS Lab
+])
+def test_about_another_topic(sentence, about):
+    assert about_another_topic(sentence, ("SoS Lab",), "SoS Lab은 학생들이 창업했다. " + sentence) is about
+    assert not about_another_topic(sentence, ("카카오",), "SoS Lab은 학생들이 창업했다. " + sentence)   # not in the text
