@@ -32,6 +32,8 @@ _CUES: list[tuple[str, str]] = [
     ("고용규모", "count"), ("고용", "count"), ("인력", "count"),
     ("투자액", "money"), ("금액", "money"), ("총액", "money"), ("액수", "money"), ("예산", "money"), ("사업비", "money"),
     ("비용", "money"), ("투자유치", "money"), ("지원금", "money"), ("매출", "money"), ("돈", "money"),
+    ("집행액", "money"), ("지원액", "money"), ("출자액", "money"), ("매출액", "money"), ("거래액", "money"),
+    ("보조금", "money"), ("자본금", "money"), ("상금", "money"), ("투자금", "money"), ("가격", "money"),
     ("기간", "period"), ("동안", "period"),
     ("연도", "date"), ("년도", "date"), ("시기", "date"), ("날짜", "date"), ("일정", "date"), ("설립일", "date"),
     ("시점", "date"), ("때", "date"),
@@ -54,7 +56,9 @@ _CUES: list[tuple[str, str]] = [
 # give the answer without the word. Roles and kinds of money name what is asked
 # about, so a document that never says 아내 or 매출 does not answer "...의 아내는?"
 # or "...의 매출은?".
-CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES) - {"매출", "예산", "지원금", "투자유치"}
+CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES) - {"매출", "예산", "지원금", "투자유치", "집행액",
+                                                                       "지원액", "출자액", "매출액", "거래액", "보조금",
+                                                                       "자본금", "상금"}
 
 # Cue nouns of a quantity question -> the unit family its answer is written in.
 UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|m2|헥타르", "compute": r"플롭스|FLOPS|flops",

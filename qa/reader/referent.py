@@ -14,6 +14,8 @@ from .candidates import TITLES
 from .question import QuestionInfo
 
 # a name of 2-4 syllables, maybe one word between (the body: "과학기술정보통신부"), then a title
+# a person asked for, however the question is typed ("장관 이름 뭐야?" reads as a description)
+_ASKS_WHO = re.compile(r"이름|누구|누가|성함|성명|\bwho\b", re.IGNORECASE)
 _TITLED = re.compile(r"([가-힣]{2,4})(?:\s+[^\s]+)?\s+(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")")
 
 
@@ -26,7 +28,7 @@ def titled_referent(text: str, start: int, end: int, question: str, info: Questi
     >>> titled_referent(s, 0, 3, q, analyze(q)), titled_referent(s, 0, 3, "장관은 누구야?", analyze("장관은 누구야?"))
     (True, False)
     """
-    if info.answer_type in ("person", "name"):
+    if info.answer_type in ("person", "name") or _ASKS_WHO.search(question):
         return False
     m = _TITLED.match(text, start)
     if not m or end > m.end() or m.group(2) not in question:

@@ -21,6 +21,7 @@ HITS = [Hit(1, 1.0, Chunk(0, "m", "장관", TEXT, 0, len(TEXT), (Span(0, len(TEX
     ("장관이 광주에 뭘 당부했어?", "사람중심 AI구현", False),
     ("장관은 누구야?", "최기영", False),                  # a person asked: the name is the answer
     ("과학기술정보통신부 장관 이름은?", "최기영", False),
+    ("과학기술정보통신부 장관 이름 뭐야?", "최기영", False),   # typed a description, yet a name asked
     ("대통령이 광주에 뭘 당부했어?", "최기영", False),      # another title: someone else asked about
 ])
 def test_titled_referent(question, span, referent):
