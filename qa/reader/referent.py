@@ -16,6 +16,7 @@ from .question import QuestionInfo
 # a name of 2-4 syllables, maybe one word between (the body: "과학기술정보통신부"), then a title
 # a person asked for, however the question is typed ("장관 이름 뭐야?" reads as a description)
 _ASKS_WHO = re.compile(r"이름|누구|누가|성함|성명|\bwho\b", re.IGNORECASE)
+_ASKS_WHAT = re.compile(r"뭘|뭐|무엇|무슨|어떤|어떻게|어디|언제|왜|얼마|몇")
 _TITLED = re.compile(r"([가-힣]{2,4})(?:\s+[^\s]+)?\s+(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")")
 
 
@@ -28,10 +29,15 @@ def titled_referent(text: str, start: int, end: int, question: str, info: Questi
     >>> titled_referent(s, 0, 3, q, analyze(q)), titled_referent(s, 0, 3, "장관은 누구야?", analyze("장관은 누구야?"))
     (True, False)
     """
-    if info.answer_type in ("person", "name") or _ASKS_WHO.search(question):
+    if info.answer_type in ("person", "name", "organization") or _ASKS_WHO.search(question):
         return False
     m = _TITLED.match(text, start)
-    if not m or end > m.end() or m.group(2) not in question:
+    if not m or end > m.end():
+        return False
+    # the title the subject of the question, something else asked of it ("장관이 … 뭘 당부했어?"), not the
+    # title asked for ("… 위원장은?", "어느 회사의 사장이었는가?")
+    subject = re.search(re.escape(m.group(2)) + r"(?:\s?그분|\s?그)?(?:이|가|은|는|께서)\s(.+)", question)
+    if not subject or not _ASKS_WHAT.search(subject.group(1)):
         return False
     name = m.group(1)
     return name not in question   # "최기영 장관이 말한 것은?": the question's own words, dropped anyway
