@@ -206,7 +206,8 @@ class HybridReader:
         names = names_asked(resolved.text, resolved.topic, resolved.carried)
         options = self.options(resolved.text, scored, read.spans, info, listed, names)
         best = max(options, key=lambda o: self.combiner.score(o.features))
-        if about_another_topic(best.scored.sent_text, names, " ".join(hit_documents(hits, documents).values())):
+        chunk = best.scored.hit.chunk
+        if about_another_topic(best.scored.sent_text, names, [chunk.text[s.start:s.end] for s in chunk.sentences]):
             # a pick from a sentence about another topic ("AI융복합단지는 2020~2024년 …" for "SoS Lab은 몇 년에
             # 설립됐나요?") answers on its own evidence, however sure the rules are of theirs or the model
             return Choice(best.scored, min(rule_best.confidence, best.scored.confidence), read.margin, info, True)

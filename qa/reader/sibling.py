@@ -167,22 +167,25 @@ def about_another_item(sentence: str, others: list[str], names: tuple[str, ...],
 _POINTING = ("그", "이", "저", "해당", "당시", "이날", "이번", "동", "본", "같은", "그녀", "이들", "그들", "이곳", "그곳")
 
 
-def about_another_topic(sentence: str, names: tuple[str, ...], documents: str) -> bool:
+def about_another_topic(sentence: str, names: tuple[str, ...], others: list[str]) -> bool:
     """Does `sentence` open on a topic of its own ("AI융복합단지는 2020~2024년 …") and name none of the
-    names asked about, which the documents do name elsewhere? Then it answers nothing about them
-    ("SoS Lab은 몇 년에 설립됐나요?" is not answered by the cluster's 2020~2024년). A topic that points
-    back ("그는 …", "이 단지는 …") may be the name asked, and a sentence with no topic may drop it: neither counts.
+    names asked about, while one of the `others` (the passage's other sentences) opens on one ("SoS Lab은
+    …")? Then it answers nothing about them ("SoS Lab은 몇 년에 설립됐나요?" is not answered by the
+    cluster's 2020~2024년). A topic that points back ("그는 …", "이 단지는 …") may be the name asked, and a
+    sentence with no topic may drop it: neither counts.
 
-    >>> about_another_topic("AI융복합단지는 2020~2024년 진행된다.", ("SoS Lab",), "SoS Lab은 스타트업이다.")
+    >>> about_another_topic("AI융복합단지는 2020~2024년 진행된다.", ("SoS Lab",), ["SoS Lab은 스타트업이다."])
     True
-    >>> about_another_topic("그는 2020년 회사를 세웠다.", ("SoS Lab",), "SoS Lab은 스타트업이다.")
+    >>> about_another_topic("그는 2020년 회사를 세웠다.", ("SoS Lab",), ["SoS Lab은 스타트업이다."])
     False
     """
     m = _TOPIC.match(sentence)
     if not names or not m or m.group(1).split()[0] in _POINTING:
         return False
-    flat, docs = flat_name(sentence), flat_name(documents)
-    return not any(flat_name(n) in flat for n in names) and any(flat_name(n) in docs for n in names)
+    flat = {flat_name(n) for n in names}
+    if any(n in flat_name(sentence) for n in flat):
+        return False
+    return any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others)
 
 
 def _framed_elsewhere(sentence: str, bounds: tuple[tuple[int, int], ...], at: int, question_words: list[str],

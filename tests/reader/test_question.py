@@ -29,6 +29,8 @@ from qa.reader.slot import question_slot
     ("티맥스소프트 AI기술센터 인력 규모는?", "count", "명"),   # how many people: 인력 says so, not 규모
     ("데이터센터 규모는?", "quantity", None),
     ("사업비 총액 알려줘", "money", None),
+    ("올해 집행액은?", "money", None),
+    ("센서 가격은?", "money", None),
     ("그중에 이름 나온 데는?", "organization", None),       # 데: a place or a body, as 곳
     ("데이터센터 연면적은?", "quantity", "area"),
     ("How much will the city spend?", "money", None),

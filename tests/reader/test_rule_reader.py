@@ -267,10 +267,21 @@ def followed(first: str, answer: str, follow_up: str) -> Resolved:
     ("시립도서관 과제 예시 하나만", "독서 모임", "과제는 몇 개야?", "count"),   # its own 몇 개
     ("국내 최고 슈퍼컴이랑 비교하면?", "3배", "그 슈퍼컴 이름은 뭔데?", "item"),   # its own 뭐
     ("자동차 분야 과제는?", "자율주행", "에너지 분야는?", "item"),                # a swapped modifier: the earlier type
+    ("자동차 분야 과제는 몇 개야?", "4개", "헬스케어는요?", "count"),           # a bare repeat: the earlier type
 ])
 def test_a_follow_up_with_its_own_question_word_asks_what_it_says(first, answer, follow_up, answer_type):
     from qa.reader.rule_reader import question_info
     assert question_info(followed(first, answer, follow_up)).answer_type == answer_type
+
+
+def test_a_bare_repeat_naming_a_kind_of_number_asks_that_kind():
+    from qa.reader.rule_reader import question_info
+    before = "정부 지원계획 기간은요?"
+    third = Resolved("정부 지원계획 올해 집행액은요?", "그 중 올해 집행액은요?", before, "정부 지원계획 규모가 얼마죠?",
+                     ("정부", "지원계획"), True)
+    assert question_info(third).answer_type == "money"      # not the period asked before
+    bare = Resolved("정부 지원계획 헬스케어는요?", "헬스케어는요?", before, before, ("정부", "지원계획"), True)
+    assert question_info(bare).answer_type == "period"
 
 
 def test_a_place_an_earlier_turn_gave_need_not_be_named_by_the_answers_sentence():

@@ -137,5 +137,6 @@ def test_about_another_item(sentence, others, about):
     ("티맥스소프트는 SoS Lab과 협력한다.", False),       # names SoS Lab
 ])
 def test_about_another_topic(sentence, about):
-    assert about_another_topic(sentence, ("SoS Lab",), "SoS Lab은 학생들이 창업했다. " + sentence) is about
-    assert not about_another_topic(sentence, ("카카오",), "SoS Lab은 학생들이 창업했다. " + sentence)   # not in the text
+    assert about_another_topic(sentence, ("SoS Lab",), ["SoS Lab은 학생들이 창업했다.", sentence]) is about
+    assert not about_another_topic(sentence, ("SoS Lab",), ["학생들이 SoS Lab을 창업했다."])  # no sentence about it
+    assert not about_another_topic(sentence, ("카카오",), ["SoS Lab은 학생들이 창업했다."])   # not in the text
