@@ -59,7 +59,6 @@ from .span import Candidate
 FEATURES = ("is_rule", "rule_rel", "agree", "span_logp", "type", "type_clash", "echo")
 FLOOR = -12.0
 TOP_SPANS = 20        # model spans per piece that vote
-BACKED = math.log(0.5)   # a pick the model gives at least half its weight: its sureness may answer for it
 # spill: a whole read of a passage that overflows one window by at most this many tokens reads the
 # sentences that fit instead of a second window (whole_piece()). Off by default (Settings.read_spill,
 # QA_READ_SPILL): at 64 (half the windows' stride), measured Dec 3, warm ask p95 185 -> 158 ms on our
@@ -211,9 +210,7 @@ class HybridReader:
             # a pick from a sentence about another topic ("AI융복합단지는 2020~2024년 …" for "SoS Lab은 몇 년에
             # 설립됐나요?") answers on its own evidence, however sure the rules are of theirs or the model
             return Choice(best.scored, min(rule_best.confidence, best.scored.confidence), read.margin, info, True)
-        # the model's sureness is of its own best span: it lends it only to a pick it backs
-        backed = best.features["span_logp"] >= BACKED
-        return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best, info) or not backed)
+        return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best, info))
 
     def answer_confidence(self, rule_confidence: float, margin: float | None, info: QuestionInfo,
                           hits: list[Hit], documents: dict[str, Document] | None, question: str,

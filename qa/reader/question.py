@@ -33,7 +33,8 @@ _CUES: list[tuple[str, str]] = [
     ("투자액", "money"), ("금액", "money"), ("총액", "money"), ("액수", "money"), ("예산", "money"), ("사업비", "money"),
     ("비용", "money"), ("투자유치", "money"), ("지원금", "money"), ("매출", "money"), ("돈", "money"),
     ("집행액", "money"), ("지원액", "money"), ("출자액", "money"), ("매출액", "money"), ("거래액", "money"),
-    ("보조금", "money"), ("자본금", "money"), ("투자금", "money"), ("가격", "money"),   # not 상금: 보상금 ends so
+    # (not 상금: 보상금 ends so; not 가격: typed money, the rules answered dev-a's "회원권 가격은?" alone, wrongly)
+    ("보조금", "money"), ("자본금", "money"), ("투자금", "money"),
     ("기간", "period"), ("동안", "period"),
     ("연도", "date"), ("년도", "date"), ("시기", "date"), ("날짜", "date"), ("일정", "date"), ("설립일", "date"),
     ("시점", "date"), ("때", "date"),
@@ -58,10 +59,10 @@ _CUES: list[tuple[str, str]] = [
 # or "...의 매출은?".
 CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES) - {"매출", "예산", "지원금", "투자유치", "집행액",
                                                                        "지원액", "출자액", "매출액", "거래액", "보조금",
-                                                                       "자본금", "가격"}
+                                                                       "자본금"}
 
 # Cue nouns of a quantity question -> the unit family its answer is written in.
-UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|m2|헥타르", "compute": r"플롭스|FLOPS|flops",
+UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|제곱킬로미터|[mk]m2|[mk]m²|헥타르|에이커", "compute": r"플롭스|FLOPS|flops",
                  "ratio": r"배", "data": r"바이트|[KMGTP]B\b", "power": r"와트|[kMG]?W\b",
                  "weight": r"kg|톤|그램", "length": r"km|미터|킬로미터|\dm\b"}
 _FAMILY_OF = {"연면적": "area", "면적": "area", "넓이": "area", "부지": "area", "성능": "compute", "연산": "compute",

@@ -30,7 +30,6 @@ from qa.reader.slot import question_slot
     ("데이터센터 규모는?", "quantity", None),
     ("사업비 총액 알려줘", "money", None),
     ("올해 집행액은?", "money", None),
-    ("센서 가격은?", "money", None),
     ("그중에 이름 나온 데는?", "organization", None),       # 데: a place or a body, as 곳
     ("데이터센터 연면적은?", "quantity", "area"),
     ("How much will the city spend?", "money", None),
@@ -120,6 +119,7 @@ def test_a_measure_with_a_unit_family_refuses_other_numbers():
     assert 0.2 < type_score(power, Candidate(0, 5, "30 cd", "quantity")) < 1.0
     assert type_score(power, Candidate(0, 5, "40MW", "quantity")) == 1.0
     assert type_score(analyze("속도는 얼마나 빨라?"), Candidate(0, 8, "시속 300km", "quantity")) > 0.2
+    assert type_score(analyze("용인시의 면적은 얼마나 되나요?"), Candidate(0, 10, "591.36 km²", "quantity")) == 1.0
 
 
 @pytest.mark.parametrize("question, clash", [
