@@ -33,9 +33,9 @@ def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
 # "예시된", "예를 든", "사례로", "대표 과제", "대표적인"; not a chief: "대표는 누구야?", "대표이사", "대표 이름"
 _CHIEF = r"이사|자|님|\s?이름|(?:는|은|가|이|를|을|의|로|와|과|도)(?:\s|$|[?!.])"
 # "그중에 이름 나온 데는?": the one the text names (among a count it gives), an example too; so is what is
-# "mentioned as" the noun ("과제로 언급된 건?"; no question of dev-a or Korean TyDi train says so)
+# "mentioned as" the noun ("과제로 언급된 건?"; not an adverb's 로: "새로 소개된", "구체적으로 제시한")
 _ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|이름\s?(?:이\s?)?(?:나온|나와|언급된|거론된)|대표(?!" + _CHIEF + ")"
-                           r"|[가-힣]로\s?(?:언급|거론|소개|제시)(?:된|되는|한)")
+                           r"|[가-힣](?<![새주서따])(?<!적으)(?<!음으)(?<!스스)로\s?(?:언급|거론|소개|제시)(?:된|되는|한)")
 
 
 def gives_asked_example(question: str, best: Scored) -> bool:

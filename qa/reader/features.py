@@ -319,8 +319,9 @@ def _clause_has_own_term(ctx: SentenceContext, at: int, start: int, end: int) ->
     for term, pos in ctx.positions.items():
         # where the word itself is written, if it is ("연구소", not the 연구 of "공동연구" its prefix matched)
         literal = [m.start() for m in re.finditer(re.escape(term), ctx.text, re.IGNORECASE)]
-        clauses = {next(k for k in range(len(cuts) - 1) if cuts[k] <= p < cuts[k + 1]) for p in literal or pos}
-        if clauses == {clause} and any(not start <= p < end for p in pos):
+        where = literal or pos
+        clauses = {next(k for k in range(len(cuts) - 1) if cuts[k] <= p < cuts[k + 1]) for p in where}
+        if clauses == {clause} and any(not start <= p < end for p in where):
             return True
     return False
 

@@ -6,10 +6,10 @@
 The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
 passage the question points at. The rule reader answers alone when its best
-candidate has full evidence (`trust`) or is the very kind of number (or the purpose) asked
-(`typed_trust`, states_asked_form()), and when the question and the top passage
-are in different languages (crosses_languages(): the model learned from
-same-language pairs). Otherwise the model reads the sentences of the best rule
+candidate has full evidence (`trust`) or is the very kind of number (or the purpose, the list) asked
+(`typed_trust`, alone.states_asked_form()), the example asked for, what the text says its subject is, and
+when the question and the top passage are in different languages (alone.crosses_languages(): the model
+learned from same-language pairs). Otherwise the model reads the sentences of the best rule
 candidates (each with the sentence before it), or the top passage whole when the
 rule reader's confidence is low (`whole_below`; `sentences=0`: always, the shipped
 choice since Dec 2), with the rule reader's answer sentence when another passage
@@ -17,10 +17,12 @@ holds it. The options are every rule candidate plus the model's best
 `proposals` spans that no rule candidate already is; each gets the FEATURES
 below and the combiner (`hybrid.json`, a conditional logit fit on held-out
 KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
-Whether to answer at all is the rule reader's call on its own best candidate, with one exception:
+Whether to answer at all is the rule reader's call on its own best candidate, with two exceptions:
 when the span model is sure of the top passage (its calibrated confidence, best span against the
-null score, at or above `model_trust`) and every name the question asks about occurs in the
-documents, the answer's confidence is the model's. On KorQuAD-like documents the rule reader's
+null score, at or above `model_trust`), every name the question asks about occurs in the
+documents and the pick fits the question (unfit()), the answer's confidence is the model's; and a
+pick from a sentence about another topic than the name asked (sibling.about_another_topic) answers on
+its own evidence only. On KorQuAD-like documents the rule reader's
 evidence alone abstained on 31% of answerable held-out dev-a questions (eval/fit_abstention.py).
 """
 from __future__ import annotations
@@ -32,18 +34,18 @@ from itertools import islice
 from ..conversation import Resolved
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
+from .alone import crosses_languages, gives_asked_example, states_asked_form
 from .boundary import trim_particles
+from .evidence import hit_documents, missing_names, missing_terms
+from .features import answer_clash
 from .neural.reader import model_confidence, trim_edges
 from .option_features import agreement, echo, kind_of
 from .pieces import candidate_pieces, candidates_in, chunk_key, doc_span, fitting_piece
-from .evidence import hit_documents, missing_names, missing_terms
-from .features import answer_clash
+from .proposals import offerable
 from .question import QuestionInfo
 from .ranker import LinearRanker
 from .referent import titled_referent
 from .rule_reader import RuleReader, Scored, question_info
-from .alone import crosses_languages, gives_asked_example, states_asked_form
-from .proposals import offerable
 from .scoring import NUMERIC, other_family, type_score
 from .sibling import about_another_topic, asked_names, frame_words, names_asked
 from .span import Candidate
@@ -107,14 +109,14 @@ class ModelRead:
 @dataclass(frozen=True)
 class Choice:
     """The hybrid's pick before abstention: the option, the rule reader's confidence in its own best
-    candidate, the model's margin on the top passage (None: the model was not asked) and the
+    candidate (or in the pick, when that is from a sentence about another topic), the model's margin on the top passage (None: the model was not asked) and the
     question's analysis (made once: Kiwi reads the question)."""
 
     best: Scored
     rule_confidence: float
     margin: float | None
     info: QuestionInfo
-    unfit: bool = False    # the pick clashes with the asked type (unfit())
+    unfit: bool = False    # no sure model may answer for the pick: unfit(), or about another topic
 
 
 class HybridReader:
@@ -209,6 +211,7 @@ class HybridReader:
         if about_another_topic(best.scored.sent_text, names, [chunk.text[s.start:s.end] for s in chunk.sentences]):
             # a pick from a sentence about another topic ("AI융복합단지는 2020~2024년 …" for "SoS Lab은 몇 년에
             # 설립됐나요?") answers on its own evidence, however sure the rules are of theirs or the model
+            # (a span only the model proposed has no evidence of the rules' own: confidence 0, so it abstains)
             return Choice(best.scored, min(rule_best.confidence, best.scored.confidence), read.margin, info, True)
         return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best, info))
 

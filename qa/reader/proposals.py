@@ -4,7 +4,7 @@
 
 A span is not offered when the text lists it with the name asked about (sibling.is_sibling), when it lies
 in a clause about another item than the one asked (sibling.in_other_frame) or in a sentence that opens on
-another listed item (sibling.about_another_item), when it holds a purpose with what was done for it
+another listed item (sibling.about_a_sibling), when it holds a purpose with what was done for it
 (boundary.purpose_then_noun), or when it runs from one sentence into the next.
 """
 from __future__ import annotations

@@ -64,7 +64,7 @@ CUE_WORDS = frozenset(cue for cue, _ in _CUES) - frozenset(_ROLES) - {"매출", 
 # Cue nouns of a quantity question -> the unit family its answer is written in.
 UNIT_FAMILIES = {"area": r"㎡|㎢|평|제곱미터|제곱킬로미터|[mk]m2|[mk]m²|헥타르|에이커", "compute": r"플롭스|FLOPS|flops",
                  "ratio": r"배", "data": r"바이트|[KMGTP]B\b", "power": r"와트|[kMG]?W\b",
-                 "weight": r"kg|톤|그램", "length": r"km|미터|킬로미터|\dm\b"}
+                 "weight": r"kg|톤|그램", "length": r"km(?![2²])|미터|킬로미터|\dm\b"}
 _FAMILY_OF = {"연면적": "area", "면적": "area", "넓이": "area", "부지": "area", "성능": "compute", "연산": "compute",
               "비교": "ratio", "속도": "ratio", "용량": "data", "전력": "power", "무게": "weight",
               "길이": "length", "거리": "length"}
@@ -79,9 +79,9 @@ _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person"
        "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item",
        "왜": "reason"}
 
-_EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space)\b)", "money"),
+_EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space|power|electricity|(?:mega|kilo|giga)?watts?)\b)", "money"),
        (r"\bhow long\b|\bperiod\b|\bhow many (years|months)\b", "period"),
-       (r"\bhow many times\b", "quantity"), (r"\bhow many\b", "count"),
+       (r"\bhow many times\b|\bhow many (?:mega|kilo|giga)?watts\b", "quantity"), (r"\bhow many\b", "count"),
        (r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
        (r"\bwhere\b", "place"), (r"\bwhich (company|organization|firm|institute|university)\b", "organization"),
        (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b"

@@ -27,7 +27,7 @@ from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
 from .referent import titled_referent
-from .scoring import NUMERIC, PLACE_SUFFIX, counter_clash
+from .scoring import PLACE_SUFFIX, counter_clash
 from .sibling import about_a_sibling, frame_words, in_other_frame, is_sibling, names_asked
 from .slot import question_slot
 
@@ -173,9 +173,8 @@ def question_info(resolved: Resolved) -> QuestionInfo:
     it expects what the first asked for (a project), not what "분야" alone suggests.
     """
     info = analyze(resolved.text, resolved.previous, type_from=resolved.original)
-    if resolved.repeats_ask and resolved.previous and not (info.has_cue and info.answer_type in NUMERIC):
+    if resolved.repeats_ask and resolved.previous:
         # "헬스케어는?" after "자동차 분야 과제는 몇 개야?": the earlier question's type, as sure as it was
-        # ("올해 집행액은요?" after "기간은요?" names a kind of number of its own: money)
         before = analyze(resolved.previous)
         return replace(info, answer_type=before.answer_type, counter=before.counter, has_cue=before.has_cue)
     if resolved.previous:

@@ -127,6 +127,10 @@ def other_family(family: str, text: str) -> bool:
 
     >>> other_family("power", "88.5페타플롭스"), other_family("area", "57 mm"), other_family("ratio", "300km")
     (True, False, False)
+    >>> other_family("area", "591.36 km²"), other_family("power", "평균 3MW"), other_family("compute", "프로그램 3개")
+    (False, False, False)
     """
-    return family != "ratio" and any(f not in (family, "ratio") and re.search(p, text)
-                                     for f, p in UNIT_FAMILIES.items())
+    if family == "ratio" or family not in UNIT_FAMILIES or re.search(UNIT_FAMILIES[family], text):
+        return False
+    # a unit after a number, maybe with a prefix ("3MW", "88.5페타플롭스"; not the 평 of 평균, the 그램 of 프로그램)
+    return any(f != "ratio" and re.search(r"\d\s?\S{0,3}?(?:" + p + ")", text) for f, p in UNIT_FAMILIES.items())

@@ -28,6 +28,7 @@ from .evidence import GENERIC, eojeol_stems
 # ("SoS Lab은", "SoS Lab이", "SoS Lab을", "SoS Lab의"). 과/와 (JKB, JC) ask for a companion.
 _ABOUT = ("JX", "JKS", "JKO", "JKG")
 _NAME = ("NNP", "SL", "SH")
+_PUNCT = ("SF", "SP", "SS", "SE", "SO", "SW")
 _NOUN = ("NNP", "NNG", "SL", "SH", "SN")
 # What joins two items of a list: 과/와/및/·/, and the spoken 하고/이랑/랑 (spaces around).
 _JOIN = re.compile(r"\s*(?:과|와|및|,|·|그리고|하고|이랑|랑)\s*")
@@ -59,9 +60,10 @@ def asked_names(question: str) -> tuple[str, ...]:
             k += 1
         # a particle of topic, subject, object or genitive; or none at all, the phrase opening the question
         # ("SoS Lab 누가 만들었는데?", "SoS Lab 설립 연도?": spoken Korean drops the topic's particle)
-        if k + 1 < len(ms) and ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end or \
-                ms[i].start == 0 and question[ms[j].end:ms[j].end + 1] == " " and \
-                (k + 1 == len(ms) or ms[k + 1].start > ms[k].end or ms[k + 1].tag.startswith("S")):
+        marked = k + 1 < len(ms) and ms[k + 1].tag in _ABOUT and ms[k + 1].start == ms[k].end
+        bare = ms[i].start == 0 and question[ms[j].end:ms[j].end + 1] == " " and \
+            (k + 1 == len(ms) or ms[k + 1].start > ms[k].end or ms[k + 1].tag in _PUNCT)
+        if marked or bare:
             name = question[ms[i].start:ms[j].end]
             # "AI", "IT" alone are vocabulary, not a name ("AI의 열기를 …")
             if len(name.replace(" ", "")) >= 2 and not all(w.upper() in GENERIC_LATIN for w in name.split()):
@@ -167,12 +169,24 @@ def about_another_item(sentence: str, others: list[str], names: tuple[str, ...],
 _POINTING = ("그", "이", "저", "해당", "당시", "이날", "이번", "동", "본", "같은", "그녀", "이들", "그들", "이곳", "그곳")
 
 
+def _names_a_topic(topic: str) -> bool:
+    """Is the opening "X는" a named topic ("AI융복합단지", "티맥스소프트"), not one pointing back ("그", "이 단지"),
+    an adverbial ("올해", "2021년에", "현재") or a common noun that may belong to the name asked ("본사", "회사")?
+
+    >>> _names_a_topic("AI융복합단지"), _names_a_topic("본사"), _names_a_topic("2021년에"), _names_a_topic("이 단지")
+    (True, False, False, False)
+    """
+    if topic.split()[0] in _POINTING or re.search(r"(?:에|에서|로|부터|까지)$", topic):
+        return False
+    return any(m.tag in _NAME for m in morphemes(topic))
+
+
 def about_another_topic(sentence: str, names: tuple[str, ...], others: list[str]) -> bool:
     """Does `sentence` open on a topic of its own ("AI융복합단지는 2020~2024년 …") and name none of the
-    names asked about, while one of the `others` (the passage's other sentences) opens on one ("SoS Lab은
+    names asked about, while one of the `others` (the passage's sentences) opens on one ("SoS Lab은
     …")? Then it answers nothing about them ("SoS Lab은 몇 년에 설립됐나요?" is not answered by the
-    cluster's 2020~2024년). A topic that points back ("그는 …", "이 단지는 …") may be the name asked, and a
-    sentence with no topic may drop it: neither counts.
+    cluster's 2020~2024년). Only a named topic counts (_names_a_topic): one pointing back ("그는 …") may be
+    the name asked, a common noun ("본사는 …") something of it; a sentence with no topic may drop it.
 
     >>> about_another_topic("AI융복합단지는 2020~2024년 진행된다.", ("SoS Lab",), ["SoS Lab은 스타트업이다."])
     True
@@ -180,7 +194,7 @@ def about_another_topic(sentence: str, names: tuple[str, ...], others: list[str]
     False
     """
     m = _TOPIC.match(sentence)
-    if not names or not m or m.group(1).split()[0] in _POINTING:
+    if not names or not m or not _names_a_topic(m.group(1)):
         return False
     flat = {flat_name(n) for n in names}
     if any(n in flat_name(sentence) for n in flat):

@@ -42,6 +42,11 @@ def test_an_example_is_of_the_noun_asked_when_its_clause_alone_has_it():
     ctx = _read_sentence(joint, terms, None, 1, 0.0)
     assert len({p for p in ctx.positions["연구소"]}) == 2
     assert _example_of_question_noun(ctx, {c.text: c for c in spans(joint)}["막스플랑크"], terms) > 0
+    # the word written only inside the span itself: no clause of its own holds it
+    inside = "GIST는 막스플랑크연구소 등 4개 기관, 국내 기업과 공동연구 협력프로그램을 개발한다."
+    ctx = _read_sentence(inside, terms, None, 1, 0.0)
+    at = inside.index("막스플랑크연구소")
+    assert _example_of_question_noun(ctx, Candidate(at, at + 8, "막스플랑크연구소", "name"), terms) == 0
     two = "GIST는 구글 등 2개 연구소, 막스플랑크 등 4개 연구소와 협력한다."          # 연구소 in both clauses
     ctx = _read_sentence(two, terms, None, 1, 0.0)
     assert _example_of_question_noun(ctx, {c.text: c for c in spans(two)}["구글"], terms) == 0

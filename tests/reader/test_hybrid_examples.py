@@ -37,7 +37,8 @@ def test_a_question_after_an_example_takes_the_one_the_text_gives_with_deung():
     ("대표적인 데는 어디야?", True), ("NHN 대표는 누구야?", False), ("대표이사는?", False),
     ("SoS Lab 대표 이름이 뭐야?", False), ("대표님은?", False), ("협력 연구소는?", False),
     ("그중에 이름 나온 데는?", True), ("이름이 언급된 연구소는?", True), ("과제로 언급된 건 뭐예요?", True),
-    ("혁신사례로 소개된 기업은?", True), ("언급된 과제는 몇 개야?", False)])
+    ("혁신사례로 소개된 기업은?", True), ("언급된 과제는 몇 개야?", False), ("새로 소개된 기업은?", False),
+    ("구체적으로 제시한 것은?", False)])
 def test_which_questions_ask_for_an_example(question, asks):
     from qa.reader.alone import _ASKS_EXAMPLE
     assert bool(_ASKS_EXAMPLE.search(question)) == asks

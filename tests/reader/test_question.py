@@ -38,6 +38,8 @@ from qa.reader.slot import question_slot
     ("What is the floor area of the library?", "quantity", "area"),   # ㎡, not PFLOPS
     ("What is the computing performance of the server?", "quantity", "compute"),
     ("What is the power capacity of the center in megawatts?", "quantity", "power"),
+    ("How much electricity will the center use?", "quantity", "power"),      # no sum of money
+    ("How many megawatts does it use?", "quantity", "power"),
     ("What is the computing power of the center?", "quantity", "compute"),
     ("센터 전력은 얼마나 먹어?", "quantity", "power"),     # 얼마나 after a measure: its unit family
     ("센터는 얼마나 커?", "quantity", None),

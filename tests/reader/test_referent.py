@@ -42,3 +42,12 @@ def test_neither_reader_answers_with_the_titled_person_asked_about():
     # asked who the minister is, both keep him
     who = "장관은 누구야?"
     assert any(s.cand.text == "최기영" for s in RuleReader().candidates(Resolved(who, who), HITS, {"m": DOC}))
+
+
+@pytest.mark.parametrize("text, span, question", [
+    ("서울에서 열린 장관 회의에서 그는 연설했다.", "서울에서", "장관이 어디서 뭘 연설했어?"),   # a place before a title
+    ("올해 취임한 시장은 공약을 밝혔다.", "올해", "시장이 언제 취임했어?"),                   # a date: not asked here
+])
+def test_no_place_or_date_is_taken_for_the_titled_person(text, span, question):
+    start = text.index(span)
+    assert not titled_referent(text, start, start + len(span), question, analyze(question))

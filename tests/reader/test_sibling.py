@@ -135,6 +135,9 @@ def test_about_another_item(sentence, others, about):
     ("이 회사는 2020년 세워졌다.", False),
     ("2020년 세워졌다.", False),                       # no topic: Korean drops the one it keeps
     ("티맥스소프트는 SoS Lab과 협력한다.", False),       # names SoS Lab
+    ("본사는 광주에 있다.", False),                      # a common noun: SoS Lab's own, maybe
+    ("2021년에는 공장을 세웠다.", False),                 # adverbials of time
+    ("올해는 공장을 세웠다.", False),
 ])
 def test_about_another_topic(sentence, about):
     assert about_another_topic(sentence, ("SoS Lab",), ["SoS Lab은 학생들이 창업했다.", sentence]) is about
