@@ -160,9 +160,9 @@ def about_another_item(sentence: str, others: list[str], names: tuple[str, ...],
         return False
     topic = m.group(1).strip()
     flat = {flat_name(n) for n in names}
-    if flat_name(topic) in flat or not any(listed(n, topic) for n in names):
+    if flat_name(topic) in flat or not any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others):
         return False
-    return any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others)
+    return any(listed(n, topic) for n in names)   # the costly test last (the readers ask it per sentence)
 
 
 # topics that point back ("그는", "이 단지는", "해당 기업은"): the sentence may well be about the name asked
