@@ -47,7 +47,7 @@ from .ranker import LinearRanker
 from .referent import titled_referent
 from .rule_reader import RuleReader, Scored, question_info
 from .scoring import NUMERIC, other_family, type_score
-from .sibling import about_another_topic, asked_names, frame_words, names_asked
+from .sibling import about_another_topic, asked_names, frame_words, names_asked, sentence_texts
 from .span import Candidate
 
 # is_rule: a rule candidate (0: a span only the model proposed); rule_rel: its rule score minus
@@ -207,8 +207,7 @@ class HybridReader:
         names = names_asked(resolved.text, resolved.topic, resolved.carried)
         options = self.options(resolved.text, scored, read.spans, info, listed, names)
         best = max(options, key=lambda o: self.combiner.score(o.features))
-        chunk = best.scored.hit.chunk
-        if about_another_topic(best.scored.sent_text, names, [chunk.text[s.start:s.end] for s in chunk.sentences]):
+        if about_another_topic(best.scored.sent_text, names, sentence_texts(best.scored.hit.chunk)):
             # a pick from a sentence about another topic ("AI융복합단지는 2020~2024년 …" for "SoS Lab은 몇 년에
             # 설립됐나요?") answers on its own evidence, however sure the rules are of theirs or the model
             # (a span only the model proposed has no evidence of the rules' own: confidence 0, so it abstains)
@@ -341,8 +340,7 @@ def unfit(option: Option, info: QuestionInfo) -> bool:
     the subject a sentence is about.)"""
     cand = option.scored.cand
     return option.features["type_clash"] > 0 and (cand.kind in NUMERIC - {"quantity"} or cand.kind == "quantity" and
-                                                  info.answer_type == "quantity" and info.counter is not None and
-                                                  other_family(info.counter, cand.text))
+                                                  info.answer_type == "quantity" and other_family(info.counter, cand.text))
 
 
 def best_rule(scored: list[Scored]) -> Scored:

@@ -9,6 +9,7 @@ name, the word next to the question's own. Only where the question does not ask 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .candidates import TITLES
 from .question import QuestionInfo
@@ -20,6 +21,8 @@ _ASKS_WHO = re.compile(r"이름|누구|누가|성함|성명|\bwho\b", re.IGNOREC
 _ASKS_WHAT = re.compile(r"뭘|뭐|무엇|무슨|어떤|어떻게|왜")
 _ASKED = ("description", "unknown", "item", "reason", "list")
 # a name of 2-4 syllables, maybe one word between (the body: "과학기술정보통신부"), then a title
+# the title, maybe pointed at ("장관 그분이"), then a subject's particle and the rest of the question
+_SUBJECT_THEN = r"(?:\s?그분|\s?그)?(?:이|가|은|는|께서)\s(.+)"
 _TITLED = re.compile(r"([가-힣]{2,4})(?:\s+[^\s]+)?\s+(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")")
 
 
@@ -32,15 +35,24 @@ def titled_referent(text: str, start: int, end: int, question: str, info: Questi
     >>> titled_referent(s, 0, 3, q, analyze(q)), titled_referent(s, 0, 3, "장관은 누구야?", analyze("장관은 누구야?"))
     (True, False)
     """
-    if info.answer_type not in _ASKED or _ASKS_WHO.search(question):
-        return False
+    titles = _subject_titles(question) if info.answer_type in _ASKED else frozenset()
+    if not titles:
+        return False   # (the question's test, once: the readers ask this for every candidate)
     m = _TITLED.match(text, start)
     if not m or end > m.end() or re.search(r"(?:에서|에게|에|의|을|를|로)$", m.group(1)):
         return False   # "서울에서 열린 장관 …": no name
-    # the title the subject of the question, something else asked of it ("장관이 … 뭘 당부했어?"), not the
-    # title asked for ("… 위원장은?", "어느 회사의 사장이었는가?")
-    subject = re.search(re.escape(m.group(2)) + r"(?:\s?그분|\s?그)?(?:이|가|은|는|께서)\s(.+)", question)
-    if not subject or not _ASKS_WHAT.search(subject.group(1)):
-        return False
-    name = m.group(1)
-    return name not in question   # "최기영 장관이 말한 것은?": the question's own words, dropped anyway
+    return m.group(2) in titles and m.group(1) not in question   # "최기영 장관이 말한 것은?": its own words
+
+
+@lru_cache(maxsize=256)
+def _subject_titles(question: str) -> frozenset[str]:
+    """The titles that are the question's subject, something else asked of them ("장관이 … 뭘 당부했어?"),
+    not the title asked for ("… 위원장은?", "어느 회사의 사장이었는가?"), in a question asking no person.
+
+    >>> sorted(_subject_titles("장관이 광주에 뭘 당부했어?")), sorted(_subject_titles("장관은 누구야?"))
+    (['장관'], [])
+    """
+    if _ASKS_WHO.search(question):
+        return frozenset()
+    return frozenset(t for t in TITLES if (subject := re.search(re.escape(t) + _SUBJECT_THEN, question))
+                     and _ASKS_WHAT.search(subject.group(1)))

@@ -121,9 +121,9 @@ def same_counter(asked: str, cand: Candidate, alike: dict[str, str] = _SAME_COUN
     return alike.get(asked, asked) == alike.get(cand.counter, cand.counter) or cand.text.endswith("개" + asked)
 
 
-def other_family(family: str, text: str) -> bool:
+def other_family(family: str | None, text: str) -> bool:
     """Is `text` written in the unit of another family than the one asked (a clash, not a weak fit)?
-    Not for "ratio" asked: a speed ("속도는?", mapped to 배 for "3배 빠른") may be km/h.
+    Not for "ratio" asked: a speed ("속도는?", mapped to 배 for "3배 빠른") may be km/h; nor for no family.
 
     >>> other_family("power", "88.5페타플롭스"), other_family("area", "57 mm"), other_family("ratio", "300km")
     (True, False, False)

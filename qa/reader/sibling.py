@@ -160,9 +160,14 @@ def about_another_item(sentence: str, others: list[str], names: tuple[str, ...],
         return False
     topic = m.group(1).strip()
     flat = {flat_name(n) for n in names}
-    if flat_name(topic) in flat or not any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others):
+    if flat_name(topic) in flat or not _one_opens_on(others, flat):
         return False
     return any(listed(n, topic) for n in names)   # the costly test last (the readers ask it per sentence)
+
+
+def _one_opens_on(sentences: list[str], flat: set[str]) -> bool:
+    """Does one of the sentences open on one of the (flattened) names as its topic ("SoS Lab은 …")?"""
+    return any((t := _TOPIC.match(s)) and flat_name(t.group(1)) in flat for s in sentences)
 
 
 # topics that point back ("그는", "이 단지는", "해당 기업은"): the sentence may well be about the name asked
@@ -196,10 +201,8 @@ def about_another_topic(sentence: str, names: tuple[str, ...], others: list[str]
     m = _TOPIC.match(sentence)
     if not names or not m or not _names_a_topic(m.group(1)):
         return False
-    flat = {flat_name(n) for n in names}
-    if any(n in flat_name(sentence) for n in flat):
-        return False
-    return any((t := _TOPIC.match(o)) and flat_name(t.group(1)) in flat for o in others)
+    flat, here = {flat_name(n) for n in names}, flat_name(sentence)
+    return not any(n in here for n in flat) and _one_opens_on(others, flat)
 
 
 def _framed_elsewhere(sentence: str, bounds: tuple[tuple[int, int], ...], at: int, question_words: list[str],
@@ -257,6 +260,11 @@ def about_a_sibling(chunk: Chunk, start: int, names: tuple[str, ...], listed: Li
     reader answers from it (`start`: an offset in chunk.text)."""
     if not names or listed is None:
         return False
-    sentences = [chunk.text[s.start:s.end] for s in chunk.sentences]
+    sentences = sentence_texts(chunk)
     k = next((i for i, s in enumerate(chunk.sentences) if s.start <= start < s.end), None)
     return k is not None and about_another_item(sentences[k], sentences[:k] + sentences[k + 1:], names, listed)
+
+
+def sentence_texts(chunk: Chunk) -> list[str]:
+    """The chunk's sentences as text (its boundaries are kept relative to chunk.text)."""
+    return [chunk.text[s.start:s.end] for s in chunk.sentences]
