@@ -51,7 +51,7 @@ from qa.evaluation.cli import write_json_atomic  # noqa: E402
 from qa.evaluation.korquad import (DEFAULT_PATH, gold_passages, load_korquad, open_pipeline,  # noqa: E402
                                    paragraph_documents, questions, split_articles)
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.reader.alone import states_asked_form  # noqa: E402
+from qa.reader.alone import contested, states_asked_form  # noqa: E402
 from qa.reader.hybrid import FEATURES, HybridReader, best_rule, threshold  # noqa: E402
 from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
@@ -204,8 +204,8 @@ def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID, fixed: dict
     """
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     combined = combined if combined is not None else cv_answers(gs, fixed)
-    return _lowest_free(rule, combined, gs, grid,
-                        lambda i, t: rule[i] is not None and rule[i].confidence >= t)
+    return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and
+                        rule[i].confidence >= t and not contested(rows[i]["scored"], rule[i]))
 
 
 def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYPED_GRID,
@@ -220,7 +220,8 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
              for r, b in zip(rows, rule)]
     combined = combined if combined is not None else cv_answers(gs, fixed)
     return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and (
-        rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)))
+        rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)) and
+        not contested(rows[i]["scored"], rule[i]))
 
 
 def _lowest_free(rule: list, combined: list, gs: list[tuple], grid, alone_at) -> tuple[float, list[tuple]]:

@@ -165,7 +165,7 @@ def create_api(pipeline, *, index_name: str, embedder: str) -> FastAPI:
         # Earlier turns are re-analyzed: each is bounded as a question is (50 x 2,000 characters would take minutes).
         conversation = Conversation.from_history(
             [{"question": bound_question(t.question), "answer": t.answer and bound_question(t.answer)}
-             for t in req.history], pipeline.listed)
+             for t in req.history], pipeline.listed, pipeline.respelled)
         return pipeline.ask(req.question, conversation).to_json()
 
     @app.get(f"{API_PREFIX}/health", response_model=HealthResponse, tags=["meta"])

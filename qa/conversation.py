@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .asked_kind import kind_asked_of
 from .followup_words import CUE_WORDS, TERM_TAGS, has_marker, strip_markers, terms, with_particle
@@ -35,6 +36,12 @@ _PLACE_OR_BODY = ("place", "organization")
 _POINTED_TYPES = {"그때": ("date",), "그 때": ("date",), "그 사람": ("person",)}
 # "그가 ...", "그는 ...": a pronoun for the person the conversation last named.
 _PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(가|는|의|를|에게|도|와|한테)(?=\s)")
+# "앞에 거는", "후자는": the first or the last item of the answer before ("SoS Lab과 티맥스소프트")
+_THING = r"(?:\s?(?:거|것|꺼|게|건))"
+_ORDINAL = re.compile(rf"(?:(앞에{_THING}|앞엣것|앞의\s?것|첫\s?번째{_THING}|전자)|(뒤에{_THING}|뒤엣것|뒤의\s?것|"
+                      rf"두\s?번째{_THING}|마지막{_THING}|후자))(은|는|이|가|을|를|의|도)?(?![가-힣])")
+# the items of a coordinated answer: "A과 B", "A, B", "A·B", "A 및 B"
+_ITEM_CUT = re.compile(r"\s*(?:,|·|및|그리고)\s*|(?<=[가-힣A-Za-z0-9])[과와]\s+")
 _EN_WORD = re.compile(r"[A-Za-z][\w'+-]*")   # an English word ("full-time", "AI+X" kept whole)
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 MAX_TURNS = 20
@@ -89,17 +96,19 @@ class Conversation:
         return self.turns[-1] if self.turns else None
 
     @classmethod
-    def from_history(cls, history: list[dict], listed: Listed | None = None) -> "Conversation":
+    def from_history(cls, history: list[dict], listed: Listed | None = None,
+                     respell: Callable[[str], str] = latinize) -> "Conversation":
         """Rebuild from `[{"question": str, "answer": str|None}, ...]` (the REST API's history).
 
-        Earlier questions are re-resolved in order so follow-ups chain (`listed` as for resolve_followup).
+        Earlier questions are re-resolved in order so follow-ups chain (`listed` as for resolve_followup;
+        `respell`: how the pipeline writes a question's Latin names, Pipeline.respelled).
         """
         conv = cls()
         for item in history[-MAX_TURNS:]:
             q = str(item.get("question") or "").strip()
             if not q:
                 continue
-            res = resolve_followup(latinize(q), conv, listed)   # as Pipeline.ask resolved it
+            res = resolve_followup(respell(q), conv, listed)   # as Pipeline.ask resolved it
             conv.turns.append(Turn(q, res.text, item.get("answer"), res.topic or res.text, _typed(res, res.text)))
         return conv
 
@@ -128,6 +137,10 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
     text = strip_markers(question)
+    text, ordinal = _replace_ordinal(text, last)
+    if ordinal:
+        # "앞에 거는 누가 만든 회사임?": about the item found, not about the words that found the list
+        return Resolved(text, question, previous=last.typed or last.resolved, topic=text)
     text, pointed = _replace_pointers(text, conversation)
     text, person = _replace_person_pronoun(text, conversation)
     # The name standing in for "그" is borrowed: it weighs as little as carried words.
@@ -196,7 +209,7 @@ def is_elliptical(question: str) -> bool:
         # "Over how many years?": short, and no name of its own (capitalized past the first word)
         words = _EN_WORD.findall(q)
         return len(words) <= 5 and not any(w[0].isupper() for w in words[1:])
-    if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")):
+    if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")) or _ORDINAL.search(q):
         return True
     morphs = morphemes(strip_markers(q))
     terms = [m for m in morphs if m.tag in TERM_TAGS]
@@ -253,6 +266,25 @@ def person_name(answer: str) -> str:
     if len(words) >= 2 and re.fullmatch(r"[가-힣]{2,4}", words[0]) and words[-1].endswith(TITLES):
         return words[0]
     return answer
+
+
+def _replace_ordinal(text: str, last: Turn) -> tuple[str, bool]:
+    """"앞에 거는 누가 만든 회사임?" after the answer "SoS Lab과 티맥스소프트" -> "SoS Lab은 누가 만든 회사임?":
+    the first (or, for "뒤에 거", "후자", the last) item of a coordinated answer stands in.
+
+    >>> _replace_ordinal("앞에 거는 누가 만들었어?", Turn("어디어디야?", "어디어디야?", "티맥스소프트와 SoS Lab"))
+    ('티맥스소프트는 누가 만들었어?', True)
+    >>> _replace_ordinal("후자는?", Turn("어디어디야?", "어디어디야?", "2100억원"))
+    ('후자는?', False)
+    """
+    m = _ORDINAL.search(text)
+    items = [i for i in _ITEM_CUT.split(last.answer or "") if i]
+    if m is None or len(items) < 2:
+        return text, False
+    item = items[0] if m.group(1) else items[-1]
+    particle = with_particle(item, {"은": "는", "이": "가", "을": "를"}.get(m.group(3), m.group(3))) \
+        if m.group(3) else ""
+    return text[:m.start()] + item + particle + text[m.end():], True
 
 
 def _replace_pointers(text: str, conversation: Conversation) -> tuple[str, bool]:

@@ -11,6 +11,7 @@ from .conversation import Conversation, Resolved, resolve_followup
 from .errors import InputError
 from .index_manager import open_index
 from .listing import listed_together
+from .loanwords import LatinNames
 from .reader import Reader
 from .reader.factory import make_reader
 from .retrieval import HybridRetriever, check_query
@@ -33,6 +34,7 @@ class Pipeline:
         self.retriever = retriever
         self.reader = reader
         self.settings = settings
+        self._names: tuple[object, LatinNames] | None = None   # (the documents they were read from, names)
 
     @property
     def store(self):
@@ -41,6 +43,14 @@ class Pipeline:
     def listed(self, a: str, b: str) -> bool:
         """Do the indexed documents list `a` and `b` as items of one list ("자동차·에너지·헬스케어")?"""
         return listed_together(a, b, (d.text for d in self.store.documents.values()))
+
+    def respelled(self, question: str) -> str:
+        """`question` with Latin names written as the documents write them: acronyms spelled out in letter
+        names ("엔에이치엔" -> "NHN") and names written as they sound ("쏘스랩" -> "SoS Lab", qa.loanwords)."""
+        documents = self.store.documents
+        if self._names is None or self._names[0] is not documents:
+            self._names = (documents, LatinNames.of(d.text for d in documents.values()))
+        return self._names[1].respell(latinize(question))
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Top-k passages for `query` (hybrid dense + BM25), searched on its first MAX_ANALYZED_CHARS."""
@@ -56,7 +66,7 @@ class Pipeline:
         the answer's `question` is that part, so it says what was answered.
         """
         question = bound_question(check_query(clean_text(question)))
-        searched = latinize(question)   # "엔에이치엔" -> "NHN", as the documents write it
+        searched = self.respelled(question)   # "엔에이치엔" -> "NHN", "쏘스랩" -> "SoS Lab"
         resolved = resolve_followup(searched, conversation, self.listed) if conversation else Resolved(searched, searched)
         hits = self.retriever.retrieve(resolved.text, self.settings.k)
         answer = self.reader.read(question, resolved, hits, self.store.documents)

@@ -209,3 +209,19 @@ def test_a_bare_follow_up_asks_the_question_just_before_again():
     turn_in(conv, "대표적인 과제는 뭐야?", "재난대응 플랫폼")
     third = turn_in(conv, "헬스케어 쪽은?", "유전체 분석")
     assert third.text.startswith("헬스케어") and third.text.endswith("대표적인 과제는 뭐야?") and "몇" not in third.text
+
+
+@pytest.mark.parametrize("pointer, item", [("앞에 거는", "SoS Lab"), ("첫 번째 거는", "SoS Lab"), ("전자는", "SoS Lab"),
+                                           ("뒤에 거는", "티맥스소프트"), ("후자는", "티맥스소프트")])
+def test_an_ordinal_pointer_takes_that_item_of_a_coordinated_answer(pointer, item):
+    conv = Conversation()
+    turn(conv, "혁신사례로 나온 기업 어디어디야?", "SoS Lab과 티맥스소프트")
+    resolved = resolve_followup(f"{pointer} 누가 만든 회사임?", conv)
+    # the item is the new topic: the words that found the list are not carried
+    assert resolved.text.startswith(item) and "혁신사례" not in resolved.text and not resolved.carried
+
+
+def test_an_ordinal_pointer_after_a_single_answer_is_left_to_the_other_rules():
+    conv = Conversation()
+    turn(conv, "NHN 투자액은?", "2100억원")
+    assert "후자" in resolve_followup("후자는 언제야?", conv).text

@@ -22,6 +22,8 @@ def check_offsets(pipeline, answer):
     ("과학기술정보통신부 장관은 누구야?", "최기영"),
     ("GIST AI대학원 협력 글로벌 기업으로 이름이 나온 곳은?", "구글"),
     ("엔에이치엔이 데이터센터에 넣는 돈이 얼마야?", "2100억원"),     # acronym spelled in Hangul
+    ("쏘스랩 직원은 몇 명이야?", "47명"),                          # a Latin name written as it sounds
+    ("지스트 AI대학원 겸무교수는 몇 명이야?", "15명"),
     ("AI 역량강화 대상은 누구누구야?", "대학·재직자"),             # several things asked for
 ])
 def test_short_cited_answers(real_pipeline, question, expected):
@@ -45,6 +47,9 @@ def test_abstains_when_the_article_does_not_say(real_pipeline, question):
      ("기간은?", "10년")],
     [("AI 융합 R&D 과제는 모두 몇 개야?", "14개"), ("그중 헬스케어 과제는 몇 개?", "6개"), ("자동차는?", "4개")],
     [("How much will NHN invest?", "2100억원"), ("Over how many years?", "10년")],
+    [("전임교원 몇 명 확보한대?", "12명"), ("겸무교수는요?", "15명")],      # two counts the rules cannot tell apart
+    [("광주 AI 혁신사례로 나온 기업 어디어디야?", "SoS Lab과 티맥스소프트"), ("앞에 거는 누가 만든 회사임?", "GIST 학생들")],
+    [("해외 대학 중엔 어디가 언급됐어?", "카네기멜런대학교"), ("연구소는?", "막스플랑크")],
 ])
 def test_dialogues(real_pipeline, turns):
     conv = Conversation()

@@ -34,7 +34,7 @@ from itertools import islice
 from ..conversation import Resolved
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
-from .alone import crosses_languages, gives_asked_example, states_asked_form
+from .alone import asked_example, contested, crosses_languages, states_asked_form
 from .boundary import trim_particles
 from .evidence import hit_documents, missing_names, missing_terms
 from .features import answer_clash
@@ -191,13 +191,16 @@ class HybridReader:
             return None
         rule_best = best_rule(scored)
         info = question_info(resolved)
-        if rule_best.confidence >= self.trust or \
-                (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best)) or \
-                gives_asked_example(resolved.text, rule_best) or rule_best.features.get("says_kind", 0.0) > 0 or \
+        if example := asked_example(resolved.text, scored):
+            # the example the text gives of what is asked for by example: the model is not asked
+            return Choice(example, example.confidence, None, info)
+        if (rule_best.confidence >= self.trust or
+                (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best))) and \
+                not contested(scored, rule_best) or rule_best.features.get("says_kind", 0.0) > 0 or \
                 crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked type), or
-            # their answer is the very kind of number or the purpose asked, or the example the text gives of
-            # what is asked for by example, or what the text says its subject is when asked what kind of thing
+            # their answer is the very kind of number or the purpose asked (and no other candidate as sure and
+            # as good: alone.contested), or what the text says its subject is when asked what kind of thing
             # it is (features._says_kind: the model takes "어떤 회사" for a name), or the model would read
             # across languages: the model is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)

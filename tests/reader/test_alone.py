@@ -2,7 +2,8 @@
 import math
 
 from qa.conversation import Resolved
-from qa.reader.hybrid import HybridReader
+from qa.reader.alone import contested
+from qa.reader.hybrid import HybridReader, best_rule
 from qa.reader.ranker import LinearRanker
 from qa.reader.rule_reader import RuleReader
 from qa.types import Chunk, Document, Hit, Span
@@ -20,3 +21,29 @@ def test_the_asked_list_answers_alone_from_typed_trust():
                               trust=math.inf, typed_trust=typed_trust)
         got = reader.read(q, Resolved(q, q), hits, {"g": Document("g", "대학원", text)})
         assert (got.text == "헬스케어, 자동차, 에너지") == alone and (model.calls == 0) == alone
+
+
+def test_an_equally_sure_candidate_close_in_score_sends_the_question_to_the_model():
+    # "전임교원을 12명 확보하고 15명의 겸무교수를": both counts hold every word of the follow-up's question
+    text = "대학원은 전임교원을 오는 2023년까지 12명 확보하고 15명의 겸무교수를 참여시킨다."
+    hits = [Hit(1, 1.0, Chunk(0, "g", "대학원", text, 0, len(text), (Span(0, len(text)),)))]
+    q = "전임교원 확보 겸무교수는요 몇 명 확보한대?"
+    model = PointAt("15명")
+    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
+                          trust=0.01, typed_trust=0.0)
+    scored = reader.rule.candidates(Resolved(q, q), hits, {"g": Document("g", "대학원", text)})
+    best = best_rule(scored)
+    assert best.cand.text == "12명" and contested(scored, best)      # 15명: as sure and close: the rules cannot tell
+    assert not contested(scored, best, gap=0.0)
+    got = reader.read(q, Resolved(q, q, carried=("전임교원", "확보")), hits, {"g": Document("g", "대학원", text)})
+    assert model.calls == 1 and got.text == "15명"
+
+
+def test_a_rule_answer_no_candidate_contests_stands_alone():
+    text = "NHN은 2100억원을 투자한다."
+    hits = [Hit(1, 1.0, Chunk(0, "g", "투자", text, 0, len(text), (Span(0, len(text)),)))]
+    model = PointAt("NHN")
+    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
+                          trust=0.01, typed_trust=0.0)
+    got = reader.read("NHN 투자액은?", Resolved("NHN 투자액은?", "NHN 투자액은?"), hits, {"g": Document("g", "투자", text)})
+    assert model.calls == 0 and got.text == "2100억원"
