@@ -20,6 +20,15 @@ _KIND_ASKED = re.compile(
     r"(?:이야|야|인가요|인가|예요|이에요|입니까|이지|임|이었나요|이었어|였어|인데|일까|이었지)?\s*\??$")
 
 
+# "What kind of company is SoS Lab?": the English form, its noun given as the Korean one it stands for
+_EN_KINDS = {"company": "회사", "firm": "회사", "business": "회사", "startup": "스타트업", "start-up": "스타트업",
+             "organization": "기관", "organisation": "기관", "institution": "기관", "institute": "기관",
+             "school": "학교", "facility": "시설", "person": "사람", "program": "프로그램", "programme": "프로그램",
+             "project": "사업", "event": "행사"}
+_EN_KIND_ASKED = re.compile(rf"^\s*what\s+(?:kind|type|sort)\s+of\s+({'|'.join(_EN_KINDS)})\s+(?:is|was)\s+(.+?)\s*\??$",
+                            re.IGNORECASE)
+
+
 @lru_cache(maxsize=256)   # the ranker asks it for every phrase candidate of a description question
 def kind_asked_of(question: str) -> tuple[str, str] | None:
     """(subject, the kind's noun as asked) when the question asks what kind of thing its subject is.
@@ -28,6 +37,21 @@ def kind_asked_of(question: str) -> tuple[str, str] | None:
     (('SoS Lab', '회사'), ('GIST', '학교'))
     >>> kind_asked_of("곽영욱은 어떤 회사의 사장이었는가?"), kind_asked_of("어떤 회사가 투자해?")
     (None, None)
+    >>> kind_asked_of("What kind of company is SoS Lab?"), kind_asked_of("What kind of support does it get?")
+    (('SoS Lab', '회사'), None)
     """
+    if m := _EN_KIND_ASKED.match(question):
+        return m.group(2).strip(), _EN_KINDS[m.group(1).lower()]
     m = _KIND_ASKED.search(strip_markers(question.strip()))   # "그럼 SoS Lab은 …": 그럼 is no part of it
     return (m.group(1).strip(), m.group(2)) if m else None
+
+
+def english_kind_dropped(question: str) -> str:
+    """An English kind question without its noun, whose Korean words are no words to find (the text says
+    "스타트업" of SoS Lab, and "기업" near another name).
+
+    >>> english_kind_dropped("What kind of company is SoS Lab?")
+    'What kind of is SoS Lab?'
+    """
+    m = _EN_KIND_ASKED.match(question)
+    return question[:m.start(1)] + question[m.end(1) + 1:] if m else question

@@ -41,16 +41,19 @@ _ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|이름\s?(?:이\s?)?(?:
                            r"|(?:어디|어느\s?\S+|뭐|무엇|누구)\s?(?:가|이)?\s?(?:언급|거론|소개)(?:됐|되었|된|돼)")
 
 
-def asked_example(question: str, scored: list[Scored]) -> Scored | None:
+def asked_example(question: str, scored: list[Scored], info: QuestionInfo | None = None) -> Scored | None:
     """When the question asks for an example ("협력 연구소로 예시된 곳은?", "대표적인 데는?", "연구소 중엔 어디가
     언급됐어?"), the rules' best candidate that the text gives as one of the asked noun with 등 ("막스플랑크 등
     4개 연구소"); else None. The span model, reading the top passage, votes for a salient name there
     instead ("광주 AI데이터센터"), and the rules' own best may be a name nearer the question's words
     ("카네기멜런대학교" of the next clause). No question of dev-a or Korean TyDi train (4,941) asks for an
-    example and has a candidate of one."""
-    if not _ASKS_EXAMPLE.search(question):
-        return None
-    return max((s for s in scored if s.features.get("example_of", 0.0) > 0), key=lambda s: s.score, default=None)
+    example and has a candidate of one. `info`: the question's analysis (a number asked is no example)."""
+    m = _ASKS_EXAMPLE.search(question)
+    if not m or info is not None and info.has_cue and info.answer_type in NUMERIC:
+        return None   # "(헬스케어 과제 예시 하나만 →) 과제는 몇 개야?" asks a count, whatever its topic asked
+    # "대표" is the weakest cue ("지역별 대표산업과 …"): only the rules' own best may be its example
+    pool = [max(scored, key=lambda s: s.score)] if m.group().startswith("대표") else scored
+    return max((s for s in pool if s.features.get("example_of", 0.0) > 0), key=lambda s: s.score, default=None)
 
 
 def crosses_languages(question: str, passage: str) -> bool:

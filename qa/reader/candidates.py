@@ -119,9 +119,22 @@ def _phrase_kind(text: str, end: int, run: list[Morpheme], start: int | None = N
     own = text[run[0].start if start is None else start:end]
     if following.startswith(TITLES) and single_word and re.fullmatch(r"[가-힣]{1,4}", own):
         return "person"   # "최기영 장관" -> 최기영; not "과학기술정보통신부 (장관)"
+    if _unit_gloss(text, run[0].start if start is None else start, end):
+        return "phrase"
     if any(m.tag == "NNP" or (m.tag == "SL" and m.form.upper() not in GENERIC_LATIN) for m in run):
         return "name"
     return "phrase"
+
+
+def _unit_gloss(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a Latin word in brackets right after a number's unit, the unit's own spelling
+    ("PFLOPS" of "88.5페타플롭스(PFLOPS)"), not a name?
+
+    >>> _unit_gloss("88.5페타플롭스(PFLOPS) 규모", 10, 16), _unit_gloss("라이다 업체(SoS Lab)", 7, 14)
+    (True, False)
+    """
+    return text[start - 1:start] == "(" and text[end:end + 1] == ")" and \
+        bool(re.fullmatch(r"[A-Za-z]+", text[start:end])) and bool(re.search(r"\d\s?[가-힣A-Za-z]+$", text[:start - 1]))
 
 
 # Latin-script words that are vocabulary, not names.

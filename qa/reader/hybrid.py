@@ -191,7 +191,7 @@ class HybridReader:
             return None
         rule_best = best_rule(scored)
         info = question_info(resolved)
-        if example := asked_example(resolved.text, scored):
+        if example := asked_example(resolved.text, scored, info):
             # the example the text gives of what is asked for by example: the model is not asked
             return Choice(example, example.confidence, None, info)
         if (rule_best.confidence >= self.trust or

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..asked_kind import english_kind_dropped
 from ..conversation import Resolved
 from ..korean import morphemes
 from ..types import Document, Hit
@@ -32,7 +33,7 @@ def weighted_terms(info: QuestionInfo, resolved: Resolved | None = None) -> dict
     """Question terms with weights: names count double, single syllables half, borrowed words less."""
     terms = set(info.terms)
     if info.english:
-        terms = korean_terms(info.text)
+        terms = korean_terms(english_kind_dropped(info.text))
     out = {}
     for t in terms:
         if len(t) == 1 and not t.isdigit() and t not in ("수",):

@@ -122,7 +122,7 @@ class RuleReader:
                 flat = cand.text.replace(" ", "").lower()
                 # the question's own words, even where Kiwi cut them differently ("포스트코로나")
                 if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
-                        (len(flat) >= 3 and flat in q_flat) or \
+                        (len(flat) >= 3 and flat in q_flat) or _region_of(flat, terms) or \
                         titled_referent(ctx.text, cand.start, cand.end, resolved.text, info):
                     continue   # the question's own words (or its own person) are not its answer
                 if is_sibling(ctx.text, cand.start, cand.end, names):
@@ -343,6 +343,16 @@ def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
             if t == form or (len(t) >= 2 and len(form) >= 2 and (t.startswith(form) or form.startswith(t))):
                 out.setdefault(t, []).append((m.start + m.end) // 2)
     return out
+
+
+def _region_of(flat: str, terms: dict[str, float]) -> bool:
+    """Is the candidate a question word with an administrative suffix ("광주시" for "광주 어디쯤이야?")?
+    It says back where the question already is.
+
+    >>> _region_of("광주시", {"광주": 1.0}), _region_of("첨단3지구", {"광주": 1.0}), _region_of("시", {"": 1.0})
+    (True, False, False)
+    """
+    return len(flat) >= 3 and flat[-1] in "시도군구" and flat[:-1] in terms
 
 
 def _overlap(cand: Candidate, terms: dict[str, float]) -> float:
