@@ -152,7 +152,7 @@ def test_a_combiner_fit_for_other_weights_is_refused(monkeypatch):
 
 
 def test_at_trust_the_rule_reader_answers_alone_and_the_model_is_not_asked():
-    q = "돈은 얼마야?"
+    q = "NHN 투자액은 얼마야?"     # not "돈은 얼마야?": two amounts as sure are contested (test_alone.py)
     best = RuleReader(abstain_threshold=0.0).read(q, Resolved(q, q), HITS, {"d": DOC})
     other = "899억원" if best.text != "899억원" else "2100억원"
     combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
@@ -226,7 +226,7 @@ def test_the_shipped_combiner_trusts_the_rules_only_where_dev_a_allows():
 
 
 def test_the_asked_kind_of_number_answers_alone_from_typed_trust():
-    q = "돈은 얼마야?"           # the rule reader: 2100억원, a money amount, confidence 0.25
+    q = "투자 금액은 얼마야?"     # the rule reader: 2100억원, a money amount, confidence 0.64 (899억원: 0.33)
     combiner = LinearRanker({"rule_rel": 1.0, "agree": 100.0})
 
     def read(scorer, typed_trust, question=q):
@@ -234,9 +234,9 @@ def test_the_asked_kind_of_number_answers_alone_from_typed_trust():
                               trust=math.inf, typed_trust=typed_trust)
         return reader.read(question, Resolved(question, question), HITS, {"d": DOC})
     alone = PointAt("899억원")
-    assert read(alone, 0.2).text == "2100억원" and alone.calls == 0
+    assert read(alone, 0.6).text == "2100억원" and alone.calls == 0
     asked = PointAt("899억원")
-    assert read(asked, 0.3).text == "899억원" and asked.calls == 1          # under the threshold
+    assert read(asked, 0.7).text == "899억원" and asked.calls == 1          # under the threshold
     asked = PointAt("899억원")
     assert read(asked, math.inf).text == "899억원" and asked.calls == 1
     not_a_number = PointAt("국가 AI 데이터센터")
