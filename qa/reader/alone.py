@@ -26,9 +26,15 @@ def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
     often takes a salient number of another kind or another item's count ("자동차 분야 과제 수는?" ->
     "헬스케어 6개"), or the thing done for the purpose ("왜 세운 건데?" -> "AI기술센터"). A list asked ("특화
     분야가 뭐뭐예요?") and a list read is the rules' too: the model reads on into the noun the list
-    modifies ("헬스케어, 자동차, 에너지 융합 교육·연구")."""
+    modifies ("헬스케어, 자동차, 에너지 융합 교육·연구"). So is a phrase that ends in the noun asked after
+    어떤/무슨 ("데이터기본법" for "어떤 법을 …?"; the model took "AI기술"): on held-out dev-a 3 more questions
+    answer alone that way at typed_trust 0.4, CV unchanged (71.9 / 82.9)."""
+    if best.features.get("type_clash"):
+        return False
+    if best.features.get("head_match", 0.0) > 0:
+        return True   # "데이터기본법" for "어떤 법을 만들겠다고 했어?": the noun asked after 어떤/무슨 ends it
     return info.has_cue and (info.answer_type in NUMERIC or info.answer_type in ("reason", "list")) and \
-        best.features.get("type", 0.0) >= 0.99 and not best.features.get("type_clash")
+        best.features.get("type", 0.0) >= 0.99
 
 
 # "예시된", "예를 든", "사례로", "대표 과제", "대표적인"; not a chief: "대표는 누구야?", "대표이사", "대표 이름"
@@ -94,4 +100,10 @@ def contested(scored: list[Scored], best: Scored, gap: float = CONTEST) -> bool:
     (True, False, False)
     """
     return any(s is not best and s.cand.text != best.cand.text and s.confidence >= best.confidence
-               and s.score >= best.score - gap for s in scored)
+               and s.score >= best.score - gap and _as_fit(s, best) for s in scored)
+
+
+def _as_fit(rival: Scored, best: Scored) -> bool:
+    """Does the rival fit the question's form as well as the best (type fit, the noun asked after 어떤)?
+    "최초" does not contest "데이터기본법" for "어떤 법을 …?", however sure the rules are of both."""
+    return all(rival.features.get(k, 0.0) >= best.features.get(k, 0.0) for k in ("type", "head_match"))

@@ -47,3 +47,17 @@ def test_a_rule_answer_no_candidate_contests_stands_alone():
                           trust=0.01, typed_trust=0.0)
     got = reader.read("NHN 투자액은?", Resolved("NHN 투자액은?", "NHN 투자액은?"), hits, {"g": Document("g", "투자", text)})
     assert model.calls == 0 and got.text == "2100억원"
+
+
+def test_a_phrase_ending_in_the_noun_asked_after_eotteon_answers_alone_and_is_not_contested_by_other_forms():
+    # the model took "AI기술"; "최초" is as sure as 데이터기본법 but no 법
+    text = "그는 데이터기본법 제정에 속도를 내겠다고 했다. 광주가 최초로 일자리를 만들었다고 대통령이 말했다."
+    sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
+    hits = [Hit(1, 1.0, Chunk(0, "g", "법", text, 0, len(text),
+                              tuple(Span(text.index(s), text.index(s) + len(s)) for s in sents)))]
+    q = "대통령이 어떤 법을 만들겠다고 했어?"
+    model = PointAt("최초")
+    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
+                          trust=math.inf, typed_trust=0.0)
+    got = reader.read(q, Resolved(q, q), hits, {"g": Document("g", "법", text)})
+    assert got.text == "데이터기본법" and model.calls == 0
