@@ -49,15 +49,25 @@ def test_a_rule_answer_no_candidate_contests_stands_alone():
     assert model.calls == 0 and got.text == "2100억원"
 
 
-def test_a_phrase_ending_in_the_noun_asked_after_eotteon_answers_alone_and_is_not_contested_by_other_forms():
-    # the model took "AI기술"; "최초" is as sure as 데이터기본법 but no 법
-    text = "그는 데이터기본법 제정에 속도를 내겠다고 했다. 광주가 최초로 일자리를 만들었다고 대통령이 말했다."
+def test_a_phrase_ending_in_the_noun_asked_after_eotteon_answers_alone():
+    text = "대통령은 데이터기본법을 만들겠다고 했다. 광주는 최초로 일자리를 만들었다."
     sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
     hits = [Hit(1, 1.0, Chunk(0, "g", "법", text, 0, len(text),
                               tuple(Span(text.index(s), text.index(s) + len(s)) for s in sents)))]
     q = "대통령이 어떤 법을 만들겠다고 했어?"
-    model = PointAt("최초")
+    model = PointAt("최초")     # the model took another phrase ("AI기술")
     reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
                           trust=math.inf, typed_trust=0.0)
     got = reader.read(q, Resolved(q, q), hits, {"g": Document("g", "법", text)})
     assert got.text == "데이터기본법" and model.calls == 0
+
+
+def test_only_a_rival_that_fits_the_asked_form_as_well_contests():
+    from qa.reader.candidates import Candidate
+    from qa.reader.rule_reader import Scored
+
+    def s(text, score, conf, **features):
+        return Scored(score, conf, Candidate(0, len(text), text, "phrase"), None, 0, "", features)
+    best = s("데이터기본법", 4.6, 0.53, type=0.5, head_match=1.0)
+    assert not contested([best, s("최초", 4.1, 0.58, type=0.5)], best)                 # no 법: no contest
+    assert contested([best, s("기본법", 4.1, 0.58, type=0.5, head_match=1.0)], best)
