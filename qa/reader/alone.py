@@ -18,6 +18,10 @@ from .rule_reader import Scored
 from .scoring import NUMERIC
 
 
+# the noun after 어떤/무슨 ("어떤 법을" -> 법); not a counter after 몇 ("몇 년에": "5년" is no year)
+_WHICH_NOUN = re.compile(r"(?:어떤|무슨|어떠한)\s?([가-힣A-Za-z]+?)(?:을|를|이|가|은|는|에|으로|로|의|도)?(?=[\s?!.]|$)")
+
+
 def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
     """Does the question plainly ask for a number of one kind (얼마, 몇 개, 언제, 기간은) or a purpose (왜,
     목적은) and is the rule reader's answer one of exactly that kind (type fit 1: "4개" for "과제 수는?",
@@ -31,7 +35,8 @@ def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
     answer alone that way at typed_trust 0.4, CV unchanged (71.9 / 82.9)."""
     if best.features.get("type_clash"):
         return False
-    if best.features.get("head_match", 0.0) > 0:
+    if best.features.get("head_match", 0.0) > 0 and (m := _WHICH_NOUN.search(info.text)) and \
+            best.cand.text.endswith(m.group(1)):
         return True   # "데이터기본법" for "어떤 법을 만들겠다고 했어?": the noun asked after 어떤/무슨 ends it
     return info.has_cue and (info.answer_type in NUMERIC or info.answer_type in ("reason", "list")) and \
         best.features.get("type", 0.0) >= 0.99

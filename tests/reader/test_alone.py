@@ -71,3 +71,16 @@ def test_only_a_rival_that_fits_the_asked_form_as_well_contests():
     best = s("데이터기본법", 4.6, 0.53, type=0.5, head_match=1.0)
     assert not contested([best, s("최초", 4.1, 0.58, type=0.5)], best)                 # no 법: no contest
     assert contested([best, s("기본법", 4.1, 0.58, type=0.5, head_match=1.0)], best)
+
+
+def test_the_asked_noun_is_the_one_after_eotteon_not_a_counter_after_myeot():
+    from qa.reader.alone import states_asked_form
+    from qa.reader.candidates import Candidate
+    from qa.reader.rule_reader import Scored, question_info
+
+    def best(text, kind):
+        return Scored(3.0, 0.8, Candidate(0, len(text), text, kind), None, 0, "", {"type": 0.45, "head_match": 1.0})
+    which = "대통령이 어떤 법을 만들겠다고 했어?"
+    assert states_asked_form(question_info(Resolved(which, which)), best("데이터기본법", "phrase"))
+    year = "SoS Lab은 몇 년에 설립됐나요?"    # "설립 5년만에": a period ends in 년, no year
+    assert not states_asked_form(question_info(Resolved(year, year)), best("5년", "period"))
