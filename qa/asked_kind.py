@@ -25,8 +25,9 @@ _EN_KINDS = {"company": "회사", "firm": "회사", "business": "회사", "start
              "organization": "기관", "organisation": "기관", "institution": "기관", "institute": "기관",
              "school": "학교", "facility": "시설", "person": "사람", "program": "프로그램", "programme": "프로그램",
              "project": "사업", "event": "행사"}
-_EN_KIND_ASKED = re.compile(rf"^\s*what\s+(?:kind|type|sort)\s+of\s+({'|'.join(_EN_KINDS)})\s+(?:is|was)\s+(.+?)\s*\??$",
-                            re.IGNORECASE)
+# the subject runs to the end or to a comma or "and" ("…, and who founded it?"); no pronoun ("is it?")
+_EN_KIND_ASKED = re.compile(rf"^\s*what\s+(?:kind|type|sort)\s+of\s+({'|'.join(_EN_KINDS)})\s+(?:is|was)\s+"
+                            r"(?!(?:it|this|that|they|he|she)\b)([^,?]+?)\s*(?:,|\band\b|\?|$)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)   # the ranker asks it for every phrase candidate of a description question
@@ -39,6 +40,8 @@ def kind_asked_of(question: str) -> tuple[str, str] | None:
     (None, None)
     >>> kind_asked_of("What kind of company is SoS Lab?"), kind_asked_of("What kind of support does it get?")
     (('SoS Lab', '회사'), None)
+    >>> kind_asked_of("What kind of company is it?"), kind_asked_of("What kind of company is SoS Lab, and who founded it?")
+    (None, ('SoS Lab', '회사'))
     """
     if m := _EN_KIND_ASKED.match(question):
         return m.group(2).strip(), _EN_KINDS[m.group(1).lower()]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .asked_kind import kind_asked_of
-from .followup_words import CUE_WORDS, TERM_TAGS, has_marker, strip_markers, terms, with_particle
+from .followup_words import CUE_WORDS, TERM_TAGS, has_marker, particle_after, strip_markers, terms, with_particle
 from .korean import is_latin_text, morphemes
 from .listing import Listed
 from .repeated_ask import asks_again, has_cue, listed_items, substitute, with_ask
@@ -36,12 +36,13 @@ _PLACE_OR_BODY = ("place", "organization")
 _POINTED_TYPES = {"그때": ("date",), "그 때": ("date",), "그 사람": ("person",)}
 # "그가 ...", "그는 ...": a pronoun for the person the conversation last named.
 _PERSON_PRONOUN = re.compile(r"(?<![가-힣])그(가|는|의|를|에게|도|와|한테)(?=\s)")
-# "앞에 거는", "후자는": the first or the last item of the answer before ("SoS Lab과 티맥스소프트")
+# "앞에 거는", "두 번째 거", "후자는": an item of the answer before ("SoS Lab과 티맥스소프트"), by its index
 _THING = r"(?:\s?(?:거|것|꺼|게|건))"
-_ORDINAL = re.compile(rf"(?:(앞에{_THING}|앞엣것|앞의\s?것|첫\s?번째{_THING}|전자)|(뒤에{_THING}|뒤엣것|뒤의\s?것|"
-                      rf"두\s?번째{_THING}|마지막{_THING}|후자))(은|는|이|가|을|를|의|도)?(?![가-힣])")
-# the items of a coordinated answer: "A과 B", "A, B", "A·B", "A 및 B"
-_ITEM_CUT = re.compile(r"\s*(?:,|·|및|그리고)\s*|(?<=[가-힣A-Za-z0-9])[과와]\s+")
+_ORDINAL = re.compile(rf"(?<![가-힣A-Za-z0-9])(?:(앞에{_THING}|앞엣것|앞의\s?것|첫\s?번째{_THING})|(두\s?번째{_THING})|"
+                      rf"(뒤에{_THING}|뒤엣것|뒤의\s?것|마지막{_THING})|(전자|후자)(?=은|는|이|가|을|를|의|도))"
+                      rf"(은|는|이|가|을|를|의|도)?(?![가-힣])")
+# a thing said with its particle glued on ("앞에 건" = 앞에 거 + 는)
+_GLUED = {"건": "는", "게": "가"}
 _EN_WORD = re.compile(r"[A-Za-z][\w'+-]*")   # an English word ("full-time", "AI+X" kept whole)
 _ENTITY_TAGS = {"NNP", "SL", "SH"}
 MAX_TURNS = 20
@@ -137,10 +138,14 @@ def resolve_followup(question: str, conversation: Conversation | None, listed: L
     if last is None or not is_elliptical(question):
         return Resolved(question, question)
     text = strip_markers(question)
-    text, ordinal = _replace_ordinal(text, last)
+    text, ordinal = _replace_ordinal(text, conversation.turns)
     if ordinal:
-        # "앞에 거는 누가 만든 회사임?": about the item found, not about the words that found the list
-        return Resolved(text, question, previous=last.typed or last.resolved, topic=text)
+        # "앞에 거는 누가 만든 회사임?": about the item found, not about the words that found the list;
+        # a bare "후자는?" asks the question before again, of it
+        typed = last.typed or last.resolved
+        again = asks_again(text) and not has_cue(text)
+        return Resolved(with_ask(text, typed) if again else text, question, previous=typed, topic=text,
+                        repeats_ask=again)
     text, pointed = _replace_pointers(text, conversation)
     text, person = _replace_person_pronoun(text, conversation)
     # The name standing in for "그" is borrowed: it weighs as little as carried words.
@@ -210,7 +215,7 @@ def is_elliptical(question: str) -> bool:
         words = _EN_WORD.findall(q)
         return len(words) <= 5 and not any(w[0].isupper() for w in words[1:])
     if any(p in q for p in _POINTERS) or q.startswith(("그중", "그 중")) or _ORDINAL.search(q):
-        return True
+        return True   # (an ordinal that finds no coordinated answer is then left to the other rules)
     morphs = morphemes(strip_markers(q))
     terms = [m for m in morphs if m.tag in TERM_TAGS]
     # "그럼 SoS Lab 고용규모는?" names its own topic. Kiwi also tags unknown
@@ -268,23 +273,51 @@ def person_name(answer: str) -> str:
     return answer
 
 
-def _replace_ordinal(text: str, last: Turn) -> tuple[str, bool]:
-    """"앞에 거는 누가 만든 회사임?" after the answer "SoS Lab과 티맥스소프트" -> "SoS Lab은 누가 만든 회사임?":
-    the first (or, for "뒤에 거", "후자", the last) item of a coordinated answer stands in.
+def _replace_ordinal(text: str, turns: list[Turn]) -> tuple[str, bool]:
+    """"앞에 거는 누가 만든 회사임?" after the answer "티맥스소프트와 SoS Lab" -> "티맥스소프트는 누가 만든 회사임?":
+    the first, second or last item ("뒤에 거", "후자") of the latest coordinated answer stands in.
 
-    >>> _replace_ordinal("앞에 거는 누가 만들었어?", Turn("어디어디야?", "어디어디야?", "티맥스소프트와 SoS Lab"))
+    >>> _replace_ordinal("앞에 거는 누가 만들었어?", [Turn("어디어디야?", "어디어디야?", "티맥스소프트와 SoS Lab")])
     ('티맥스소프트는 누가 만들었어?', True)
-    >>> _replace_ordinal("후자는?", Turn("어디어디야?", "어디어디야?", "2100억원"))
+    >>> _replace_ordinal("후자는?", [Turn("얼마야?", "얼마야?", "2,100억원")])
     ('후자는?', False)
     """
     m = _ORDINAL.search(text)
-    items = [i for i in _ITEM_CUT.split(last.answer or "") if i]
-    if m is None or len(items) < 2:
+    if m is None:
         return text, False
-    item = items[0] if m.group(1) else items[-1]
-    particle = with_particle(item, {"은": "는", "이": "가", "을": "를"}.get(m.group(3), m.group(3))) \
-        if m.group(3) else ""
-    return text[:m.start()] + item + particle + text[m.end():], True
+    items = next((i for t in reversed(turns) if len(i := coordinated_items(t.answer or "")) >= 2), [])
+    index = 0 if m.group(1) or m.group(4) == "전자" else 1 if m.group(2) else -1
+    if not items or index >= len(items):
+        return text, False
+    item = items[index]
+    particle = m.group(5) or _GLUED.get(m.group(0).rstrip()[-1], "")
+    return text[:m.start()] + item + (particle_after(item, particle) if particle else "") + text[m.end():], True
+
+
+def coordinated_items(answer: str) -> list[str]:
+    """The items of an answer that coordinates names or nouns: "A과 B" (Kiwi's conjunctive particle, not
+    the 과 of 성과), "A, B", "A·B"; a number's thousands comma cuts nothing.
+
+    >>> coordinated_items("SoS Lab과 티맥스소프트"), coordinated_items("구글, 엔비디아, 인텔")
+    (['SoS Lab', '티맥스소프트'], ['구글', '엔비디아', '인텔'])
+    >>> coordinated_items("2,100억원"), coordinated_items("연구 성과 확산")
+    (['2,100억원'], ['연구 성과 확산'])
+    """
+    morphs = morphemes(answer)
+    cuts = []
+    for w in re.finditer(r"(?<!\S)\S+([과와])(?= \S)", answer):
+        # Kiwi's JC, or a name it swallowed whole with its particle ("티맥스소프트와": one NNP)
+        in_word = [m for m in morphs if w.start() <= m.start < w.end()]
+        if any(m.tag == "JC" and m.end == w.end() for m in in_word) or \
+                (len(in_word) == 1 and in_word[0].tag == "NNP" and in_word[0].end == w.end()):
+            cuts.append((w.start(1), w.end()))
+    cuts += [(m.start(), m.end()) for m in re.finditer(r"(?<!\d)\s*(?:,|·|및|그리고)\s*(?!\d)", answer)]
+    out, last = [], 0
+    for start, end in sorted(cuts):
+        out.append(answer[last:start].strip())
+        last = end
+    out.append(answer[last:].strip())
+    return [i for i in out if i]
 
 
 def _replace_pointers(text: str, conversation: Conversation) -> tuple[str, bool]:

@@ -4,12 +4,14 @@
     names.respell("쏘스랩은 누가 세웠어?")   -> "SoS Lab은 누가 세웠어?"
     names.respell("지스트 겸무교수는?")     -> "GIST 겸무교수는?"
 
-Korean users type brand and institute names as they pronounce them (쏘스랩, 지스트, 엔비디아) while a
+Korean users type brand and institute names as they pronounce them (쏘스랩, 지스트, 아몰레드) while a
 Korean article keeps them in Latin letters; the question's word then matches nothing the documents
-hold. A Hangul word is read as a Latin name when both reduce to the same consonant skeleton (vowels
-dropped, each consonant to its sound class: ㅂ/ㅍ ~ b p f v, ㄹ ~ l r, ㅅ ~ s, ...), the skeleton has
-three sounds at least, only one name of the documents has it, and the documents never write the
-Hangul word itself. Letter-name acronyms ("엔에이치엔") are spelling.latinize's.
+hold. A Hangul noun is read as a Latin name when both reduce to the same skeleton: the vowels (ㅡ,
+which Hangul adds to a lone consonant, dropped; a silent final e dropped) and the consonants by sound
+class (ㅂ/ㅍ ~ b p f v, ㄹ ~ l r, ㅅ ~ s, ...), with three consonant sounds at least; only one name of the
+documents may have it, and the documents must never write the Hangul word itself. A name read letter
+by letter or with a letter's name in it is missed (엔비디아 ~ NVIDIA: "엔" is the name of N).
+Letter-name acronyms ("엔에이치엔") are spelling.latinize's.
 """
 from __future__ import annotations
 
@@ -32,8 +34,10 @@ _LATIN_VOWELS = {"oo": "u", "ee": "i", "ea": "i", "ai": "e", "ay": "e", "a": "a"
 _LATIN_VOWEL = re.compile(r"oo|ee|ea|ai|ay|[aeiou]|(?<=[^aeiou])y")
 _MIN_SOUNDS = 3
 _MARKS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"}   # Kiwi's punctuation tags
-# a Latin name as the documents write it: words of letters, the later ones capitalized ("SoS Lab")
-_NAME = re.compile(r"(?<![A-Za-z0-9&+])[A-Za-z]{3,}(?: [A-Z][A-Za-z]{2,})*(?![A-Za-z0-9&+])")
+# a Latin name as the documents write it: up to 3 capitalized words ("SoS Lab", "GIST"); not inside a
+# web or mail address, a path or a longer run of Latin words
+_NAME = re.compile(r"(?<![A-Za-z0-9&+@./:_-])[A-Z][A-Za-z]{2,}(?: [A-Z][A-Za-z]{2,}){0,2}(?![A-Za-z0-9&+@./:_-])")
+_MAX_VARIANTS = 8    # c and g before e/i/y read both ways: at most 3 such letters double the skeletons
 _WORD = re.compile(r"[가-힣]+")
 
 
@@ -46,8 +50,8 @@ def hangul_skeleton(word: str) -> str:
     """The vowels of a Hangul word (ㅡ, the vowel Hangul adds to a lone consonant, dropped) and its
     consonant sounds.
 
-    >>> hangul_skeleton("쏘스랩"), hangul_skeleton("지스트"), hangul_skeleton("엔비디아")
-    ('oa:SLP', 'i:JST', 'eiia:NPT')
+    >>> hangul_skeleton("쏘스랩"), hangul_skeleton("지스트"), hangul_skeleton("아몰레드")
+    ('oa:SLP', 'i:JST', 'aoe:MLT')
     """
     out, vowels = [], []
     for ch in word:
@@ -77,9 +81,8 @@ def latin_skeletons(name: str) -> set[str]:
             continue
         ch, soft = word[i], word[i + 1:i + 2] in ("e", "i", "y")
         if ch in "cg":
-            hard = "K"
-            other = ("S" if ch == "c" else "J") if soft else None
-            outs = [o + hard for o in outs] + ([o + other for o in outs] if other else [])
+            other = ("S" if ch == "c" else "J") if soft and len(outs) < _MAX_VARIANTS else None
+            outs = [o + "K" for o in outs] + ([o + other for o in outs] if other else [])
         else:
             outs = [o + _LETTERS.get(ch, "") for o in outs]
         i += 1
@@ -87,14 +90,15 @@ def latin_skeletons(name: str) -> set[str]:
 
 
 def _one_name(names: set[str]) -> str | None:
-    """The name a skeleton stands for: the shortest, when every other one only adds words to it ("GIST"
-    of "GIST" and "GIST AI": AI has no consonant); None when two differ ("SoS Lab" ~ "Sis Lip").
+    """The name a skeleton stands for: the shortest, when every other one is it in other letter case or
+    only adds words to it ("GIST" of "GIST" and "GIST AI": AI has no consonant); None when two differ
+    ("SoS Lab" ~ "Sos Lap").
 
-    >>> _one_name({"GIST", "GIST AI"}), _one_name({"SoS Lab", "Sis Lip"})
+    >>> _one_name({"GIST", "GIST AI", "Gist"}), _one_name({"SoS Lab", "Sos Lap"})
     ('GIST', None)
     """
-    short = min(names, key=len)
-    return short if all(n == short or n.startswith(short + " ") for n in names) else None
+    short = min(names, key=lambda n: (len(n), n))
+    return short if all(n.lower() == short.lower() or n.startswith(short + " ") for n in names) else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import threading
+
 from .conversation import Conversation, Resolved, resolve_followup
 from .errors import InputError
 from .index_manager import open_index
@@ -26,8 +28,8 @@ MAX_K = 50
 class Pipeline:
     """Retriever + reader + follow-up resolution over one loaded index.
 
-    Read-only after construction: one instance serves many threads; each
-    caller passes its own `Conversation`.
+    One instance serves many threads; each caller passes its own `Conversation`. Its only state
+    after construction is the documents' Latin names (`respelled`), read on first use under a lock.
     """
 
     def __init__(self, retriever: HybridRetriever, reader: Reader, settings: Settings):
@@ -35,6 +37,7 @@ class Pipeline:
         self.reader = reader
         self.settings = settings
         self._names: tuple[object, LatinNames] | None = None   # (the documents they were read from, names)
+        self._names_lock = threading.Lock()
 
     @property
     def store(self):
@@ -48,9 +51,13 @@ class Pipeline:
         """`question` with Latin names written as the documents write them: acronyms spelled out in letter
         names ("엔에이치엔" -> "NHN") and names written as they sound ("쏘스랩" -> "SoS Lab", qa.loanwords)."""
         documents = self.store.documents
-        if self._names is None or self._names[0] is not documents:
-            self._names = (documents, LatinNames.of(d.text for d in documents.values()))
-        return self._names[1].respell(latinize(question))
+        names = self._names
+        if names is None or names[0] is not documents:
+            with self._names_lock:
+                names = self._names
+                if names is None or names[0] is not documents:
+                    names = self._names = (documents, LatinNames.of(d.text for d in documents.values()))
+        return names[1].respell(latinize(question))
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Top-k passages for `query` (hybrid dense + BM25), searched on its first MAX_ANALYZED_CHARS."""

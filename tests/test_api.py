@@ -206,6 +206,9 @@ class Exploding:
     def listed(self, a, b):   # what the API hands to Conversation.from_history
         return False
 
+    def respelled(self, question):   # so is this
+        return question
+
 
 def test_a_bug_is_a_generic_500_logged_with_its_traceback(caplog):
     app = create_api(Exploding(RuntimeError("boom at /work/main/qa/secret.py line 3")), index_name="x", embedder="y")

@@ -225,3 +225,33 @@ def test_an_ordinal_pointer_after_a_single_answer_is_left_to_the_other_rules():
     conv = Conversation()
     turn(conv, "NHN 투자액은?", "2100억원")
     assert "후자" in resolve_followup("후자는 언제야?", conv).text
+
+
+@pytest.mark.parametrize("question", ["삼성전자는 어디야?", "LG전자 투자액은?", "전자 분야 과제는 몇 개야?"])
+def test_a_word_holding_jeonja_is_no_ordinal(question):
+    from qa.conversation import _ORDINAL
+    assert _ORDINAL.search(question) is None
+
+
+def test_the_second_item_of_three_and_a_glued_particle():
+    conv = Conversation()
+    turn(conv, "협력 기업 어디어디야?", "구글, 엔비디아, 인텔")
+    assert resolve_followup("두 번째 거는 어디 회사야?", conv).text.startswith("엔비디아는")
+    assert resolve_followup("앞에 건 어디 회사야?", conv).text.startswith("구글은")
+
+
+def test_a_number_with_a_thousands_comma_is_no_list():
+    from qa.conversation import coordinated_items
+    assert coordinated_items("2,100억원") == ["2,100억원"]
+    assert coordinated_items("투자 결과 발표") == ["투자 결과 발표"]        # the 과 of 결과 is no conjunction
+    conv = Conversation()
+    turn(conv, "NHN 투자액은?", "2,100억원")
+    assert "1" not in resolve_followup("앞에 거는 언제야?", conv).text.split()[0]
+
+
+def test_a_bare_ordinal_asks_the_question_before_again_of_its_item():
+    conv = Conversation()
+    turn(conv, "혁신사례로 나온 기업 어디어디야?", "SoS Lab과 티맥스소프트")
+    turn(conv, "앞에 거는 언제 설립됐어?", "5년")
+    resolved = resolve_followup("후자는?", conv)
+    assert resolved.text.startswith("티맥스소프트") and "설립" in resolved.text and resolved.repeats_ask

@@ -40,3 +40,42 @@ def test_a_skeleton_two_names_share_names_neither():
 
 def test_no_documents_no_change():
     assert LatinNames.of([]).respell("쏘스랩은?") == "쏘스랩은?"
+
+
+def test_addresses_and_case_variants_do_not_cancel_a_name():
+    names = LatinNames.of(["SoS Lab(www.soslab.co.kr, info@soslab.com)은 스타트업이다.", "GIST와 Gist는 같다."])
+    assert names.respell("쏘스랩은?") == "SoS Lab은?" and names.respell("지스트는?") == "GIST는?"
+
+
+def test_a_long_run_of_capitalized_words_is_read_in_bounded_time():
+    import time
+    text = " ".join(["Gregory Cecil Gigi George Cecily Gingham Giles Cicero"] * 20)
+    t = time.perf_counter()
+    LatinNames.of([text])
+    assert time.perf_counter() - t < 1.0      # c and g before e/i double the readings at most 3 times
+
+
+def test_the_pipeline_reads_the_names_once_per_documents(monkeypatch):
+    import threading
+
+    from qa import loanwords
+    from qa.pipeline import Pipeline
+    from qa.types import Document
+    calls = []
+    real = loanwords.LatinNames.of
+    monkeypatch.setattr(loanwords.LatinNames, "of", classmethod(lambda cls, t: calls.append(1) or real(t)))
+
+    class Store:
+        documents = {"d": Document("d", "t", DOCS[0])}
+
+    class Retriever:
+        store = Store()
+    pipe = Pipeline(Retriever(), None, None)
+    threads = [threading.Thread(target=pipe.respelled, args=("쏘스랩은?",)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert pipe.respelled("쏘스랩은?") == "SoS Lab은?" and len(calls) == 1
+    Store.documents = {"e": Document("e", "t", DOCS[1])}      # another index: read again
+    assert pipe.respelled("지스트는?") == "GIST는?" and len(calls) == 2

@@ -24,6 +24,8 @@ def check_offsets(pipeline, answer):
     ("엔에이치엔이 데이터센터에 넣는 돈이 얼마야?", "2100억원"),     # acronym spelled in Hangul
     ("쏘스랩 직원은 몇 명이야?", "47명"),                          # a Latin name written as it sounds
     ("지스트 AI대학원 겸무교수는 몇 명이야?", "15명"),
+    ("What kind of company is SoS Lab?", "자율주행 라이다 센서 스타트업"),   # the English kind question
+    ("대통령이 AI 관련해서 어떤 법을 만들겠다고 했어?", "데이터기본법"),      # the noun asked after 어떤
     ("AI 역량강화 대상은 누구누구야?", "대학·재직자"),             # several things asked for
 ])
 def test_short_cited_answers(real_pipeline, question, expected):

@@ -18,8 +18,37 @@ from .rule_reader import Scored
 from .scoring import NUMERIC
 
 
-# the noun after 어떤/무슨 ("어떤 법을" -> 법); not a counter after 몇 ("몇 년에": "5년" is no year)
-_WHICH_NOUN = re.compile(r"(?:어떤|무슨|어떠한)\s?([가-힣A-Za-z]+?)(?:을|를|이|가|은|는|에|으로|로|의|도)?(?=[\s?!.]|$)")
+# the word after 어떤/무슨 ("어떤 법을" -> 법을); not a counter after 몇 ("몇 년에": "5년" is no year)
+_WHICH_WORD = re.compile(r"(?:어떤|무슨|어떠한)\s?([가-힣A-Za-z]+)")
+# what may follow the noun in that word, longest first: particles and the copula's endings ("회사야", "법이에요")
+_NOUN_ENDINGS = sorted(("이에요", "이었어", "이었나", "인가요", "에서는", "에서", "이야", "예요", "인가", "으로", "이지", "이랑",
+                        "야", "을", "를", "이", "가", "은", "는", "에", "로", "의", "도", "와", "과", "랑", "임"),
+                       key=len, reverse=True)
+# nouns too vague to name a form ("무슨 일을 했어?" is not answered by "3월 1일")
+_VAGUE = {"일", "것", "거", "건", "게", "데", "점", "식", "때", "쪽", "분", "곳"}
+
+
+def which_noun(question: str) -> str | None:
+    """The noun asked after 어떤/무슨/어떠한, its particle or ending cut; None if none or too vague.
+
+    >>> which_noun("어떤 법을 만들겠다고 했어?"), which_noun("무슨 법이에요?"), which_noun("어떤 회사야?")
+    ('법', '법', '회사')
+    >>> which_noun("무슨 일을 했어?"), which_noun("몇 년에 설립됐나요?")
+    (None, None)
+    """
+    m = _WHICH_WORD.search(question)
+    if not m:
+        return None
+    word = m.group(1)
+    cut = next((e for e in _NOUN_ENDINGS if word.endswith(e) and len(word) > len(e)), "")
+    noun = word[:len(word) - len(cut)]
+    return None if noun in _VAGUE else noun
+
+
+def best_rule(scored: list[Scored]) -> Scored:
+    """The rule reader's own answer: its best-scored candidate, whose confidence drives the
+    cascade (trust), the whole-passage read (whole_below) and abstention."""
+    return max(scored, key=lambda s: s.score)
 
 
 def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
@@ -30,13 +59,14 @@ def states_asked_form(info: QuestionInfo, best: Scored) -> bool:
     often takes a salient number of another kind or another item's count ("자동차 분야 과제 수는?" ->
     "헬스케어 6개"), or the thing done for the purpose ("왜 세운 건데?" -> "AI기술센터"). A list asked ("특화
     분야가 뭐뭐예요?") and a list read is the rules' too: the model reads on into the noun the list
-    modifies ("헬스케어, 자동차, 에너지 융합 교육·연구"). So is a phrase that ends in the noun asked after
-    어떤/무슨 ("데이터기본법" for "어떤 법을 …?"; the model took "AI기술"): on held-out dev-a 3 more questions
-    answer alone that way at typed_trust 0.4, CV unchanged (71.9 / 82.9)."""
+    modifies ("헬스케어, 자동차, 에너지 융합 교육·연구"). So is a phrase without digits that ends in the noun
+    asked after 어떤/무슨 ("데이터기본법" for "어떤 법을 …?"; the model took "AI기술"): on held-out dev-a
+    (eval/train_hybrid.py --keep-settings --dry-run) a few more questions answer alone that way at
+    typed_trust 0.4, CV unchanged (71.9 / 82.9)."""
     if best.features.get("type_clash"):
         return False
-    if best.features.get("head_match", 0.0) > 0 and (m := _WHICH_NOUN.search(info.text)) and \
-            best.cand.text.endswith(m.group(1)):
+    if best.features.get("head_match", 0.0) > 0 and (noun := which_noun(info.text)) and \
+            best.cand.text.endswith(noun) and not re.search(r"\d", best.cand.text):
         return True   # "데이터기본법" for "어떤 법을 만들겠다고 했어?": the noun asked after 어떤/무슨 ends it
     return info.has_cue and (info.answer_type in NUMERIC or info.answer_type in ("reason", "list")) and \
         best.features.get("type", 0.0) >= 0.99
@@ -49,7 +79,8 @@ _CHIEF = r"이사|자|님|\s?이름|(?:는|은|가|이|를|을|의|로|와|과|�
 # which one is mentioned ("연구소 중엔 어디가 언급됐어?")
 _ASKS_EXAMPLE = re.compile(r"예시|예를|예로|사례|이름\s?(?:이\s?)?(?:나온|나와|언급된|거론된)|대표(?!" + _CHIEF + ")"
                            r"|[가-힣](?<![새주서따])(?<!적으)(?<!음으)(?<!스스)로\s?(?:언급|거론|소개|제시)(?:된|되는|한)"
-                           r"|(?:어디|어느\s?\S+|뭐|무엇|누구)\s?(?:가|이)?\s?(?:언급|거론|소개)(?:됐|되었|된|돼)")
+                           r"|(?:어디|어느\s?[가-힣]+?(?:이|가)|뭐|무엇|누가|누구)\s?(?:가|이)?\s?(?:언급|거론|소개)"
+                           r"(?:됐|되었|된|돼)")
 
 
 def asked_example(question: str, scored: list[Scored], info: QuestionInfo | None = None) -> Scored | None:
@@ -57,13 +88,14 @@ def asked_example(question: str, scored: list[Scored], info: QuestionInfo | None
     언급됐어?"), the rules' best candidate that the text gives as one of the asked noun with 등 ("막스플랑크 등
     4개 연구소"); else None. The span model, reading the top passage, votes for a salient name there
     instead ("광주 AI데이터센터"), and the rules' own best may be a name nearer the question's words
-    ("카네기멜런대학교" of the next clause). No question of dev-a or Korean TyDi train (4,941) asks for an
-    example and has a candidate of one. `info`: the question's analysis (a number asked is no example)."""
-    m = _ASKS_EXAMPLE.search(question)
-    if not m or info is not None and info.has_cue and info.answer_type in NUMERIC:
+    ("카네기멜런대학교" of the next clause). No question of dev-a or Korean TyDi train (4,941) matches the
+    cue and has a candidate of one (measured with this cue and pool, Dec 4). `info`: the question's
+    analysis (a number asked is no example)."""
+    cues = [m.group() for m in _ASKS_EXAMPLE.finditer(question)]
+    if not cues or not scored or info is not None and info.has_cue and info.answer_type in NUMERIC:
         return None   # "(헬스케어 과제 예시 하나만 →) 과제는 몇 개야?" asks a count, whatever its topic asked
-    # "대표" is the weakest cue ("지역별 대표산업과 …"): only the rules' own best may be its example
-    pool = [max(scored, key=lambda s: s.score)] if m.group().startswith("대표") else scored
+    # "대표" alone is the weakest cue ("지역별 대표산업과 …"): only the rules' own best may be its example
+    pool = [best_rule(scored)] if all(c.startswith("대표") for c in cues) else scored
     return max((s for s in pool if s.features.get("example_of", 0.0) > 0), key=lambda s: s.score, default=None)
 
 

@@ -127,14 +127,20 @@ def _phrase_kind(text: str, end: int, run: list[Morpheme], start: int | None = N
 
 
 def _unit_gloss(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] a Latin word in brackets right after a number's unit, the unit's own spelling
-    ("PFLOPS" of "88.5페타플롭스(PFLOPS)"), not a name?
+    """Is text[start:end] a unit's Latin spelling in brackets right after a number's unit ("PFLOPS" of
+    "88.5페타플롭스(PFLOPS)", "MW" of "40메가와트(MW)"), not a name ("3사(SKT)" keeps SKT)?
 
-    >>> _unit_gloss("88.5페타플롭스(PFLOPS) 규모", 10, 16), _unit_gloss("라이다 업체(SoS Lab)", 7, 14)
+    >>> _unit_gloss("88.5페타플롭스(PFLOPS) 규모", 10, 16), _unit_gloss("통신 3사(SKT) 중", 6, 9)
     (True, False)
     """
     return text[start - 1:start] == "(" and text[end:end + 1] == ")" and \
-        bool(re.fullmatch(r"[A-Za-z]+", text[start:end])) and bool(re.search(r"\d\s?[가-힣A-Za-z]+$", text[:start - 1]))
+        bool(_LATIN_UNIT.fullmatch(text[start:end])) and \
+        bool(re.search(r"\d\s?[가-힣A-Za-z]+$", text[max(0, start - 25):start - 1]))
+
+
+# Latin spellings of units: flops, watts, bytes, bits per second, hertz, metres, grams, hectares, ...
+_LATIN_UNIT = re.compile(r"[kKMGTPE]?(?:FLOPS|flops|W|Wh|B|bps|Hz)|[kcm]?m[23²³]?|[km]?g|ha|[kM]?t|rpm|dB",
+                         re.ASCII)
 
 
 # Latin-script words that are vocabulary, not names.

@@ -6,10 +6,12 @@
 The rule reader knows Korean answer forms (amounts, dates, counters, names)
 and how to abstain on our documents; the span model knows which part of a
 passage the question points at. The rule reader answers alone when its best
-candidate has full evidence (`trust`) or is the very kind of number (or the purpose, the list) asked
-(`typed_trust`, alone.states_asked_form()), the example asked for, what the text says its subject is, and
-when the question and the top passage are in different languages (alone.crosses_languages(): the model
-learned from same-language pairs). Otherwise the model reads the sentences of the best rule
+candidate has full evidence (`trust`) or is the very kind of number (or the purpose, the list, the noun
+asked after 어떤) asked (`typed_trust`, alone.states_asked_form()), unless another candidate is as sure, as
+fit and close in score (alone.contested()); when a candidate is the example asked for
+(alone.asked_example()), or the rules' best is what the text says its subject is; and when the question
+and the top passage are in different languages (alone.crosses_languages(): the model learned from
+same-language pairs). Otherwise the model reads the sentences of the best rule
 candidates (each with the sentence before it), or the top passage whole when the
 rule reader's confidence is low (`whole_below`; `sentences=0`: always, the shipped
 choice since Dec 2), with the rule reader's answer sentence when another passage
@@ -34,7 +36,7 @@ from itertools import islice
 from ..conversation import Resolved
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
-from .alone import asked_example, contested, crosses_languages, states_asked_form
+from .alone import asked_example, best_rule, contested, crosses_languages, states_asked_form
 from .boundary import trim_particles
 from .evidence import hit_documents, missing_names, missing_terms
 from .features import answer_clash
@@ -198,11 +200,11 @@ class HybridReader:
                 (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best))) and \
                 not contested(scored, rule_best) or rule_best.features.get("says_kind", 0.0) > 0 or \
                 crosses_languages(resolved.text, hits[0].chunk.text):
-            # The rules' evidence is complete (every question word near a candidate of the asked type), or
-            # their answer is the very kind of number or the purpose asked (and no other candidate as sure and
-            # as good: alone.contested), or what the text says its subject is when asked what kind of thing
-            # it is (features._says_kind: the model takes "어떤 회사" for a name), or the model would read
-            # across languages: the model is not asked.
+            # The rules' evidence is complete (every question word near a candidate of the asked type) or
+            # their answer is the very kind of number or the purpose asked, and no other candidate is as sure,
+            # as fit and close in score (alone.contested); or their answer is what the text says its subject
+            # is when asked what kind of thing it is (features._says_kind: the model takes "어떤 회사" for a
+            # name); or the model would read across languages: the model is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
         read = self.read_pieces(resolved.text, scored, hits, whole)
@@ -344,12 +346,6 @@ def unfit(option: Option, info: QuestionInfo) -> bool:
     cand = option.scored.cand
     return option.features["type_clash"] > 0 and (cand.kind in NUMERIC - {"quantity"} or cand.kind == "quantity" and
                                                   info.answer_type == "quantity" and other_family(info.counter, cand.text))
-
-
-def best_rule(scored: list[Scored]) -> Scored:
-    """The rule reader's own answer: its best-scored candidate, whose confidence drives the
-    cascade (trust), the whole-passage read (whole_below) and abstention."""
-    return max(scored, key=lambda s: s.score)
 
 
 def threshold(value) -> float:

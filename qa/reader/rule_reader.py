@@ -349,10 +349,18 @@ def _region_of(flat: str, terms: dict[str, float]) -> bool:
     """Is the candidate a question word with an administrative suffix ("광주시" for "광주 어디쯤이야?")?
     It says back where the question already is.
 
-    >>> _region_of("광주시", {"광주": 1.0}), _region_of("첨단3지구", {"광주": 1.0}), _region_of("시", {"": 1.0})
-    (True, False, False)
+    Only city and county suffixes: 도 and 구 end common words too ("경기도" for a question about a 경기).
+
+    >>> _region_of("광주시", {"광주": 1.0}), _region_of("광주광역시", {"광주": 1.0}), _region_of("경기도", {"경기": 1.0})
+    (True, True, False)
+    >>> _region_of("첨단3지구", {"광주": 1.0}), _region_of("시", {"": 1.0})
+    (False, False)
     """
-    return len(flat) >= 3 and flat[-1] in "시도군구" and flat[:-1] in terms
+    m = _REGION.fullmatch(flat)
+    return bool(m) and m.group(1) in terms
+
+
+_REGION = re.compile(r"([가-힣]{2,}?)(?:광역시|특별시|특별자치시|시|군)")
 
 
 def _overlap(cand: Candidate, terms: dict[str, float]) -> float:

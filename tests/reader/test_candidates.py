@@ -147,3 +147,8 @@ def test_no_candidate_ends_before_a_verb_stem_glued_to_it():
     texts = {c.text for c in spans(sentence)}
     assert "티맥스소프" not in texts
     assert "광주 AI기술센터" in texts
+
+
+def test_a_units_latin_spelling_in_brackets_is_no_name_but_a_companys_is():
+    got = kinds("센터는 88.5페타플롭스(PFLOPS) 규모다. 통신 3사(SKT) 중 하나다.")
+    assert got["PFLOPS"] == "phrase" and got["SKT"] == "name"

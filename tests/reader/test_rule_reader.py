@@ -296,3 +296,12 @@ def test_a_place_an_earlier_turn_gave_need_not_be_named_by_the_answers_sentence(
     typed = "광주시에 건물은 몇 동 지어?"                  # typed by the user: the sentence must name it
     assert RuleReader().read(typed, Resolved(typed, typed), hit, {doc.id: doc}).confidence < \
         RuleReader().read(res.original, res, hit, {doc.id: doc}).confidence
+
+
+def test_a_question_word_with_a_city_suffix_is_no_answer_to_where_in_it():
+    doc = Document("c", "단지", "이 단지는 광주시 첨단3지구에 자리잡는다.")
+    hits = [Hit(1, 1.0, chunk_document(doc, max_chars=10**6, overlap=0)[0])]
+    q = "단지 위치가 광주 어디쯤이야?"
+    scored = RuleReader(abstain_threshold=0.0).candidates(Resolved(q, q), hits, {"c": doc})
+    texts = {s.cand.text for s in scored}
+    assert "광주시" not in texts and any("첨단3지구" in t for t in texts)
