@@ -10,6 +10,19 @@ from qa.types import Chunk, Document, Hit, Span
 from tests.conftest import PointAt
 
 
+def one_passage(text: str, title: str = "g") -> tuple[list[Hit], dict[str, Document]]:
+    """A document of `text` as the one retrieved passage (its sentences split at ". ")."""
+    sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
+    return ([Hit(1, 1.0, Chunk(0, "g", title, text, 0, len(text),
+                               tuple(Span(text.index(s), text.index(s) + len(s)) for s in sents)))],
+            {"g": Document("g", title, text)})
+
+
+def hybrid(model, trust: float, typed_trust: float) -> HybridReader:
+    return HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
+                        trust=trust, typed_trust=typed_trust)
+
+
 def test_the_asked_list_answers_alone_from_typed_trust():
     # the span model reads the list on into the noun it modifies ("... 에너지 융합 교육·연구")
     text = "대학원은 3대 특화분야인 헬스케어, 자동차, 에너지 융합 교육·연구에 집중한다."
@@ -25,40 +38,31 @@ def test_the_asked_list_answers_alone_from_typed_trust():
 
 def test_an_equally_sure_candidate_close_in_score_sends_the_question_to_the_model():
     # "전임교원을 12명 확보하고 15명의 겸무교수를": both counts hold every word of the follow-up's question
-    text = "대학원은 전임교원을 오는 2023년까지 12명 확보하고 15명의 겸무교수를 참여시킨다."
-    hits = [Hit(1, 1.0, Chunk(0, "g", "대학원", text, 0, len(text), (Span(0, len(text)),)))]
+    hits, docs = one_passage("대학원은 전임교원을 오는 2023년까지 12명 확보하고 15명의 겸무교수를 참여시킨다.")
     q = "전임교원 확보 겸무교수는요 몇 명 확보한대?"
     model = PointAt("15명")
-    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
-                          trust=0.01, typed_trust=0.0)
-    scored = reader.rule.candidates(Resolved(q, q), hits, {"g": Document("g", "대학원", text)})
+    reader = hybrid(model, trust=0.01, typed_trust=0.0)
+    scored = reader.rule.candidates(Resolved(q, q), hits, docs)
     best = best_rule(scored)
     assert best.cand.text == "12명" and contested(scored, best)      # 15명: as sure and close: the rules cannot tell
     assert not contested(scored, best, gap=0.0)
-    got = reader.read(q, Resolved(q, q, carried=("전임교원", "확보")), hits, {"g": Document("g", "대학원", text)})
+    got = reader.read(q, Resolved(q, q, carried=("전임교원", "확보")), hits, docs)
     assert model.calls == 1 and got.text == "15명"
 
 
 def test_a_rule_answer_no_candidate_contests_stands_alone():
-    text = "NHN은 2100억원을 투자한다."
-    hits = [Hit(1, 1.0, Chunk(0, "g", "투자", text, 0, len(text), (Span(0, len(text)),)))]
+    hits, docs = one_passage("NHN은 2100억원을 투자한다.")
     model = PointAt("NHN")
-    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
-                          trust=0.01, typed_trust=0.0)
-    got = reader.read("NHN 투자액은?", Resolved("NHN 투자액은?", "NHN 투자액은?"), hits, {"g": Document("g", "투자", text)})
+    got = hybrid(model, trust=0.01, typed_trust=0.0).read("NHN 투자액은?", Resolved("NHN 투자액은?", "NHN 투자액은?"),
+                                                         hits, docs)
     assert model.calls == 0 and got.text == "2100억원"
 
 
 def test_a_phrase_ending_in_the_noun_asked_after_eotteon_answers_alone():
-    text = "대통령은 데이터기본법을 만들겠다고 했다. 광주는 최초로 일자리를 만들었다."
-    sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
-    hits = [Hit(1, 1.0, Chunk(0, "g", "법", text, 0, len(text),
-                              tuple(Span(text.index(s), text.index(s) + len(s)) for s in sents)))]
+    hits, docs = one_passage("대통령은 데이터기본법을 만들겠다고 했다. 광주는 최초로 일자리를 만들었다.")
     q = "대통령이 어떤 법을 만들겠다고 했어?"
     model = PointAt("최초")     # the model took another phrase ("AI기술")
-    reader = HybridReader(RuleReader(abstain_threshold=0.0), model, LinearRanker({"agree": 100.0}), 0, 1,
-                          trust=math.inf, typed_trust=0.0)
-    got = reader.read(q, Resolved(q, q), hits, {"g": Document("g", "법", text)})
+    got = hybrid(model, trust=math.inf, typed_trust=0.0).read(q, Resolved(q, q), hits, docs)
     assert got.text == "데이터기본법" and model.calls == 0
 
 
