@@ -122,7 +122,8 @@ class RuleReader:
                 flat = cand.text.replace(" ", "").lower()
                 # the question's own words, even where Kiwi cut them differently ("포스트코로나")
                 if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
-                        (len(flat) >= 3 and flat in q_flat) or _region_of(flat, terms) or \
+                        (len(flat) >= 3 and flat in q_flat) or \
+                        (info.answer_type == "place" and _region_of(flat, terms)) or \
                         titled_referent(ctx.text, cand.start, cand.end, resolved.text, info):
                     continue   # the question's own words (or its own person) are not its answer
                 if is_sibling(ctx.text, cand.start, cand.end, names):
@@ -347,7 +348,8 @@ def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
 
 def _region_of(flat: str, terms: dict[str, float]) -> bool:
     """Is the candidate a question word with an administrative suffix ("광주시" for "광주 어디쯤이야?")?
-    It says back where the question already is.
+    Asked where, it says back where the question already is (asked who, 광주시 may be the answer: the
+    caller asks this of place questions only).
 
     Only city and county suffixes: 도 and 구 end common words too ("경기도" for a question about a 경기).
 
