@@ -51,7 +51,7 @@ from qa.evaluation.cli import write_json_atomic  # noqa: E402
 from qa.evaluation.korquad import (DEFAULT_PATH, gold_passages, load_korquad, open_pipeline,  # noqa: E402
                                    paragraph_documents, questions, split_articles)
 from qa.evaluation.metrics import exact_match, f1  # noqa: E402
-from qa.reader.alone import contested, states_asked_form  # noqa: E402
+from qa.reader.alone import rules_alone  # noqa: E402
 from qa.reader.hybrid import FEATURES, HybridReader, best_rule, threshold  # noqa: E402
 from qa.reader.neural.scorer import MANIFEST, load_span_scorer, read_manifest  # noqa: E402
 from qa.reader.ranker import LinearRanker  # noqa: E402
@@ -205,7 +205,7 @@ def choose_trust(rows: list[dict], gs: list[tuple], grid=TRUST_GRID, fixed: dict
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
     combined = combined if combined is not None else cv_answers(gs, fixed)
     return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and
-                        rule[i].confidence >= t and not contested(rows[i]["scored"], rule[i]))
+                        rules_alone(None, rows[i]["scored"], rule[i], t, math.inf))
 
 
 def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYPED_GRID,
@@ -216,12 +216,10 @@ def choose_typed_trust(rows: list[dict], gs: list[tuple], trust: float, grid=TYP
 
     Returns (threshold or inf, [(t, n alone, EM, F1)])."""
     rule = [best_rule(r["scored"]) if r["scored"] else None for r in rows]
-    typed = [b is not None and states_asked_form(question_info(Resolved(r["question"], r["question"])), b)
-             for r, b in zip(rows, rule)]
+    infos = [question_info(Resolved(r["question"], r["question"])) for r in rows]
     combined = combined if combined is not None else cv_answers(gs, fixed)
-    return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and (
-        rule[i].confidence >= trust or (typed[i] and rule[i].confidence >= t)) and
-        not contested(rows[i]["scored"], rule[i]))
+    return _lowest_free(rule, combined, gs, grid, lambda i, t: rule[i] is not None and
+                        rules_alone(infos[i], rows[i]["scored"], rule[i], trust, t))
 
 
 def _lowest_free(rule: list, combined: list, gs: list[tuple], grid, alone_at) -> tuple[float, list[tuple]]:

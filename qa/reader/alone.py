@@ -4,6 +4,7 @@
     asked_example(question, scored)     -> "막스플랑크" for "협력 연구소로 예시된 곳은?"
     crosses_languages(question, passage) -> an English question over a Korean passage
     contested(scored, best)             -> another answer just as sure: the model is asked after all
+    rules_alone(info, scored, best, trust, typed_trust) -> the cascade's test of the two thresholds
 
 The hybrid (hybrid.py) asks these before it runs the model; what each cost or won on KorQuAD dev-a and
 our sets is in its docstring.
@@ -115,6 +116,16 @@ def crosses_languages(question: str, passage: str) -> bool:
     False
     """
     return is_latin_text(question) != is_latin_text(passage)
+
+
+def rules_alone(info: QuestionInfo | None, scored: list[Scored], best: Scored, trust: float,
+                typed_trust: float) -> bool:
+    """Does the rules' best answer alone on its evidence: full (confidence >= `trust`) or the asked form at
+    `typed_trust` (states_asked_form), with no rival as sure, as fit and close (contested)? The hybrid's
+    cascade and eval/train_hybrid.py's CV of it ask this one test. `info` is read only when the typed
+    threshold is reached."""
+    return (best.confidence >= trust or best.confidence >= typed_trust and states_asked_form(info, best)) and \
+        not contested(scored, best)
 
 
 # Rule-score gap within which an equally sure candidate contests the rules' best. Held-out dev-a CV (open

@@ -36,7 +36,7 @@ from itertools import islice
 from ..conversation import Resolved
 from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
-from .alone import asked_example, best_rule, contested, crosses_languages, states_asked_form
+from .alone import asked_example, best_rule, crosses_languages, rules_alone
 from .boundary import trim_particles
 from .evidence import hit_documents, missing_names, missing_terms
 from .features import answer_clash
@@ -196,10 +196,8 @@ class HybridReader:
         if example := asked_example(resolved.text, scored, info):
             # the example the text gives of what is asked for by example: the model is not asked
             return Choice(example, example.confidence, None, info)
-        if (rule_best.confidence >= self.trust or
-                (rule_best.confidence >= self.typed_trust and states_asked_form(info, rule_best))) and \
-                not contested(scored, rule_best) or rule_best.features.get("says_kind", 0.0) > 0 or \
-                crosses_languages(resolved.text, hits[0].chunk.text):
+        if rules_alone(info, scored, rule_best, self.trust, self.typed_trust) or \
+                rule_best.features.get("says_kind", 0.0) > 0 or crosses_languages(resolved.text, hits[0].chunk.text):
             # The rules' evidence is complete (every question word near a candidate of the asked type) or
             # their answer is the very kind of number or the purpose asked, and no other candidate is as sure,
             # as fit and close in score (alone.contested); or their answer is what the text says its subject

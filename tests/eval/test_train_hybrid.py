@@ -87,10 +87,10 @@ def test_typed_trust_goes_as_low_as_costs_nothing(th, monkeypatch):
         X = np.zeros((2, len(th.FEATURES)))
         X[0, th.FEATURES.index("agree")] = 1.0
         gs.append((str(i), X, np.array([1.0, 0.0]), [f"g{i}", "bad"], [f"g{i}"]))
-    monkeypatch.setattr(th, "states_asked_form", lambda info, best: True)
+    monkeypatch.setattr("qa.reader.alone.states_asked_form", lambda info, best: True)
     trust, table = th.choose_typed_trust(rows, gs, 0.95, grid=(0.8, 0.6, 0.3))
     assert trust == 0.6 and [t[:2] for t in table] == [(float("inf"), 0), (0.8, 1), (0.6, 3), (0.3, 4)]
-    monkeypatch.setattr(th, "states_asked_form", lambda info, best: False)   # no typed answers: nothing moves
+    monkeypatch.setattr("qa.reader.alone.states_asked_form", lambda info, best: False)   # no typed answers: nothing moves
     assert th.choose_typed_trust(rows, gs, 0.95, grid=(0.8, 0.6, 0.3))[0] == 0.3
 
 
