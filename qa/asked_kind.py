@@ -15,10 +15,13 @@ from functools import lru_cache
 from .followup_words import strip_markers
 
 _KIND_ASKED = re.compile(
-    r"^(.+?)\s*(?:은|는|이란|란)\s+(?:어떤|어떠한|무슨|뭐\s?하는|무엇을\s?하는|뭘\s?하는)\s*"
+    r"^(.+?)\s*(은|는|이란|란|(?<=[A-Za-z0-9)])[이가])?\s+(?:어떤|어떠한|무슨|(?:뭐|무엇을|뭘)\s?(?:하는|만드는|파는|개발하는|다루는))\s*"
     r"(회사|기업|업체|단체|기관|조직|스타트업|학교|시설|사람|인물|곳|프로그램|사업|행사|제도)"
-    r"(?:이야|야|인가요|인가|예요|이에요|입니까|이지|임|이었나요|이었어|였어|인데|일까|이었지)?\s*\??$")
+    r"(?:이야|야|인가요|인가|예요|이에요|입니까|이지|임|이었나요|이었어|였어|인데|일까|이었지|"
+    r"인지(?:\s?(?:알려\s?줘|알려\s?주세요|말해\s?줘|궁금해))?)?\s*[?.]?$")
 
+
+_POINTING = frozenset({"그거", "이거", "저거", "그것", "이것", "저것", "거기", "여기", "그곳", "이곳", "그", "이", "그게", "이게"})
 
 # "What kind of company is SoS Lab?": the English form, its noun given as the Korean one it stands for
 _EN_KINDS = {"company": "회사", "firm": "회사", "business": "회사", "startup": "스타트업", "start-up": "스타트업",
@@ -36,7 +39,11 @@ def kind_asked_of(question: str) -> tuple[str, str] | None:
 
     >>> kind_asked_of("SoS Lab은 뭐 하는 회사예요?"), kind_asked_of("GIST는 어떤 학교야?")
     (('SoS Lab', '회사'), ('GIST', '학교'))
+    >>> kind_asked_of("SoS Lab은 뭐 만드는 회사예요?"), kind_asked_of("SoS Lab 어떤 회사인지 알려줘")
+    (('SoS Lab', '회사'), ('SoS Lab', '회사'))
     >>> kind_asked_of("곽영욱은 어떤 회사의 사장이었는가?"), kind_asked_of("어떤 회사가 투자해?")
+    (None, None)
+    >>> kind_asked_of("2100억원 투자한 건 어떤 회사야?"), kind_asked_of("그거 어떤 회사야?")
     (None, None)
     >>> kind_asked_of("What kind of company is SoS Lab?"), kind_asked_of("What kind of support does it get?")
     (('SoS Lab', '회사'), None)
@@ -46,7 +53,31 @@ def kind_asked_of(question: str) -> tuple[str, str] | None:
     if m := _EN_KIND_ASKED.match(question):
         return m.group(2).strip(), _EN_KINDS[m.group(1).lower()]
     m = _KIND_ASKED.search(strip_markers(question.strip()))   # "그럼 SoS Lab은 …": 그럼 is no part of it
-    return (m.group(1).strip(), m.group(2)) if m else None
+    if not m:
+        return None
+    subject = m.group(1).strip()
+    if m.group(2):
+        return subject, m.group(3)
+    # without a particle only a name: "SoS Lab 어떤 회사인지", "티맥스소프트가 어떤 회사야?"; not a clause
+    # ("2100억원 투자한 건 어떤 회사야?" asks which company) nor a pronoun ("그거 어떤 회사야?")
+    subject = _without_subject_particle(subject)
+    if " " in subject and not re.search(r"[A-Za-z0-9)]$", subject) or subject in _POINTING:
+        return None
+    return subject, m.group(3)
+
+
+def _without_subject_particle(subject: str) -> str:
+    """"티맥스소프트가" -> "티맥스소프트", "LG이노텍이" -> "LG이노텍": 가 after a vowel, 이 after a final
+    consonant, as Korean writes them; "카카오페이" keeps its 이 (페 ends in a vowel).
+
+    >>> _without_subject_particle("티맥스소프트가"), _without_subject_particle("카카오페이")
+    ('티맥스소프트', '카카오페이')
+    """
+    if len(subject) >= 3 and subject[-1] in "이가" and "가" <= subject[-2] <= "힣":
+        final = (ord(subject[-2]) - 0xAC00) % 28
+        if (subject[-1] == "가") == (final == 0):
+            return subject[:-1]
+    return subject
 
 
 def english_kind_dropped(question: str) -> str:

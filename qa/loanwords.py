@@ -39,6 +39,7 @@ _MARKS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"}   # Kiwi's punctuati
 _NAME = re.compile(r"(?<![A-Za-z0-9&+@./:_-])[A-Z][A-Za-z]{2,}(?: [A-Z][A-Za-z]{2,}){0,2}(?![A-Za-z0-9&+@./:_-])")
 _MAX_VARIANTS = 8    # c and g before e/i/y read both ways: at most 3 such letters double the skeletons
 _WORD = re.compile(r"[가-힣]+")
+_GLOSSED = re.compile(r"(?<![가-힣])([가-힣]+)\s?\(\s?([A-Za-z][A-Za-z ]*?)\s?\)")
 
 
 def _collapse(sounds: str) -> str:
@@ -124,26 +125,36 @@ class LatinNames:
     def respell(self, question: str) -> str:
         """`question` with each Hangul noun that sounds like one of the names written as that name.
 
+        A Hangul word glossed by that name in brackets ("소스랩(SoS Lab)은") is dropped for it ("SoS Lab은").
         A noun is a word's run of Kiwi nouns before its particle, if any ("쏘스랩은" -> 쏘스 랩 + 은:
         "SoS Lab은"); a word that holds a verb, a pronoun or an ending ("누구인가요") is none.
         """
         if not self.by_skeleton:
             return question
         out, last = [], 0
-        for start, end in _hangul_nouns(question):
+        for start, end in hangul_nouns(question):
             word = question[start:end]
             name = self.by_skeleton.get(hangul_skeleton(word))
             if name and name not in question and word not in self.text:
                 out += [question[last:start], name]
                 last = end
         out.append(question[last:])
-        return "".join(out)
+        return self._unglossed("".join(out))
+
+    def _unglossed(self, question: str) -> str:
+        """"소스랩(SoS Lab)은" -> "SoS Lab은": a Hangul word glossed in brackets by a name it sounds like
+        is that name; the Hangul word (a word the documents never write) goes."""
+        def one(m: re.Match) -> str:
+            word, name = m.group(1), m.group(2)
+            same = self.by_skeleton.get(hangul_skeleton(word)) == name and word not in self.text
+            return name if same else m.group()
+        return _GLOSSED.sub(one, question)
 
 
-def _hangul_nouns(text: str) -> list[tuple[int, int]]:
+def hangul_nouns(text: str) -> list[tuple[int, int]]:
     """(start, end) of each word's leading run of Hangul nouns that only a particle may follow.
 
-    >>> _hangul_nouns("쏘스랩은 누구인가요?"), _hangul_nouns("지스트는?")
+    >>> hangul_nouns("쏘스랩은 누구인가요?"), hangul_nouns("지스트는?")
     ([(0, 3)], [(0, 3)])
     """
     from .korean import morphemes   # Kiwi loads on first use, not at import

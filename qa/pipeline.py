@@ -21,6 +21,7 @@ from .sanitize import bound_question, clean_text
 from .settings import Settings
 from .spelling import latinize
 from .types import Answer, Hit
+from .variants import SpellingVariants
 
 MAX_K = 50
 
@@ -36,7 +37,8 @@ class Pipeline:
         self.retriever = retriever
         self.reader = reader
         self.settings = settings
-        self._names: tuple[object, LatinNames] | None = None   # (the documents they were read from, names)
+        # (the documents they were read from, their Latin names, their Hangul spellings)
+        self._names: tuple[object, LatinNames, SpellingVariants] | None = None
         self._names_lock = threading.Lock()
 
     @property
@@ -49,15 +51,17 @@ class Pipeline:
 
     def respelled(self, question: str) -> str:
         """`question` with Latin names written as the documents write them: acronyms spelled out in letter
-        names ("엔에이치엔" -> "NHN") and names written as they sound ("쏘스랩" -> "SoS Lab", qa.loanwords)."""
+        names ("엔에이치엔" -> "NHN"), names written as they sound ("쏘스랩" -> "SoS Lab", qa.loanwords) and
+        words misspelled by one vowel ("메세지" -> "메시지", qa.variants)."""
         documents = self.store.documents
         names = self._names
         if names is None or names[0] is not documents:
             with self._names_lock:
                 names = self._names
                 if names is None or names[0] is not documents:
-                    names = self._names = (documents, LatinNames.of(d.text for d in documents.values()))
-        return names[1].respell(latinize(question))
+                    latin = LatinNames.of(d.text for d in documents.values())
+                    names = self._names = (documents, latin, SpellingVariants.of(latin.text))
+        return names[2].respell(names[1].respell(latinize(question)))
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Top-k passages for `query` (hybrid dense + BM25), searched on its first MAX_ANALYZED_CHARS."""

@@ -28,7 +28,7 @@ CASES = [
     ([], "겸무교수는 몇 명인가요?", "15명"),
     ([], "과학기술정보통신부 장관은 누구야?", "최기영"),
     ([], "How much will NHN invest?", "2100억원"),
-    ([NHN], "기간은?", "10년"),
+    ([NHN], "기간은?", "10년간"),          # how long: with the 간 the article writes
 ]
 # Tokens that would betray internals in an error body.
 LEAKS = ("Traceback", 'File "', ".py", "/work", "/home", "/tmp", "site-packages", "RuntimeError")
@@ -86,7 +86,7 @@ def test_ask_answers_with_the_cli_json_shape(client):
 def test_ask_followup_uses_the_history(client):
     r = client.post("/api/ask", json={"question": "기간은?", "history": [NHN]})
     body = r.json()
-    assert body["answer"] == "10년", body
+    assert body["answer"] == "10년간", body
     assert body["question"] == "기간은?" and body["resolved_question"] != "기간은?"
 
 

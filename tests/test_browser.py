@@ -100,7 +100,7 @@ def test_two_turn_chat_in_a_browser(server, page, tmp_path):
     assert "문서 질의응답" in page.title() + page.locator("h1").first.inner_text()
 
     ask(page, "NHN 투자액은?", "2100억원", turn=1)
-    ask(page, "기간은?", "10년", turn=2)
+    ask(page, "기간은?", "10년간", turn=2)
 
     chat = page.locator("#qa-chat")
     assert chat.locator("mark").first.inner_text() == "2100억원"      # the evidence is highlighted

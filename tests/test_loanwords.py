@@ -79,3 +79,10 @@ def test_the_pipeline_reads_the_names_once_per_documents(monkeypatch):
     assert pipe.respelled("쏘스랩은?") == "SoS Lab은?" and len(calls) == 1
     Store.documents = {"e": Document("e", "t", DOCS[1])}      # another index: read again
     assert pipe.respelled("지스트는?") == "GIST는?" and len(calls) == 2
+
+
+def test_a_hangul_word_glossed_by_the_name_in_brackets_is_that_name():
+    names = LatinNames.of(DOCS)
+    assert names.respell("소스랩(SoS Lab)은 뭐 만드는 회사예요?") == "SoS Lab은 뭐 만드는 회사예요?"
+    assert names.respell("쏘스랩 (SoS Lab) 직원은?") == "SoS Lab 직원은?"
+    assert names.respell("광주과학기술원(GIST)은?") == "광주과학기술원(GIST)은?"   # a translation, not a reading

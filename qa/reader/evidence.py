@@ -91,7 +91,8 @@ def missing_terms(info: QuestionInfo, hits: list[Hit], documents: dict[str, Docu
         # Kiwi splits unknown names oddly (최기영 -> 최기 + 영); the word as
         # typed, particle stripped, may still be in the text verbatim.
         if not any(_present(alt, tokens, flat) for alt in alternatives) and \
-                not any(word in stem and len(stem) >= 3 and stem in flat for stem in stems):
+                not any(word in stem and len(stem) >= 3 and stem in flat for stem in stems) and \
+                not _present_before_type_word(word, tokens, flat):
             out.append(word)
     return out
 
@@ -148,6 +149,20 @@ def source_tokens(hits: list[Hit], documents: dict[str, Document] | None) -> fro
 @lru_cache(maxsize=64)
 def _tokens_of_all(texts: tuple[str, ...]) -> frozenset[str]:
     return frozenset().union(*(tokens_of(t) for t in texts))
+
+
+def _present_before_type_word(word: str, tokens: set[str], flat: str) -> bool:
+    """Is `word` a compound of a word the documents use and a type word after it ("사업기간" = 사업 + 기간,
+    "건립비용")? The type word names the kind of answer, as it does standing alone (GENERIC, CUE_WORDS).
+
+    >>> _present_before_type_word("사업기간", {"사업"}, "사업은"), _present_before_type_word("등록금", set(), "")
+    (True, False)
+    """
+    return any(word.endswith(t) and len(word) - len(t) >= 2 and _present(word[:-len(t)], tokens, flat)
+               for t in _TYPE_WORDS)
+
+
+_TYPE_WORDS = tuple(sorted(w for w in GENERIC | CUE_WORDS if len(w) >= 2 and w not in {"어디야", "무엇인가", "누구누구"}))
 
 
 def _present(word: str, tokens: set[str], flat: str) -> bool:

@@ -106,6 +106,8 @@ def _particle(form: str) -> str:
 
 
 _PAST = re.compile(r"(했|었|았|였|됐|왔|갔|냈|졌)(나|어|니|습니까|는지|지|을까|던)|했다|됐다")
+# an end asked about: "언제 끝났어?" is answered by the last day of a run ("1975년까지 이어진")
+_ENDED = re.compile(r"끝|종료|종식|마치|마쳤|마감|완료|만료|폐지|해체|멸망")
 
 
 def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
@@ -114,7 +116,7 @@ def _date_tense_clash(info: QuestionInfo, text: str, cand: Candidate) -> float:
     "현판식은 언제 했어?" asks when something happened; "2023년까지 확보" is a
     target, not that day.
     """
-    if info.answer_type != "date" or cand.kind not in ("date", "time"):
+    if info.answer_type != "date" or cand.kind not in ("date", "time") or _ENDED.search(info.text):
         return 0.0
     until = text[cand.end:cand.end + 2] == "까지" and "까지" not in info.text
     coming = text[max(0, cand.start - 3):cand.start].strip() in ("오는", "향후", "내년")
@@ -234,9 +236,12 @@ def type_clash(info: QuestionInfo, cand: Candidate) -> float:
 
 
 def answer_clash(info: QuestionInfo, sentence: str, cand: Candidate) -> float:
-    """1 when the span cannot answer the kind of question asked: another type (type_clash) or the
-    other end of a time range (bound_clash). For rule candidates and the hybrid's model spans alike."""
-    return max(type_clash(info, cand), bound_clash(info.text, sentence, cand))
+    """1 when the span cannot answer the kind of question asked: another type (type_clash), the
+    other end of a time range (bound_clash) or a deadline or coming date for a past event
+    (_date_tense_clash). For rule candidates and the hybrid's model spans alike. (A rule candidate's
+    tense clash thus weighs twice in the ranker, as date_tense and as type_clash, cuts its confidence
+    and is no asked form; eval/ablate_rules.py's date_tense row removes the ranker feature only.)"""
+    return max(type_clash(info, cand), bound_clash(info.text, sentence, cand), _date_tense_clash(info, sentence, cand))
 
 
 _BOUND_ASKED = re.compile(r"(?:언제|몇\s?(?:년|월|일|시)|며칠|어느\s?해)\s*(부터|까지)")

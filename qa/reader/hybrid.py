@@ -20,8 +20,8 @@ holds it. The options are every rule candidate plus the model's best
 below and the combiner (`hybrid.json`, a conditional logit fit on held-out
 KorQuAD dev-a by `python eval/train_hybrid.py`) picks one.
 Whether to answer at all is the rule reader's call on its own best candidate, with two exceptions:
-when the span model is sure of the top passage (its calibrated confidence, best span against the
-null score, at or above `model_trust`), every name the question asks about occurs in the
+when the span model is sure that the pick's passage answers (its calibrated confidence, its best
+span there against the null score, at or above `model_trust`; not another passage's sureness), every name the question asks about occurs in the
 documents and the pick fits the question (unfit()), the answer's confidence is the model's; and a
 pick from a sentence about another topic than the name asked (sibling.about_another_topic) answers on
 its own evidence only. On KorQuAD-like documents the rule reader's
@@ -38,7 +38,7 @@ from ..listing import Listed, listed_in
 from ..types import Answer, Document, Hit
 from .alone import asked_example, best_rule, crosses_languages, rules_alone
 from .boundary import trim_particles
-from .evidence import hit_documents, missing_names, missing_terms
+from .evidence import eojeol_stems, hit_documents, missing_names, missing_terms
 from .features import answer_clash
 from .neural.reader import model_confidence, trim_edges
 from .option_features import agreement, echo, kind_of
@@ -47,7 +47,7 @@ from .proposals import offerable
 from .question import QuestionInfo
 from .ranker import LinearRanker
 from .referent import titled_referent
-from .rule_reader import RuleReader, Scored, question_info
+from .rule_reader import RuleReader, Scored, question_info, region_of
 from .scoring import NUMERIC, other_family, type_score
 from .sibling import about_another_topic, asked_names, frame_words, names_asked, sentence_texts
 from .span import Candidate
@@ -74,10 +74,12 @@ SPILL = 0
 
 @dataclass(frozen=True)
 class Option:
-    """One answer the hybrid can give: a rule candidate or a model-only span, with its FEATURES."""
+    """One answer the hybrid can give: a rule candidate or a model-only span, with its FEATURES and the
+    model's margin on its passage (the best ModelSpan.margin there; None: not read whole)."""
 
     scored: Scored
     features: dict
+    margin: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class ModelSpan:
     t_end: int
     logp: float          # span score minus the question's best span score (<= 0)
     exact: bool = False  # the model's score for a rule candidate it read (not one of its own best spans)
+    margin: float | None = None   # span score minus its passage's lowest null score (passages read whole)
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -100,19 +103,12 @@ class ModelSpan:
 
 
 @dataclass(frozen=True)
-class ModelRead:
-    """What the model made of the pieces it read: its spans (best first) and its margin on the top
-    passage, best span score minus null score (None when it read no window of it)."""
-
-    spans: list[ModelSpan]
-    margin: float | None
-
-
-@dataclass(frozen=True)
 class Choice:
     """The hybrid's pick before abstention: the option, the rule reader's confidence in its own best
-    candidate (or in the pick, when that is from a sentence about another topic), the model's margin on the top passage (None: the model was not asked) and the
-    question's analysis (made once: Kiwi reads the question)."""
+    candidate (or in the pick, when that is from a sentence about another topic), the model's margin on
+    the pick's passage (its best span score minus the null score: that the passage answers; None: the
+    model was not asked or did not read it whole) and the question's analysis (made once: Kiwi reads
+    the question)."""
 
     best: Scored
     rule_confidence: float
@@ -205,17 +201,17 @@ class HybridReader:
             # name); or the model would read across languages: the model is not asked.
             return Choice(rule_best, rule_best.confidence, None, info)
         whole = rule_best.confidence < self.whole_below
-        read = self.read_pieces(resolved.text, scored, hits, whole)
+        spans = self.spans(resolved.text, scored, hits, whole)
         listed = listed_in(hit_documents(hits, documents).values())
         names = names_asked(resolved.text, resolved.topic, resolved.carried)
-        options = self.options(resolved.text, scored, read.spans, info, listed, names)
+        options = self.options(resolved.text, scored, spans, info, listed, names)
         best = max(options, key=lambda o: self.combiner.score(o.features))
         if about_another_topic(best.scored.sent_text, names, sentence_texts(best.scored.hit.chunk)):
             # a pick from a sentence about another topic ("AI융복합단지는 2020~2024년 …" for "SoS Lab은 몇 년에
             # 설립됐나요?") answers on its own evidence, however sure the rules are of theirs or the model
             # (a span only the model proposed has no evidence of the rules' own: confidence 0, so it abstains)
-            return Choice(best.scored, min(rule_best.confidence, best.scored.confidence), read.margin, info, True)
-        return Choice(best.scored, rule_best.confidence, read.margin, info, unfit(best, info))
+            return Choice(best.scored, min(rule_best.confidence, best.scored.confidence), best.margin, info, True)
+        return Choice(best.scored, rule_best.confidence, best.margin, info, unfit(best, info))
 
     def answer_confidence(self, rule_confidence: float, margin: float | None, info: QuestionInfo,
                           hits: list[Hit], documents: dict[str, Document] | None, question: str,
@@ -240,16 +236,16 @@ class HybridReader:
         return sure
 
     def spans(self, question: str, scored: list[Scored], hits: list[Hit], whole: bool = False) -> list[ModelSpan]:
-        """The model's spans over the pieces it reads (whole: the top passages whole), best first."""
-        return self.read_pieces(question, scored, hits, whole).spans
-
-    def read_pieces(self, question: str, scored: list[Scored], hits: list[Hit], whole: bool = False) -> ModelRead:
-        """The model's spans over the pieces it reads, and its margin on the top passage (whole reads)."""
+        """The model's spans over the pieces it reads (whole: the top passages whole), best first, each
+        with its margin over the lowest null score of its passage when that passage was read whole (the
+        calibration was fit on whole passages; a sentence read, None)."""
+        passages = 0
         if self.sentences and not whole:
             pieces = candidate_pieces(scored, self.sentences)
         else:
             top = hits[:self.max_passages]
             pieces = [self.whole_piece(question, scored, h) for h in top]
+            passages = len(pieces)
             answer = best_rule(scored) if scored else None
             if answer is not None and chunk_key(answer.hit) not in {chunk_key(h) for h in top}:
                 # The rule reader's answer lies in a passage the whole read skips: without its
@@ -258,24 +254,25 @@ class HybridReader:
         texts = [hit.chunk.text[a:b] for hit, a, b in pieces]
         asked = [candidates_in(scored, hit, off, end) for hit, off, end in pieces]
         preds, exact = self.scorer.predict_and_score(question, texts, TOP_SPANS, asked)
-        # the top passage read whole is the first piece: its best span against its window's null score
-        margin = max((p.score - p.null for p in preds[0]), default=None) \
-            if preds and (not self.sentences or whole) else None
+        # the null score a passage's spans are measured against: its lowest, as the neural reader's
+        nulls = [min((p.null for p in ps), default=None) if k < passages else None for k, ps in enumerate(preds)]
         raw = []
-        for (hit, off, _), text, ps in zip(pieces, texts, preds):
+        for (hit, off, _), text, ps, null in zip(pieces, texts, preds, nulls):
             for p in ps:
                 cut = trim_edges(text, p)
                 if cut is not None:
                     ta, tb = trim_particles(text, *cut)
-                    raw.append((hit, off + p.start, off + p.end, off + ta, off + tb, p.score))
-        top = max((r[-1] for r in raw), default=0.0)
-        out = [ModelSpan(*r[:5], r[5] - top) for r in raw]
+                    raw.append((hit, off + p.start, off + p.end, off + ta, off + tb, p.score,
+                                None if null is None else p.score - null))
+        top = max((r[5] for r in raw), default=0.0)
+        out = [ModelSpan(*r[:5], r[5] - top, margin=r[6]) for r in raw]
         # Each rule candidate the model read gets the model's own score for exactly it: its top
         # spans alone left most candidates at FLOOR, "not among the model's best 20".
-        out += [ModelSpan(hit, off + a, off + b, off + a, off + b, min(0.0, score - top), exact=True)
-                for (hit, off, _), spans, scores in zip(pieces, asked, exact)
+        out += [ModelSpan(hit, off + a, off + b, off + a, off + b, min(0.0, score - top), exact=True,
+                          margin=None if null is None else score - null)
+                for (hit, off, _), spans, scores, null in zip(pieces, asked, exact, nulls)
                 for (a, b), score in zip(spans, scores) if score is not None]
-        return ModelRead(sorted(out, key=lambda m: -m.logp), margin)
+        return sorted(out, key=lambda m: -m.logp)
 
     def whole_piece(self, question: str, scored: list[Scored], hit: Hit) -> tuple[Hit, int, int]:
         """The top passage to read whole, or the sentences of it that fit one window when it overflows
@@ -294,10 +291,13 @@ class HybridReader:
         (qa.listing; None: not known, so clauses framed by a topic particle are not compared).
         `names`: the names asked about (sibling.names_asked; default: those the question marks)."""
         info = info or question_info(Resolved(question, question))
-        exact = {}
+        exact, margins = {}, {}
         for m in spans:
             if m.exact:
                 exact[m.key] = max(m.logp, exact.get(m.key, FLOOR))
+            if m.margin is not None:
+                # per passage: the model's best span there against the null score, whichever span is picked
+                margins[chunk_key(m.hit)] = max(m.margin, margins.get(chunk_key(m.hit), m.margin))
         spans = [m for m in spans if not m.exact]
         votes = [(m.hit.chunk.doc_id, m.hit.chunk.start + m.start, m.hit.chunk.start + m.end, math.exp(m.logp))
                  for m in spans]
@@ -320,16 +320,31 @@ class HybridReader:
             out.append(Option(s, {
                 "is_rule": 1.0, "rule_rel": s.score - rule_best, "agree": agree,
                 "span_logp": max(logp, FLOOR), "type": s.features.get("type", 0.0),
-                "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)}))
+                "type_clash": 1.0 if s.features.get("type_clash") else 0.0, "echo": echo(s.cand.text, question)},
+                margins.get(chunk_key(s.hit))))
         # which of the model's spans may be offered (proposals.offerable: no sibling of the name asked,
         # no clause or sentence about another item, no purpose with what was done for it; their votes count)
         names, framed_by = asked_names(question) if names is None else names, frame_words(question)
+        # nor, asked where, the question's own place, alone or with a city's suffix ("광주 어디?" -> "광주",
+        # "광주시"), as the rules do not
+        own_places = set(eojeol_stems(question)) if info.answer_type == "place" else set()
         kept = (m for m in best_of.values() if offerable(m.hit.chunk, m.t_start, m.t_end, names, framed_by, listed)
-                and not titled_referent(m.hit.chunk.text, m.t_start, m.t_end, question, info))
+                and not titled_referent(m.hit.chunk.text, m.t_start, m.t_end, question, info)
+                and not (own_places and _says_back(m.hit.chunk.text[m.t_start:m.t_end], own_places)))
         for m in islice(kept, self.proposals):   # the checks run on the best spans only, until enough pass
             if m.key not in rule_keys:
-                out.append(_proposal(m, rule_best, question, info))
+                out.append(_proposal(m, rule_best, question, info, margins.get(chunk_key(m.hit))))
         return out
+
+
+def _says_back(span: str, places: set[str]) -> bool:
+    """Is the span one of the question's own words, or one with a city's suffix (rule_reader.region_of)?
+
+    >>> _says_back("광주시", {"광주", "어디"}), _says_back("광주", {"광주"}), _says_back("첨단3지구", {"광주"})
+    (True, True, False)
+    """
+    flat = span.replace(" ", "").lower()    # eojeol_stems lower-cases the question
+    return flat in places or region_of(flat, places)
 
 
 def unfit(option: Option, info: QuestionInfo) -> bool:
@@ -337,13 +352,19 @@ def unfit(option: Option, info: QuestionInfo) -> bool:
     than asked ("인력 규모는?" -> "3939억원")? Numbers of a known kind only (a sum, a date, a length, a
     count) or a measure in a unit of another family than asked ("전력은?" -> "88.5페타플롭스"): the rules
     read those surely, while a phrase's or a bare measure's clash may be theirs to misread ("몇 표
-    앞섰나?" -> "286만 표", a phrase to them; "몇프로?" -> "50%", a measure). (A sentence
+    앞섰나?" -> "286만 표", a phrase to them; "몇프로?" -> "50%", a measure). Nor is a span of a kind that is
+    no number (a name, a phrase, a time word) that clashes with a date asked ("그 장관은 언제 취임했어?" ->
+    "최기영"): the rules find dates surely. (A sentence
     naming none of the question's names, entity_gap 1, would also veto "티맥스소프트 투자 규모는?" -> the
     data center's "899억원", but on held-out dev-a it vetoed right answers by the dozen: Korean drops
     the subject a sentence is about.)"""
     cand = option.scored.cand
-    return option.features["type_clash"] > 0 and (cand.kind in NUMERIC - {"quantity"} or cand.kind == "quantity" and
-                                                  info.answer_type == "quantity" and other_family(info.counter, cand.text))
+    if not option.features["type_clash"] > 0:
+        return False
+    known_number = cand.kind in NUMERIC - {"quantity"}
+    other_unit = cand.kind == "quantity" and info.answer_type == "quantity" and other_family(info.counter, cand.text)
+    no_date = info.answer_type == "date" and cand.kind not in NUMERIC
+    return known_number or other_unit or no_date
 
 
 def threshold(value) -> float:
@@ -351,7 +372,7 @@ def threshold(value) -> float:
     return math.inf if value is None else float(value)
 
 
-def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo) -> Option:
+def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo, margin: float | None) -> Option:
     """A model-only span as a candidate of the sentence(s) holding it (rule score: the best's, unused)."""
     chunk = m.hit.chunk
     sents = [sp for sp in chunk.sentences if sp.end > m.t_start and sp.start < m.t_end]
@@ -361,4 +382,4 @@ def _proposal(m: ModelSpan, rule_best: float, question: str, info: QuestionInfo)
     feats = {"is_rule": 0.0, "rule_rel": 0.0, "agree": math.exp(m.logp), "span_logp": max(m.logp, FLOOR),
              "type": type_score(info, cand), "type_clash": answer_clash(info, chunk.text[a:b], cand),
              "echo": echo(cand.text, question)}
-    return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats)
+    return Option(Scored(rule_best, 0.0, cand, m.hit, chunk.start + a, chunk.text[a:b], {}), feats, margin)

@@ -227,3 +227,39 @@ def _number_kind(surface: str, parts: list[Morpheme], following: list[Morpheme])
     if _counter_of(surface):
         return "count"
     return "quantity"
+
+
+# a question asking how long: "몇 년 동안", "기간은?", "며칠간", "몇 년에 걸쳐", "얼마나 오래"
+_ASKS_HOW_LONG = re.compile(r"동안|기간|[몇며].{0,4}간|걸쳐|얼마나\s?오래|how long", re.IGNORECASE)
+_SPAN_OF_TIME = re.compile(r"\d\s?(?:년|개월|달|일|주|시간)$")
+# a question asking until when: "언제까지?", "몇 년까지"
+_ASKS_UNTIL = re.compile(r"(?:언제|며칠|몇\s?\S{0,2}(?:년|월|일))\s?까지")
+_POINT_OF_TIME = re.compile(r"\d\s?(?:년|월|일|분기)$|(?:올해|내년|연말|상반기|하반기)$")
+_PARTICLE_AFTER = "의에은는을를이도만"
+
+
+def with_asked_suffix(sentence: str, start: int, end: int, question: str) -> int:
+    """The answer's end with the 간 the sentence writes after a span of time when the question asks how
+    long ("몇 년 동안?" -> "10년간" of "향후 10년간 구축"), or the 까지 after a point in time when it asks
+    until when ("언제까지?" -> "2023년까지"); `end` otherwise.
+
+    People asking so expect the suffix: every gold list of the five question sets written blind
+    here holds the suffixed form (10년간, 2023년까지), a third to a half of them without the bare one.
+    KorQuAD's golds stop before a 간 (4 of the 5 dev + TyDi-train golds next to one; about 0.05 EM
+    given for them) and hold one date asked 언제까지, a range.
+
+    >>> s = "NHN은 향후 10년간 2100억원을 투자하고 오는 2023년까지 12명을 뽑는다"
+    >>> s[8:with_asked_suffix(s, 8, 11, "몇 년 동안 투자해?")], s[8:with_asked_suffix(s, 8, 11, "언제부터야?")]
+    ('10년간', '10년')
+    >>> s[29:with_asked_suffix(s, 29, 34, "언제까지 뽑아?")], s[29:with_asked_suffix(s, 29, 34, "언제 뽑아?")]
+    ('2023년까지', '2023년')
+    """
+    span = sentence[start:end]
+    if sentence[end:end + 1] == "간" and _SPAN_OF_TIME.search(span) and _ASKS_HOW_LONG.search(question):
+        suffix = 1
+    elif sentence[end:end + 2] == "까지" and _POINT_OF_TIME.search(span) and _ASKS_UNTIL.search(question):
+        suffix = 2
+    else:
+        return end
+    after = sentence[end + suffix:end + suffix + 1]
+    return end if re.match(r"[가-힣]", after) and after not in _PARTICLE_AFTER else end + suffix

@@ -53,6 +53,8 @@ _CUES: list[tuple[str, str]] = [
     ("횟수", "count"), ("건수", "count"), ("인구", "count"), ("관중", "count"),
     *((role, "person") for role in _ROLES),
 ]
+# Nouns that, as the noun of 어느/어떤 only, ask for a body: a ministry, whom one belongs to.
+_BODY_NOUNS = frozenset({"부처", "소속"})
 # Cue nouns that only name the form of the answer (비용, 기간, 나이 ...): a document may
 # give the answer without the word. Roles and kinds of money name what is asked
 # about, so a document that never says 아내 or 매출 does not answer "...의 아내는?"
@@ -82,8 +84,9 @@ _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person"
 _EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space|power|electricity|(?:mega|kilo|giga)?watts?)\b)", "money"),
        (r"\bhow long\b|\bperiod\b|\bhow many (years|months)\b", "period"),
        (r"\bhow many times\b|\bhow many (?:mega|kilo|giga)?watts\b", "quantity"), (r"\bhow many\b", "count"),
-       (r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
-       (r"\bwhere\b", "place"), (r"\bwhich (company|organization|firm|institute|university)\b", "organization"),
+       (r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b|\bday of the month\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
+       (r"\bwhere\b", "place"), (r"\b(?:which|what) (company|organization|firm|institute|university|startup|start-up|business|"
+        r"school|ministry|agency)\b", "organization"),
        (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b"
         r"|\b(?:mega|kilo|giga)?watts?\b|\belectricity\b|\bpower (?:capacity|consumption|usage|use)\b", "quantity"),
        (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"),
@@ -241,8 +244,11 @@ def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
                 # Only the question word's own noun says more: its head ("어떤 기업")
                 # or, as a predicate ("사업자는 뭐야?"), its subject. "대통령은 ...
                 # 무엇이라고 했어?" asks for a thing, whatever 대통령 suggests.
-                cue = _last_cue(_wh_noun(morphs, i))
+                head = _wh_noun(morphs, i)
+                cue = _last_cue(head)
                 qtype = cue[0] if cue[0] != "unknown" else qtype
+                if cue[0] == "unknown" and _BODY_NOUNS & set(_noun_words(head)):
+                    qtype = "organization"   # "어느 부처 소속이에요?"; no cue elsewhere: "GIST 소속 교수는 누구야?"
             if qtype in ("place", "person"):
                 # "민간사업자는 어디야?", "어느 회사가 ...": the cue noun names an organization
                 cue = _last_cue(morphs)

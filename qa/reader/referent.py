@@ -18,8 +18,8 @@ from .question import QuestionInfo
 _ASKS_WHO = re.compile(r"이름|누구|누가|성함|성명|\bwho\b", re.IGNORECASE)
 # what the titled one said, did or is like: not where or when (a place or a date may stand before a title:
 # "서울에서 열린 장관 회의")
-_ASKS_WHAT = re.compile(r"뭘|뭐|무엇|무슨|어떤|어떻게|왜")
-_ASKED = ("description", "unknown", "item", "reason", "list")
+_ASKS_WHAT = re.compile(r"뭘|뭐|무엇|무슨|어떤|어느|어떻게|왜")
+_ASKED = ("description", "unknown", "item", "reason", "list", "organization")
 # a name of 2-4 syllables, maybe one word between (the body: "과학기술정보통신부"), then a title
 # the title, maybe pointed at ("장관 그분이"), then a subject's particle and the rest of the question
 _SUBJECT_THEN = r"(?:\s?그분|\s?그)?(?:이|가|은|는|께서)\s(.+)"
@@ -51,6 +51,8 @@ def _subject_titles(question: str) -> frozenset[str]:
 
     >>> sorted(_subject_titles("장관이 광주에 뭘 당부했어?")), sorted(_subject_titles("장관은 누구야?"))
     (['장관'], [])
+    >>> sorted(_subject_titles("발언한 장관은 어느 부처 소속이에요?"))
+    ['장관']
     """
     if _ASKS_WHO.search(question):
         return frozenset()

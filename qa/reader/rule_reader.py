@@ -23,6 +23,7 @@ from .dateline import asks_document_date, dateline
 from .evidence import (confidence, coverage, eojeol_stems, hit_documents, missing_terms, past_date_for_future,
                        source_texts, tokens_of)
 from .features import SentenceContext, features
+from .numbers import with_asked_suffix
 from .question import QuestionInfo, analyze, has_question_word
 from .question_terms import entity_gap, in_document_words, mentions, question_entities, reads_as_name, weighted_terms
 from .ranker import LinearRanker
@@ -76,14 +77,16 @@ class RuleReader:
             conf = best.confidence if best else 0.0
             return Answer(question, resolved.text, None, conf, True, passages=tuple(hits))
         c, hit = best.cand, best.hit
+        # "몇 년 동안?" -> "10년간", "언제까지?" -> "2023년까지", as the sentence writes them
+        text = best.sent_text[c.start:with_asked_suffix(best.sent_text, c.start, c.end, resolved.text)]
         start = best.sent_start + c.start
         doc_id = hit.chunk.doc_id
-        if documents and doc_id in documents and documents[doc_id].text[start:start + len(c.text)] != c.text:
+        if documents and doc_id in documents and documents[doc_id].text[start:start + len(text)] != text:
             raise AssertionError(f"answer offsets do not match document {doc_id!r}")   # a bug, never user error
         sentence = Citation(doc_id, hit.chunk.title, best.sent_text, best.sent_start,
                             best.sent_start + len(best.sent_text))
-        return Answer(question, resolved.text, c.text, best.confidence, False, doc_id, hit.chunk.title,
-                      start, start + len(c.text), sentence, tuple(hits))
+        return Answer(question, resolved.text, text, best.confidence, False, doc_id, hit.chunk.title,
+                      start, start + len(text), sentence, tuple(hits))
 
     def candidates(self, resolved: Resolved, hits: list[Hit],
                    documents: dict[str, Document] | None = None) -> list[Scored]:
@@ -123,7 +126,7 @@ class RuleReader:
                 # the question's own words, even where Kiwi cut them differently ("포스트코로나")
                 if novelty >= 0.999 or _names_asker(cand, q_flat) or flat in own_names or \
                         (len(flat) >= 3 and flat in q_flat) or \
-                        (info.answer_type == "place" and _region_of(flat, terms)) or \
+                        (info.answer_type == "place" and region_of(flat, terms)) or \
                         titled_referent(ctx.text, cand.start, cand.end, resolved.text, info):
                     continue   # the question's own words (or its own person) are not its answer
                 if is_sibling(ctx.text, cand.start, cand.end, names):
@@ -346,16 +349,16 @@ def _term_positions(terms: dict[str, float], morphs) -> dict[str, list[int]]:
     return out
 
 
-def _region_of(flat: str, terms: dict[str, float]) -> bool:
+def region_of(flat: str, terms) -> bool:
     """Is the candidate a question word with an administrative suffix ("광주시" for "광주 어디쯤이야?")?
     Asked where, it says back where the question already is (asked who, 광주시 may be the answer: the
-    caller asks this of place questions only).
+    caller asks this of place questions only). `terms`: the question's words (any container).
 
     Only city and county suffixes: 도 and 구 end common words too ("경기도" for a question about a 경기).
 
-    >>> _region_of("광주시", {"광주": 1.0}), _region_of("광주광역시", {"광주": 1.0}), _region_of("경기도", {"경기": 1.0})
+    >>> region_of("광주시", {"광주": 1.0}), region_of("광주광역시", {"광주": 1.0}), region_of("경기도", {"경기": 1.0})
     (True, True, False)
-    >>> _region_of("첨단3지구", {"광주": 1.0}), _region_of("시", {"": 1.0})
+    >>> region_of("첨단3지구", {"광주": 1.0}), region_of("시", {"": 1.0})
     (False, False)
     """
     m = _REGION.fullmatch(flat)

@@ -33,6 +33,8 @@ def test_coverage_weighs_terms_and_half_matches_prefixes():
     ("도서관은 몇 권씩 빌려줘?", []),             # a counter after 몇, as after a number
     ("도서관 건립 비용은 수치로 얼마야?", []),     # 수치 names the form of the answer
     ("실제 도서관 건립 비용은?", []),
+    ("도서관 건립비용은?", []),                     # 건립 + the type word 비용, one noun
+    ("도서관 주차장비용은?", ["주차장비용"]),        # 주차장 is no word of the text: nor is the compound
 ])
 def test_words_the_documents_never_mention(question, missing):
     assert missing_terms(analyze(question), HITS, {LIBRARY.id: LIBRARY}, question) == missing

@@ -75,3 +75,19 @@ def test_a_listed_example_is_the_whole_list_not_its_last_item():
     ctx = _read_sentence(sentence, terms, None, 1, 0.0)
     at = sentence.index("카네기")
     assert _example_of_question_noun(ctx, Candidate(at, at + 8, "카네기멜런대학교", "name"), terms) == 1.0
+
+
+DEADLINE = "이날 현판식을 진행한 대학원은 전임교원을 오는 2023년까지 12명 확보한다."
+
+
+def _date(text: str, span: str) -> Candidate:
+    start = text.index(span)
+    return Candidate(start, start + len(span), span, "date")
+
+
+def test_a_deadline_cannot_answer_when_a_past_event_happened():
+    from qa.reader.features import answer_clash
+    assert answer_clash(analyze("현판식 언제 했어?"), DEADLINE, _date(DEADLINE, "2023년")) == 1.0
+    assert answer_clash(analyze("언제까지 확보해?"), DEADLINE, _date(DEADLINE, "2023년")) == 0.0   # asked so
+    ended = "전쟁은 1975년까지 이어졌다."
+    assert answer_clash(analyze("전쟁은 언제 끝났어?"), ended, _date(ended, "1975년")) == 0.0   # an end asked

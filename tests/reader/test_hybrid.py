@@ -6,6 +6,7 @@ import pytest
 
 from qa.conversation import Resolved
 from qa.reader.hybrid import FEATURES, HybridReader
+from qa.reader.neural.scorer import SpanPrediction, SpanScorer
 from qa.reader.ranker import LinearRanker
 from qa.reader.rule_reader import RuleReader
 from qa.types import Chunk, Document, Hit, Span
@@ -389,3 +390,52 @@ def test_the_other_bound_of_a_range_clashes_for_rule_and_model_options():
     model_only = _range_options("대학원은 언제부터 석사를 뽑았어?", "2027년", proposals=1, drop=("2027년",))
     assert model_only["2027년"]["is_rule"] == 0.0 and model_only["2027년"]["type_clash"] == 1.0
     assert _range_options("대학원은 언제까지 석사를 뽑아?", "2024년")["2024년"]["type_clash"] == 1.0
+
+
+class SureOfOnePassage(SpanScorer):
+    """Sure of 4만6200㎡ in the passage holding it; unsure (null as high as the span) of 2100억원."""
+
+    def predict(self, question, contexts, top=5):
+        out = []
+        for c in contexts:
+            sure = "4만6200㎡" in c
+            target = "4만6200㎡" if sure else "2100억원"
+            out.append([SpanPrediction(c.index(target), c.index(target) + len(target), 5.0, 0.0 if sure else 5.0)]
+                       if target in c else [])
+        return out
+
+
+def test_a_model_sure_of_one_passage_lends_no_sureness_to_a_pick_from_another():
+    area, money = "센터 연면적은 4만6200㎡이다.", "NHN은 2100억원을 투자한다."
+    docs = {"a": Document("a", "센터", area), "m": Document("m", "투자", money)}
+    hits = [Hit(1, 1.0, Chunk(0, "a", "센터", area, 0, len(area), (Span(0, len(area)),))),
+            Hit(2, 0.9, Chunk(0, "m", "투자", money, 0, len(money), (Span(0, len(money)),)))]
+    q = "민간 출자 금액은?"
+    # read whole, the pick's own passage: its margin 0 (confidence 0.5), not the top one's 5.0;
+    # only the top passage read whole (as shipped), the pick's sentence read alone: no margin at all
+    for passages, margin in ((2, 0.0), (1, None)):
+        reader = HybridReader(RuleReader(abstain_threshold=0.35), SureOfOnePassage(),
+                              LinearRanker({"rule_rel": 1.0}), 0, 0, model_trust=0.7, max_passages=passages)
+        choice = reader.choose(Resolved(q, q), hits, docs)
+        assert choice.best.cand.text == "2100억원" and choice.rule_confidence < 0.35
+        assert choice.margin == (None if margin is None else pytest.approx(margin))
+        assert reader.read(q, Resolved(q, q), hits, docs).abstained
+
+
+def test_a_name_for_a_date_asked_is_unfit_for_a_sure_model():
+    from qa.reader.candidates import Candidate
+    from qa.reader.hybrid import Option, unfit
+    from qa.reader.question import analyze
+    from qa.reader.rule_reader import Scored
+
+    def option(text, kind):
+        return Option(Scored(0.0, 0.0, Candidate(0, len(text), text, kind), HITS[0], 0, text, {}),
+                      {"type_clash": 1.0})
+    assert unfit(option("최기영", "name"), analyze("그 장관은 언제 취임했어?"))
+    assert not unfit(option("최기영", "name"), analyze("장관이 뭘 당부했어?"))    # no date asked
+
+
+def test_a_place_asked_is_not_answered_with_the_question_own_place():
+    from qa.reader.hybrid import _says_back
+    assert _says_back("광주시", {"광주", "어디"}) and _says_back("광주", {"광주"})
+    assert not _says_back("광주첨단3지구", {"광주"})

@@ -69,3 +69,25 @@ def test_a_number_glued_to_a_word_is_part_of_a_name():
     got = found("단지는 광주첨단3지구에 들어서고 작년3월 제16대 센터장이 총30명을 뽑아 길이20미터 건물에 오전6시 모였다.")
     assert "3지구" not in got                                          # no measure of 지구
     assert {"3월", "16대", "30명", "20미터", "6시"} <= set(got)       # a date, 제, one syllable, a unit, a time
+
+
+@pytest.mark.parametrize("question, span, answer", [
+    ("몇 년 동안 투자해?", "10년", "10년간"),
+    ("투자 기간은?", "10년", "10년간"),
+    ("몇 년에 걸쳐 투자해?", "10년", "10년간"),
+    ("언제부터 투자해?", "10년", "10년"),            # not asked how long
+    ("언제까지 뽑아?", "2023년", "2023년까지"),
+    ("언제 뽑아?", "2023년", "2023년"),               # not asked until when
+    ("몇 년 동안 뽑아?", "50명", "50명"),             # no span of time
+])
+def test_the_suffix_the_question_asks_for_is_kept(question, span, answer):
+    from qa.reader.numbers import with_asked_suffix
+    sentence = "NHN은 향후 10년간 투자하고 오는 2023년까지 매년 50명을 뽑는다"
+    start = sentence.index(span)
+    assert sentence[start:with_asked_suffix(sentence, start, start + len(span), question)] == answer
+
+
+def test_a_word_glued_after_the_suffix_keeps_it_off():
+    from qa.reader.numbers import with_asked_suffix
+    sentence = "3년간부 회의"
+    assert with_asked_suffix(sentence, 0, 2, "몇 년 동안?") == 2

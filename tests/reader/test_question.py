@@ -21,6 +21,10 @@ from qa.reader.slot import question_slot
     ("장관은 누구야?", "person", None),
     ("장관 이름은?", "person", None),
     ("민간사업자는 어디야?", "organization", None),
+    ("Which startup was founded by GIST students?", "organization", None),   # a name asked, not a kind
+    ("On what day of the month was the ceremony held?", "date", None),
+    ("발언한 장관은 어느 부처 소속이에요?", "organization", None),   # the noun of 어느, not the role before it
+    ("GIST 소속 교수는 누구야?", "person", None),                   # 소속 asks a body only after 어느/어떤
     ("축제는 어디에서 열려?", "place", None),
     ("연산성능은?", "quantity", "compute"),   # the unit family: FLOPS
     ("연산성능 몇페타플롭스임?", "count", "페타플롭스"),   # Kiwi reads 몇페타플롭스 as one noun

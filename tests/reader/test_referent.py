@@ -26,6 +26,8 @@ HITS = [Hit(1, 1.0, Chunk(0, "m", "장관", TEXT, 0, len(TEXT), (Span(0, len(TEX
     ("과기정통부 장관 그분이 광주에 뭘 당부했어?", "최기영", True),
     ("당부한 장관은?", "최기영", False),                   # the titled one asked for
     ("최기영은 어느 부처의 장관이었어?", "과학기술정보통신부", False),
+    ("발언한 장관은 어느 부처 소속이에요?", "최기영 과학기술정보통신부", True),   # his body asked, not him
+    ("발언한 장관은 어느 부처 소속이에요?", "과학기술정보통신부", False),
 ])
 def test_titled_referent(question, span, referent):
     start = TEXT.index(span)
