@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .followup_words import strip_markers
+from .followup_words import strip_markers, with_particle
 
 _KIND_ASKED = re.compile(
     r"^(.+?)\s*(은|는|이란|란|(?<=[A-Za-z0-9)])[이가])?\s+(?:어떤|어떠한|무슨|(?:뭐|무엇을|뭘)\s?(?:하는|만드는|파는|개발하는|다루는))\s*"
@@ -73,10 +73,9 @@ def _without_subject_particle(subject: str) -> str:
     >>> _without_subject_particle("티맥스소프트가"), _without_subject_particle("카카오페이")
     ('티맥스소프트', '카카오페이')
     """
-    if len(subject) >= 3 and subject[-1] in "이가" and "가" <= subject[-2] <= "힣":
-        final = (ord(subject[-2]) - 0xAC00) % 28
-        if (subject[-1] == "가") == (final == 0):
-            return subject[:-1]
+    stem, last = subject[:-1], subject[-1:]
+    if len(subject) >= 3 and last in ("이", "가") and "가" <= stem[-1] <= "힣" and with_particle(stem, "가") == last:
+        return stem
     return subject
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..korean import Morpheme, content_tokens, is_latin_text, morphemes
 from ..asked_kind import kind_asked_of
 from .naming import naming_words
+from .question_en import english_type
 from .spacing import spaced_question_words
 from .thesaurus import synonyms
 
@@ -81,25 +82,6 @@ _WH = {"며칠": "date", "얼마": "money", "언제": "date", "누구": "person"
        "무엇": "description", "뭐": "description", "무슨": "item", "어떤": "description", "어느": "item",
        "왜": "reason"}
 
-_EN = [(r"\bhow (much|big) (money|funding|investment|budget)|\bhow much\b(?!.*\b(faster|area|space|power|electricity|(?:mega|kilo|giga)?watts?)\b)", "money"),
-       (r"\bhow long\b|\bperiod\b|\bhow many (years|months)\b", "period"),
-       (r"\bhow many times\b|\bhow many (?:mega|kilo|giga)?watts\b", "quantity"), (r"\bhow many\b", "count"),
-       (r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b|\bday of the month\b", "date"), (r"\bwho\b|\bwhose\b", "person"),
-       (r"\bwhere\b", "place"), (r"\b(?:which|what) (company|organization|firm|institute|university|startup|start-up|business|"
-        r"school|ministry|agency)\b", "organization"),
-       (r"\bperformance\b|\bcomputing power\b|\bfloor area\b|\barea\b|\bhow fast\b|\bhow much faster\b"
-        r"|\b(?:mega|kilo|giga)?watts?\b|\belectricity\b|\bpower (?:capacity|consumption|usage|use)\b", "quantity"),
-       (r"\bfields?\b|\bindustries\b|\bsectors\b|\bareas of\b", "list"),
-       (r"\bwhich (law|project|program|technology|event|facility|product)\b", "item"),
-       (r"\bwhy\b|\bpurpose\b|\breason\b|\bwhat for\b", "reason"),
-       (r"\bwhat\b|\bwhich\b", "description")]
-_EN_FAMILIES = {"area": r"\b(floor )?area\b|\bspace\b|\bsquare\b", "compute": r"\bperformance\b|\bcomputing\b|\bflops\b",
-                "ratio": r"\bfaster\b|\btimes\b",
-                "power": r"\b(?:mega|kilo|giga)?watts?\b|\belectricity\b|\bpower (?:capacity|consumption|usage|use)\b"}
-_EN_COUNTERS = {"명": r"student|faculty|professor|people|person|employee|staff|researcher",
-                "개": r"compan|firm|institut|universit|job|project|task|organization",
-                "동": r"building", "편": r"movie|film"}
-
 
 @dataclass(frozen=True)
 class QuestionInfo:
@@ -125,7 +107,7 @@ def analyze(question: str, previous: str | None = None, type_from: str | None = 
     english = is_latin_text(question)
     type_text = spaced_question_words(type_from or question)
     spaced = spaced_question_words(question)
-    qtype, counter = (_english_type(type_text) if english else _korean_type(morphemes(type_text)))
+    qtype, counter = (english_type(type_text) if english else _korean_type(morphemes(type_text)))
     kind = None if english else kind_asked_of(type_text)
     if kind:
         qtype, counter = "description", None   # a kind ("자율주행 라이다 센서 스타트업"), not a company's name
@@ -190,21 +172,6 @@ def _asks_plural(question: str, english: bool) -> bool:
 _STOP = frozenset({"몇", "무엇", "뭐", "누구", "어디", "언제", "얼마", "어떻", "하", "되", "있", "what", "how",
                    "much", "many", "the", "is", "are", "was", "will", "does", "did", "of", "in", "to", "a",
                    "an", "for", "and", "which", "who", "when", "where", "do", "it", "its", "be"})
-
-
-def _english_type(q: str) -> tuple[str, str | None]:
-    low = q.lower()
-    for pattern, qtype in _EN:
-        if re.search(pattern, low):
-            counter = None
-            if qtype == "count":
-                counter = next((c for c, p in _EN_COUNTERS.items() if re.search(p, low)), None)
-            elif qtype == "period" and re.search(r"\bhow many years\b", low):
-                counter = "년"
-            elif qtype == "quantity":   # the unit family, as 연면적 -> area for a Korean question
-                counter = next((f for f, p in _EN_FAMILIES.items() if re.search(p, low)), None)
-            return qtype, counter
-    return "unknown", None
 
 
 def _korean_type(morphs: list[Morpheme]) -> tuple[str, str | None]:
