@@ -1,5 +1,5 @@
-"""Sanity checks for the hand-written evaluation sets: eval/announcement.jsonl (ours, tuned on) and
-eval/heldout.jsonl (written blind, a measurement only)."""
+"""Sanity checks for the hand-written evaluation sets: eval/announcement.jsonl (ours, tuned on),
+eval/heldout.jsonl and eval/heldout2.jsonl (written blind, measurements only)."""
 import json
 import unicodedata
 from pathlib import Path
@@ -9,6 +9,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "eval" / "announcement.jsonl"
 HELDOUT = REPO / "eval" / "heldout.jsonl"
+HELDOUT2 = REPO / "eval" / "heldout2.jsonl"
 ALLOWED_TYPES = {
     "money", "count", "date", "period", "person", "organization", "place",
     "quantity", "item", "list", "description", "english", "unanswerable",
@@ -122,14 +123,14 @@ def test_counts(records):
     assert any(any(t["answers"] == [] for t in d["turns"][1:]) for d in dialogues)
 
 
-def test_heldout_schema_answers_and_counts(heldout, records, article):
-    """The held-out set: f… singles (answerable or not), g… dialogues, verbatim answers, no id shared."""
-    ids = [r["id"] for r in heldout]
+def _check_blind_set(rows, records, article, single_id, dialogue_id):
+    """A blind set: ids of its own (none shared with ours), verbatim answers, consistent types."""
+    ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)) and not set(ids) & {r["id"] for r in records}
-    for r in heldout:
+    for r in rows:
         assert r.get("type") in ALLOWED_TYPES, r["id"]
         turns = r["turns"] if "turns" in r else [r]
-        assert r["id"][0] == ("g" if "turns" in r else "f"), r["id"]
+        assert r["id"].startswith(dialogue_id if "turns" in r else single_id), r["id"]
         assert ("turns" in r) == (r["type"] == "dialogue"), r["id"]
         for t in turns:
             assert isinstance(t["question"], str) and t["question"].strip(), r["id"]
@@ -137,6 +138,22 @@ def test_heldout_schema_answers_and_counts(heldout, records, article):
             assert all(_nfc(a) in article for a in t["answers"]), r["id"]
         if "turns" not in r:
             assert (r["type"] == "unanswerable") == (r["answers"] == []), r["id"]
+
+
+def test_heldout_schema_answers_and_counts(heldout, records, article):
+    """The held-out set: f… singles (answerable or not), g… dialogues, verbatim answers, no id shared."""
+    _check_blind_set(heldout, records, article, "f", "g")
     singles = _singles(heldout)
     assert len(singles) >= 90 and len(_dialogues(heldout)) >= 10
     assert sum(r["type"] == "unanswerable" for r in singles) >= 15
+
+
+def test_second_heldout_schema_answers_and_counts(heldout, records, article):
+    """The second blind set (Dec 4): h… singles, hd… dialogues, no id shared with the other two."""
+    rows = _read(HELDOUT2)
+    _check_blind_set(rows, records, article, "h", "hd")
+    assert not {r["id"] for r in rows} & {r["id"] for r in heldout}
+    assert not any(r["id"].startswith("hd") for r in _singles(rows))
+    singles = _singles(rows)
+    assert len(singles) >= 45 and len(_dialogues(rows)) >= 8
+    assert sum(r["type"] == "unanswerable" for r in singles) >= 8
