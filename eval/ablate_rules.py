@@ -2,6 +2,16 @@
 
     python eval/ablate_rules.py                # own set + held-out dev-a, ~2 min on 2 cores
     python eval/ablate_rules.py --limit 100    # a quick look
+    python eval/ablate_rules.py --exact        # the readers themselves, per module; ~15 min
+
+Replay (the default): each question is read once and the options are re-ranked without each
+module; fast, but only the ranker and the combiner are replayed, so every step after them
+(the answer's asked suffix, a sure span model answering, the typed cascade) is left out and
+the "none" row sits below `qa eval`. `--exact` builds the rule reader and the hybrid again
+with each module's weights zeroed and asks every question through them, as `qa eval` does:
+its "none" row is `qa eval`'s own numbers.
+
+Replay details:
 
 Each question is read once by the hybrid: every option (rule candidates with
 their ranker features and confidence, and the model-only spans) with the
@@ -42,6 +52,7 @@ MODULES = {
     "news cues (features.py: called, designated, time_edge, quoted_speaker, date_tense, in_quote)": lambda k: k in {
         "called", "designated", "time_edge", "quoted_speaker", "date_tense", "in_quote"},
     "aliases (aliases.py)": lambda k: k == "alias",
+    "kind answers (kind.py)": lambda k: k == "says_kind",
     "span shape (features.py: words, log_chars, boundary, novelty)": lambda k: k in {
         "words", "log_chars", "boundary", "novelty", "novel_zero"},
 }
@@ -122,10 +133,74 @@ def score(rows: list[dict], weights: dict, dropped, combiner, threshold: float,
     return 100 * em / n, 100 * f / n
 
 
+def zeroed(ranker, dropped):
+    """A copy of `ranker` with the weights of the `dropped` features set to 0 (meta kept).
+
+    >>> from qa.reader.ranker import LinearRanker
+    >>> zeroed(LinearRanker({"type": 2.0, "prox": 1.0}), lambda k: k == "type").weights
+    {'type': 0.0, 'prox': 1.0}
+    """
+    from qa.reader.ranker import LinearRanker
+    return LinearRanker({k: 0.0 if dropped(k) else v for k, v in ranker.weights.items()}, ranker.bias,
+                        dict(ranker.meta))
+
+
+def exact(limit: int | None, only: list[str] | None = None) -> int:
+    """Each module's weights zeroed in the real readers; our two sets through the pipeline, held-out dev-a
+    through the KorQuAD reader mode (gold paragraph, never abstaining)."""
+    from qa.evaluation.dataset import load_records
+    from qa.evaluation.korquad import evaluate_reader, load_korquad, questions, split_articles
+    from qa.evaluation.runner import evaluate
+    from qa.pipeline import load_pipeline
+    from qa.reader.factory import make_neural_reader, shipped_combiner
+    from qa.reader.ranker import LinearRanker
+    from qa.reader.rule_reader import RuleReader
+    from qa.settings import Settings
+    settings = Settings.from_env()
+    neural = make_neural_reader(settings)
+    ranker, combiner = LinearRanker.load_default(), shipped_combiner()
+    sets = {"own set": load_records(), "held-out set": load_records([ROOT / "eval" / "heldout.jsonl"])}
+    dev = questions(split_articles(load_korquad(), "dev-a")[::5], limit)
+    pipeline = load_pipeline(settings, reader=RuleReader())
+
+    def readers(dropped, threshold):
+        rule = RuleReader(abstain_threshold=threshold, ranker=zeroed(ranker, dropped))
+        types = {"type", "type_clash"} if dropped("type") else set()   # the type module's combiner features
+        hybrid = HybridReader(RuleReader(abstain_threshold=threshold, ranker=zeroed(ranker, dropped)), neural.scorer,
+                              zeroed(combiner, lambda k: k in types), calibration=(neural.slope, neural.bias),
+                              spill=settings.read_spill)
+        return {"rule": rule, "hybrid": hybrid}
+
+    print(f"{sum(len(r.items) for r in sets['own set'])} own-set and "
+          f"{sum(len(r.items) for r in sets['held-out set'])} held-out-set questions through the pipeline, "
+          f"{len(dev)} held-out dev-a questions on their gold paragraph; EM / F1\n")
+    names = [*sets, "held-out dev-a"]
+    print("| features removed | n | " + " | ".join(f"{s}: rule | {s}: hybrid" for s in names) + " |")
+    print("|---|---|" + "---|---|" * len(names), flush=True)
+    modules = [(n, d) for n, d in MODULES.items() if not only or any(w in n for w in only)]
+    for name, dropped in [("none", lambda k: False), *modules]:
+        cells = []
+        for records in sets.values():
+            for reader in readers(dropped, settings.abstain_threshold).values():
+                pipeline.reader = reader
+                report = evaluate(pipeline, records)
+                cells.append(f"{100 * report['em']:.1f} / {100 * report['f1']:.1f}")
+        for reader in readers(dropped, 0.0).values():
+            report = evaluate_reader(dev, reader=reader, progress=False)
+            cells.append(f"{100 * report['em']:.1f} / {100 * report['f1']:.1f}")
+        print(f"| {name} | {sum(map(dropped, ranker.weights))} | " + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, help="only this many held-out dev-a questions")
+    ap.add_argument("--exact", action="store_true", help="ask through the real readers, one build per module")
+    ap.add_argument("--modules", nargs="+", metavar="WORD",
+                    help="--exact: only the modules whose name holds one of these words (the 'none' row always)")
     args = ap.parse_args()
+    if args.exact:
+        return exact(args.limit, args.modules)
     from qa.reader.neural.scorer import load_span_scorer
     from qa.reader.ranker import LinearRanker
     from qa.reader.rule_reader import RuleReader
