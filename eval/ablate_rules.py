@@ -2,7 +2,7 @@
 
     python eval/ablate_rules.py                # own set + held-out dev-a, ~2 min on 2 cores
     python eval/ablate_rules.py --limit 100    # a quick look
-    python eval/ablate_rules.py --exact        # the readers themselves, per module; ~15 min
+    python eval/ablate_rules.py --exact        # the readers themselves, per module; ~17 min
 
 Replay (the default): each question is read once and the options are re-ranked without each
 module; fast, but only the ranker and the combiner are replayed, so every step after them
@@ -164,12 +164,12 @@ def exact(limit: int | None, only: list[str] | None = None) -> int:
     pipeline = load_pipeline(settings, reader=RuleReader())
 
     def readers(dropped, threshold):
+        """The rule reader and the hybrid over it (RuleReader keeps no state between questions)."""
         rule = RuleReader(abstain_threshold=threshold, ranker=zeroed(ranker, dropped))
         types = {"type", "type_clash"} if dropped("type") else set()   # the type module's combiner features
-        hybrid = HybridReader(RuleReader(abstain_threshold=threshold, ranker=zeroed(ranker, dropped)), neural.scorer,
-                              zeroed(combiner, lambda k: k in types), calibration=(neural.slope, neural.bias),
-                              spill=settings.read_spill)
-        return {"rule": rule, "hybrid": hybrid}
+        hybrid = HybridReader(rule, neural.scorer, zeroed(combiner, lambda k: k in types),
+                              calibration=(neural.slope, neural.bias), spill=settings.read_spill)
+        return rule, hybrid
 
     print(f"{sum(len(r.items) for r in sets['own set'])} own-set and "
           f"{sum(len(r.items) for r in sets['held-out set'])} held-out-set questions through the pipeline, "
@@ -179,15 +179,14 @@ def exact(limit: int | None, only: list[str] | None = None) -> int:
     print("|---|---|" + "---|---|" * len(names), flush=True)
     modules = [(n, d) for n, d in MODULES.items() if not only or any(w in n for w in only)]
     for name, dropped in [("none", lambda k: False), *modules]:
-        cells = []
+        reports = []
+        answering = readers(dropped, settings.abstain_threshold)
         for records in sets.values():
-            for reader in readers(dropped, settings.abstain_threshold).values():
+            for reader in answering:
                 pipeline.reader = reader
-                report = evaluate(pipeline, records)
-                cells.append(f"{100 * report['em']:.1f} / {100 * report['f1']:.1f}")
-        for reader in readers(dropped, 0.0).values():
-            report = evaluate_reader(dev, reader=reader, progress=False)
-            cells.append(f"{100 * report['em']:.1f} / {100 * report['f1']:.1f}")
+                reports.append(evaluate(pipeline, records))
+        reports += [evaluate_reader(dev, reader=reader, progress=False) for reader in readers(dropped, 0.0)]
+        cells = [f"{100 * r['em']:.1f} / {100 * r['f1']:.1f}" for r in reports]
         print(f"| {name} | {sum(map(dropped, ranker.weights))} | " + " | ".join(cells) + " |", flush=True)
     return 0
 
